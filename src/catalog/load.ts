@@ -1,0 +1,112 @@
+/**
+ * Reading a catalog file: parse with positions, tell the layout (wd's own, or osism flavor-manager's
+ * reference/mandatory/recommended), validate each document against its schema, and lift out the flavors and images.
+ */
+import {WdError} from '../errors.js'
+import {schemaProblems, type SchemaProblem} from '../schema/problems.js'
+import {validator} from '../schema/validator.js'
+import {parseSource, type Path, type SourceFile} from '../source/yaml-source.js'
+import type {CatalogFlavor, CatalogImage, Layout} from './model.js'
+
+/** Larger files are refused before parsing: a catalog of 50,000 flavors is about 12 MB. */
+export const MAX_CATALOG_BYTES = 64 * 1024 * 1024
+
+/** Flavor fields of the osism layout; every other key of a flavor is an extra spec there. */
+const OSISM_FIELDS = new Set(['name', 'id', 'flavorid', 'cpus', 'ram', 'disk', 'public', 'disabled'])
+const OSISM_LISTS = ['mandatory', 'recommended'] as const
+
+export interface LocatedSchemaProblem extends SchemaProblem {
+  doc: number
+}
+
+export interface Catalog {
+  source: SourceFile
+  layouts: (Layout | undefined)[]
+  flavors: CatalogFlavor[]
+  images: CatalogImage[]
+  schemaProblems: LocatedSchemaProblem[]
+}
+
+type Obj = Record<string, unknown>
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** Scalar values as Nova/Glance store them; anything else is left to the schema to report. */
+function strings(o: Obj, skip?: Set<string>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(o)) {
+    if (skip?.has(k)) continue
+    if (typeof v === 'string' || typeof v === 'number') out[k] = String(v)
+  }
+  return out
+}
+
+function layoutOf(data: unknown): Layout | undefined {
+  if (!isObj(data)) return undefined
+  return 'mandatory' in data || 'recommended' in data || 'reference' in data ? 'osism' : 'wd'
+}
+
+function lift(catalog: Catalog, doc: number, data: Obj, layout: Layout): void {
+  const flavorAt = (item: unknown, path: Path, propsPath: Path, specs: Record<string, string>) => {
+    if (!isObj(item) || typeof item.name !== 'string') return
+    const id = typeof item.id === 'string' ? item.id : typeof item.flavorid === 'string' ? item.flavorid : undefined
+    catalog.flavors.push({name: item.name, ...(id && {id}), extraSpecs: specs, origin: {doc, path, propsPath}})
+  }
+  if (layout === 'osism') {
+    for (const list of OSISM_LISTS) {
+      const items = Array.isArray(data[list]) ? (data[list] as unknown[]) : []
+      items.forEach((item, i) => {
+        if (isObj(item)) flavorAt(item, [list, i], [list, i], strings(item, OSISM_FIELDS))
+      })
+    }
+    return
+  }
+  const flavors = Array.isArray(data.flavors) ? (data.flavors as unknown[]) : []
+  flavors.forEach((item, i) => {
+    if (!isObj(item)) return
+    const specs = isObj(item.extra_specs) ? strings(item.extra_specs) : {}
+    flavorAt(item, ['flavors', i], ['flavors', i, 'extra_specs'], specs)
+  })
+  const images = Array.isArray(data.images) ? (data.images as unknown[]) : []
+  images.forEach((item, i) => {
+    if (!isObj(item) || typeof item.name !== 'string') return
+    const properties = isObj(item.properties) ? strings(item.properties) : {}
+    const origin = {doc, path: ['images', i], propsPath: ['images', i, 'properties']}
+    catalog.images.push({name: item.name, ...(typeof item.id === 'string' && {id: item.id}), properties, origin})
+  })
+}
+
+export function loadCatalog(text: string, name: string): Catalog {
+  if (text.length > MAX_CATALOG_BYTES) {
+    throw new WdError('WD_FILE_TOO_LARGE', `${name} is larger than ${MAX_CATALOG_BYTES / 1024 / 1024} MiB`)
+  }
+  const source = parseSource(text, name)
+  const catalog: Catalog = {source, layouts: [], flavors: [], images: [], schemaProblems: []}
+  source.data.forEach((data, doc) => {
+    const layout = layoutOf(data)
+    catalog.layouts.push(layout)
+    if (data === undefined || data === null) return // a syntax problem, or an empty document
+    const validate = validator(layout === 'osism' ? 'osism-flavors' : 'catalog')
+    if (!validate(data)) {
+      for (const p of schemaProblems(validate.errors)) catalog.schemaProblems.push({...p, doc})
+    }
+    if (layout) lift(catalog, doc, data as Obj, layout)
+  })
+  return catalog
+}
+
+/** A flavor by name or id; the error lists what the catalog does have. */
+export function findFlavor(catalog: Catalog, ref: string): CatalogFlavor {
+  const f = catalog.flavors.find((x) => x.name === ref) ?? catalog.flavors.find((x) => x.id === ref)
+  if (f) return f
+  throw new WdError('WD_NOT_FOUND', `${catalog.source.name} has no flavor '${ref}'`, {
+    hint: `flavors: ${catalog.flavors.map((x) => x.name).slice(0, 20).join(', ') || 'none'}`,
+  })
+}
+
+export function findImage(catalog: Catalog, ref: string): CatalogImage {
+  const i = catalog.images.find((x) => x.name === ref) ?? catalog.images.find((x) => x.id === ref)
+  if (i) return i
+  throw new WdError('WD_NOT_FOUND', `${catalog.source.name} has no image '${ref}'`, {
+    hint: `images: ${catalog.images.map((x) => x.name).slice(0, 20).join(', ') || 'none'}`,
+  })
+}

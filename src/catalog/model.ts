@@ -1,0 +1,27 @@
+/** A catalog as wd sees it, whatever the file's layout: flavors and images, each knowing where it came from. */
+import type {Path} from '../source/yaml-source.js'
+
+export interface Origin {
+  doc: number
+  /** the flavor's or image's own mapping */
+  path: Path
+  /** the mapping its extra specs / properties are keys of (the flavor itself in the osism layout) */
+  propsPath: Path
+}
+
+export interface CatalogFlavor {
+  name: string
+  id?: string
+  /** extra specs as Nova stores them: strings (a number is stored as its decimal text) */
+  extraSpecs: Record<string, string>
+  origin: Origin
+}
+
+export interface CatalogImage {
+  name: string
+  id?: string
+  properties: Record<string, string>
+  origin: Origin
+}
+
+export type Layout = 'wd' | 'osism'

@@ -1,0 +1,29 @@
+/** Findings are data: a stable rule id, a severity, what is wrong, and what to write instead. */
+import type {SourcePosition} from '../errors.js'
+
+export type Severity = 'error' | 'warning'
+export type Subject = 'flavor' | 'image'
+
+export interface Finding {
+  /** stable id, e.g. `nova/invalid-action`; documented in the README's rule table */
+  rule: string
+  severity: Severity
+  message: string
+  /** where the finding is: a flavor extra spec or an image property */
+  subject: Subject
+  /** the key the finding is about; a finding about a value sits on the value */
+  key: string
+  on: 'key' | 'value'
+  /** what to write instead, when there is one thing to write */
+  fix?: string
+  /** where in a file, when the input came from one */
+  position?: SourcePosition
+}
+
+export function errorsOf(findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => f.severity === 'error')
+}
+
+export function warningsOf(findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => f.severity === 'warning')
+}

@@ -1,0 +1,134 @@
+/**
+ * What Nova would refuse or silently ignore in a flavor's extra specs and an image's properties. These checks never
+ * change the resolution: they say what Nova does with what is stored.
+ */
+import {LIBVIRT_ACTIONS} from '../vocab/libvirt.js'
+import {
+  BLUEPRINT_KEY,
+  FLAVOR_KEY,
+  IMAGE_KEY,
+  NOVA_SETTINGS,
+  VALIDATED_NAMESPACES,
+  isNovaSetting,
+} from '../vocab/nova.js'
+import {QEMU_ACTIONS} from '../vocab/qemu.js'
+import type {Finding, Subject} from './findings.js'
+import {didYouMean, looksLike} from './suggest.js'
+
+export type Properties = Readonly<Record<string, string>>
+
+const ALLOWED = NOVA_SETTINGS.join(', ')
+const RIGHT_KEY: Record<Subject, string> = {flavor: FLAVOR_KEY, image: IMAGE_KEY}
+const WRONG_KEY: Record<Subject, string> = {flavor: IMAGE_KEY, image: FLAVOR_KEY}
+const WHAT: Record<Subject, string> = {flavor: 'flavor extra spec', image: 'image property'}
+
+/** The value to suggest with a corrected key: the value itself when Nova takes it, else its likely correction. */
+function fixedValue(value: string): string {
+  return isNovaSetting(value) ? value : (didYouMean(value, NOVA_SETTINGS) ?? '<one of ' + ALLOWED + '>')
+}
+
+function invalidValue(subject: Subject, key: string, value: string): Finding {
+  const where = `${WHAT[subject]} ${key}='${value}'`
+  const stage =
+    subject === 'image'
+      ? 'nova-api refuses to boot from such an image (HTTP 400)'
+      : 'Nova ≥ 2.86 refuses to store it, and an older value makes every spawn fail'
+  const suggestion = didYouMean(value, NOVA_SETTINGS)
+  let reason = `is not a Nova watchdog action`
+  if (suggestion === undefined && (LIBVIRT_ACTIONS as readonly string[]).includes(value.trim())) {
+    reason = `is a libvirt watchdog action that Nova does not offer`
+  } else if (suggestion === undefined && (QEMU_ACTIONS as readonly string[]).includes(value.trim())) {
+    reason = `is a QEMU watchdog action that Nova does not offer`
+  }
+  const mean = suggestion !== undefined ? ` Did you mean '${suggestion}'?` : ''
+  return {
+    rule: 'nova/invalid-action',
+    severity: 'error',
+    subject,
+    key,
+    on: 'value',
+    message: `${where} ${reason}; ${stage}. Allowed: ${ALLOWED} (case-sensitive).${mean}`,
+    ...(suggestion !== undefined && {fix: `${key}=${suggestion}`}),
+  }
+}
+
+function checkValue(subject: Subject, key: string, value: string): Finding[] {
+  if (subject === 'flavor' && value === '') {
+    return [
+      {
+        rule: 'nova/empty-flavor-action',
+        severity: 'error',
+        subject,
+        key,
+        on: 'value',
+        message:
+          `flavor extra spec ${key}='' resolves as 'disabled' (Nova reads it with Python's 'or'), ` +
+          `but Nova ≥ 2.86 refuses to store it. Remove the key, or write ${key}=disabled.`,
+        fix: `${key}=disabled`,
+      },
+    ]
+  }
+  return isNovaSetting(value) ? [] : [invalidValue(subject, key, value)]
+}
+
+/** A key Nova does not read but that was clearly meant as the watchdog setting. */
+function ignoredKey(subject: Subject, key: string, value: string): Finding | undefined {
+  const right = RIGHT_KEY[subject]
+  const fix = `${right}=${fixedValue(value)}`
+  if (key === WRONG_KEY[subject]) {
+    const why =
+      subject === 'flavor'
+        ? `is the image spelling; Nova stopped reading it on flavors in Ocata`
+        : `is the flavor spelling; Nova drops unknown image properties without a word`
+    return {
+      rule: subject === 'flavor' ? 'nova/image-key-on-flavor' : 'nova/flavor-key-on-image',
+      severity: 'warning',
+      subject,
+      key,
+      on: 'key',
+      message: `${WHAT[subject]} '${key}' ${why}: Nova ignores it. Write ${fix} instead.`,
+      fix,
+    }
+  }
+  if (key === BLUEPRINT_KEY) {
+    return {
+      rule: 'nova/blueprint-key',
+      severity: 'warning',
+      subject,
+      key,
+      on: 'key',
+      message: `${WHAT[subject]} '${key}' is the 2013 blueprint's spelling, which no Nova release reads: Nova ignores it. Write ${fix} instead.`,
+      fix,
+    }
+  }
+  const namespace = key.includes(':') ? key.slice(0, key.indexOf(':')) : ''
+  const suspicious =
+    looksLike(key, right) || (key.toLowerCase().includes('watchdog') && ['', 'hw'].includes(namespace.toLowerCase()))
+  if (!suspicious) return undefined
+  // Nova ≥ 2.86 refuses unknown keys in the namespaces it validates; anything else is stored and ignored.
+  const refused = subject === 'flavor' && (VALIDATED_NAMESPACES as readonly string[]).includes(namespace)
+  return {
+    rule: 'nova/misspelled-key',
+    severity: refused ? 'error' : 'warning',
+    subject,
+    key,
+    on: 'key',
+    message: refused
+      ? `flavor extra spec '${key}' is not a valid extra spec: Nova ≥ 2.86 refuses it. Did you mean ${right}? Write ${fix}.`
+      : `${WHAT[subject]} '${key}' is not one Nova reads: it is ignored. Did you mean ${right}? Write ${fix}.`,
+    fix,
+  }
+}
+
+/** Findings for one flavor's extra specs or one image's properties. */
+export function checkProperties(subject: Subject, props: Properties): Finding[] {
+  const findings: Finding[] = []
+  for (const [key, value] of Object.entries(props)) {
+    if (key === RIGHT_KEY[subject]) findings.push(...checkValue(subject, key, value))
+    else {
+      const f = ignoredKey(subject, key, value)
+      if (f) findings.push(f)
+    }
+  }
+  return findings
+}

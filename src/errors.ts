@@ -1,0 +1,73 @@
+/**
+ * One error type for everything a user can get wrong. The code is stable (scripts match on it); each face decides
+ * what a code means for it (exit status for the CLI, HTTP status for the service) from this one registry.
+ */
+
+export interface SourcePosition {
+  file: string
+  line: number
+  col: number
+  endLine?: number
+  endCol?: number
+}
+
+interface ErrorDef {
+  /** CLI exit status: 1 = the input is invalid, 2 = usage or environment problem */
+  exit: 1 | 2
+  http: number
+  summary: string
+}
+
+export const ERROR_CODES = {
+  WD_USAGE: {exit: 2, http: 400, summary: 'The command line or request is malformed'},
+  WD_NOT_FOUND: {exit: 2, http: 404, summary: 'A named flavor, image, file or schema does not exist'},
+  WD_FILE_UNREADABLE: {exit: 2, http: 400, summary: 'A file cannot be read'},
+  WD_FILE_TOO_LARGE: {exit: 2, http: 413, summary: 'A file is larger than wd reads'},
+  WD_FILE_CHANGED: {exit: 2, http: 409, summary: 'A file changed while wd was editing it'},
+  WD_SYNTAX: {exit: 1, http: 400, summary: 'YAML, JSON or XML that does not parse'},
+  WD_SCHEMA: {exit: 1, http: 422, summary: 'A document that does not match its JSON Schema'},
+  WD_INVALID_VALUE: {exit: 1, http: 422, summary: 'A watchdog model or action that the target system refuses'},
+  WD_UNTRANSLATABLE: {exit: 1, http: 422, summary: 'A setting that has no equivalent in the target system'},
+} as const satisfies Record<string, ErrorDef>
+
+export type WdErrorCode = keyof typeof ERROR_CODES
+
+export class WdError extends Error {
+  override readonly name = 'WdError'
+  readonly code: WdErrorCode
+  readonly hint?: string
+  readonly location?: SourcePosition
+
+  constructor(
+    code: WdErrorCode,
+    message: string,
+    options: {hint?: string; location?: SourcePosition; cause?: unknown} = {},
+  ) {
+    super(message, {cause: options.cause})
+    this.code = code
+    if (options.hint !== undefined) this.hint = options.hint
+    if (options.location !== undefined) this.location = options.location
+  }
+
+  get exit(): 1 | 2 {
+    return ERROR_CODES[this.code].exit
+  }
+
+  get httpStatus(): number {
+    return ERROR_CODES[this.code].http
+  }
+
+  /** `file:line:col: message` when the error has a place, else the message */
+  get reason(): string {
+    const l = this.location
+    return l ? `${l.file}:${l.line}:${l.col}: ${this.message}` : this.message
+  }
+
+  toJSON(): {code: WdErrorCode; message: string; hint?: string; location?: SourcePosition} {
+    return {code: this.code, message: this.message, hint: this.hint, location: this.location}
+  }
+}
+
+export function isWdError(e: unknown): e is WdError {
+  return e instanceof WdError
+}

@@ -1,0 +1,37 @@
+/** One ajv (JSON Schema 2020-12) over the published schemas in schemas/, built on first use. */
+import {readdirSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {Ajv2020, type ValidateFunction} from 'ajv/dist/2020.js'
+import {WdError} from '../errors.js'
+import {schemasDir} from '../paths.js'
+
+export const SCHEMA_NAMES = ['watchdog', 'flavor', 'image', 'catalog', 'osism-flavors', 'resolution'] as const
+export type SchemaName = (typeof SCHEMA_NAMES)[number]
+
+export const schemaId = (name: SchemaName): string => `urn:wd:schemas:v1:${name}`
+
+let ajv: Ajv2020 | undefined
+
+function instance(): Ajv2020 {
+  if (ajv) return ajv
+  // verbose: errors carry their parentSchema, which names the keys an object allows (for "did you mean")
+  ajv = new Ajv2020({allErrors: true, strict: true, verbose: true})
+  for (const file of readdirSync(schemasDir()).filter((f) => f.endsWith('.schema.json'))) {
+    ajv.addSchema(JSON.parse(readFileSync(join(schemasDir(), file), 'utf8')) as object)
+  }
+  return ajv
+}
+
+export function validator(name: SchemaName): ValidateFunction {
+  const v = instance().getSchema(schemaId(name))
+  if (!v) throw new WdError('WD_NOT_FOUND', `no schema '${name}'`)
+  return v
+}
+
+/** The published schema document itself. */
+export function schemaDocument(name: string): object {
+  if (!(SCHEMA_NAMES as readonly string[]).includes(name)) {
+    throw new WdError('WD_NOT_FOUND', `no schema '${name}'`, {hint: `schemas: ${SCHEMA_NAMES.join(', ')}`})
+  }
+  return JSON.parse(readFileSync(join(schemasDir(), `${name}.schema.json`), 'utf8')) as object
+}

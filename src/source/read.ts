@@ -1,0 +1,37 @@
+/** Reading an input file (or stdin for '-'), with the errors a user can act on. */
+import {readFile, stat} from 'node:fs/promises'
+import {WdError} from '../errors.js'
+
+export interface Input {
+  name: string
+  text: string
+}
+
+async function readStdin(stdin: NodeJS.ReadableStream, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of stdin) {
+    const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string)
+    size += b.length
+    if (size > maxBytes) throw new WdError('WD_FILE_TOO_LARGE', `standard input is larger than ${maxBytes} bytes`)
+    chunks.push(b)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+export async function readInput(path: string, maxBytes: number, stdin = process.stdin): Promise<Input> {
+  if (path === '-') return {name: '<stdin>', text: await readStdin(stdin, maxBytes)}
+  try {
+    const info = await stat(path)
+    if (info.isDirectory()) throw new WdError('WD_FILE_UNREADABLE', `${path} is a directory`)
+    if (info.size > maxBytes) {
+      throw new WdError('WD_FILE_TOO_LARGE', `${path} is ${info.size} bytes; wd reads at most ${maxBytes}`)
+    }
+    return {name: path, text: await readFile(path, 'utf8')}
+  } catch (e) {
+    if (e instanceof WdError) throw e
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') throw new WdError('WD_NOT_FOUND', `${path}: no such file`, {cause: e})
+    throw new WdError('WD_FILE_UNREADABLE', `${path}: ${(e as Error).message}`, {cause: e})
+  }
+}
