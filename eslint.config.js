@@ -8,7 +8,10 @@ export default tseslint.config(
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: {globals: globals.node, parserOptions: {projectService: true, tsconfigRootDir: import.meta.dirname}},
+    languageOptions: {
+      globals: globals.node,
+      parserOptions: {projectService: true, tsconfigRootDir: import.meta.dirname},
+    },
     rules: {'@typescript-eslint/require-await': 'off'}, // oclif's async run()
   },
   {

@@ -21,7 +21,10 @@ the blueprint's watchdog=) are warned about and never change the result.
 Exit status: 0 resolved (warnings allowed), 1 an input value Nova refuses, 2 usage error.`
 
   static override examples = [
-    {description: 'A flavor that resets hung guests:', command: '<%= config.bin %> <%= command.id %> --flavor-spec hw:watchdog_action=reset'},
+    {
+      description: 'A flavor that resets hung guests:',
+      command: '<%= config.bin %> <%= command.id %> --flavor-spec hw:watchdog_action=reset',
+    },
     {
       description: "An image that overrides the flavor, as JSON with the resolution's steps:",
       command:
@@ -29,7 +32,8 @@ Exit status: 0 resolved (warnings allowed), 1 an input value Nova refuses, 2 usa
     },
     {
       description: 'The libvirt element for a flavor and image of a catalog file:',
-      command: '<%= config.bin %> <%= command.id %> --catalog examples/catalog.yaml --flavor m1.small --image debian-12 -f libvirt',
+      command:
+        '<%= config.bin %> <%= command.id %> --catalog examples/catalog.yaml --flavor m1.small --image debian-12 -f libvirt',
     },
   ]
 
@@ -58,7 +62,12 @@ Exit status: 0 resolved (warnings allowed), 1 an input value Nova refuses, 2 usa
       for (const w of view.warnings) this.logToStderr(`warning: ${w}`)
       if (device && format === 'libvirt') this.log(renderLibvirtElement(translate(device, 'nova', 'libvirt')))
       if (device && format === 'proxmox') this.log(renderProxmoxLine(translate(device, 'nova', 'proxmox')))
-      if (device && format === 'qemu') this.log(renderQemuArgs(translate(device, 'nova', 'qemu')).map(shellWord).join(' '))
+      if (device && format === 'qemu')
+        this.log(
+          renderQemuArgs(translate(device, 'nova', 'qemu'))
+            .map(shellWord)
+            .join(' '),
+        )
     }
     return view
   }

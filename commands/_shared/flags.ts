@@ -15,7 +15,10 @@ export const resolutionFlags = {
     helpValue: 'KEY=VALUE',
     exclusive: ['image'],
   }),
-  catalog: Flags.string({description: 'A catalog file (YAML or JSON) to take --flavor and --image from.', helpValue: 'FILE'}),
+  catalog: Flags.string({
+    description: 'A catalog file (YAML or JSON) to take --flavor and --image from.',
+    helpValue: 'FILE',
+  }),
   flavor: Flags.string({description: 'Flavor name or id in the --catalog.', helpValue: 'NAME'}),
   image: Flags.string({description: 'Image name or id in the --catalog.', helpValue: 'NAME'}),
 }

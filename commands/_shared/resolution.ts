@@ -18,7 +18,10 @@ export async function resolveFromFlags(flags: ResolutionFlagValues): Promise<Res
         hint: 'add --catalog FILE, or give the values with --flavor-spec / --image-prop',
       })
     }
-    return resolve({flavor: keyValues('flavor-spec', flags['flavor-spec']), image: keyValues('image-prop', flags['image-prop'])})
+    return resolve({
+      flavor: keyValues('flavor-spec', flags['flavor-spec']),
+      image: keyValues('image-prop', flags['image-prop']),
+    })
   }
   if (flags.flavor === undefined && flags.image === undefined) {
     throw new WdError('WD_USAGE', '--catalog needs --flavor NAME, --image NAME or both')

@@ -20,7 +20,7 @@ interface PatchOutput {
 }
 
 export default class XmlPatch extends WdCommand<typeof XmlPatch> {
-  static override summary = "Insert, replace or remove the watchdog in a libvirt domain XML, keeping everything else."
+  static override summary = 'Insert, replace or remove the watchdog in a libvirt domain XML, keeping everything else.'
 
   static override description = `The watchdog comes from a flavor and image (as with 'wd resolve') or from --model and \
 --action in libvirt's own words. Every byte outside the watchdog element is kept. An existing watchdog of the same \
@@ -33,7 +33,9 @@ since libvirt requires one action for all watchdogs of a domain.`
     'virsh dumpxml guest | <%= config.bin %> <%= command.id %> - --model i6300esb --action pause | virsh define /dev/stdin',
   ]
 
-  static override args = {file: Args.string({description: "Domain XML file, or '-' for standard input.", required: true})}
+  static override args = {
+    file: Args.string({description: "Domain XML file, or '-' for standard input.", required: true}),
+  }
 
   static override flags = {
     ...resolutionFlags,
@@ -41,7 +43,10 @@ since libvirt requires one action for all watchdogs of a domain.`
       description: 'libvirt watchdog action (instead of a flavor/image).',
       exclusive: ['flavor-spec', 'image-prop', 'catalog', 'remove'],
     }),
-    model: Flags.string({description: 'libvirt watchdog model, with --action.', default: 'i6300esb', dependsOn: ['action']}),
+    model: Flags.string({
+      description: 'libvirt watchdog model, with --action [default: i6300esb].',
+      dependsOn: ['action'],
+    }),
     remove: Flags.boolean({description: 'Remove the watchdog.', exclusive: ['flavor-spec', 'image-prop', 'catalog']}),
     'in-place': Flags.boolean({char: 'i', description: 'Rewrite the file atomically instead of printing.'}),
   }
@@ -49,7 +54,7 @@ since libvirt requires one action for all watchdogs of a domain.`
   private async device(): Promise<Device<'libvirt'> | null> {
     const f = this.flags
     if (f.remove) return null
-    if (f.action !== undefined) return assertDevice('libvirt', {model: f.model, action: f.action})
+    if (f.action !== undefined) return assertDevice('libvirt', {model: f.model ?? 'i6300esb', action: f.action})
     if (!f['flavor-spec'] && !f['image-prop'] && !f.catalog) {
       throw new WdError('WD_USAGE', 'say which watchdog: --action, --remove, or a flavor/image as for wd resolve')
     }

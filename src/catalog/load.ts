@@ -99,7 +99,12 @@ export function findFlavor(catalog: Catalog, ref: string): CatalogFlavor {
   const f = catalog.flavors.find((x) => x.name === ref) ?? catalog.flavors.find((x) => x.id === ref)
   if (f) return f
   throw new WdError('WD_NOT_FOUND', `${catalog.source.name} has no flavor '${ref}'`, {
-    hint: `flavors: ${catalog.flavors.map((x) => x.name).slice(0, 20).join(', ') || 'none'}`,
+    hint: `flavors: ${
+      catalog.flavors
+        .map((x) => x.name)
+        .slice(0, 20)
+        .join(', ') || 'none'
+    }`,
   })
 }
 
@@ -107,6 +112,11 @@ export function findImage(catalog: Catalog, ref: string): CatalogImage {
   const i = catalog.images.find((x) => x.name === ref) ?? catalog.images.find((x) => x.id === ref)
   if (i) return i
   throw new WdError('WD_NOT_FOUND', `${catalog.source.name} has no image '${ref}'`, {
-    hint: `images: ${catalog.images.map((x) => x.name).slice(0, 20).join(', ') || 'none'}`,
+    hint: `images: ${
+      catalog.images
+        .map((x) => x.name)
+        .slice(0, 20)
+        .join(', ') || 'none'
+    }`,
   })
 }

@@ -103,9 +103,13 @@ function wholeLine(xml: string, span: Span): Span {
 function constraints(device: Device<'libvirt'>, q35: boolean): void {
   // libvirt's own checks (src/qemu/qemu_validate.c), so the patched domain also defines.
   if (device.model === 'ib700' && q35) {
-    throw new WdError('WD_INVALID_VALUE', "model 'ib700' is an ISA device that libvirt allows on i440fx machines only", {
-      hint: "use model 'i6300esb' on q35",
-    })
+    throw new WdError(
+      'WD_INVALID_VALUE',
+      "model 'ib700' is an ISA device that libvirt allows on i440fx machines only",
+      {
+        hint: "use model 'i6300esb' on q35",
+      },
+    )
   }
   if (device.model === 'itco' && !q35) {
     throw new WdError('WD_INVALID_VALUE', "model 'itco' is part of the q35 chipset; this domain is not q35")
@@ -173,7 +177,9 @@ function insertion(xml: string, shape: DomainShape, element: string): Edit {
       indent === undefined
         ? `<devices>${element}</devices>`
         : `${inner}<devices>\n${inner}  ${element}\n${inner}</devices>\n`
-    return indent === undefined ? {start: at, end: at, text} : {start: at - indent.length, end: at - indent.length, text}
+    return indent === undefined
+      ? {start: at, end: at, text}
+      : {start: at - indent.length, end: at - indent.length, text}
   }
   const closingIndent = devices.selfClosing ? indentAt(xml, devices.start) : indentAt(xml, devices.closeStart)
   const lastChild = shape.deviceChildStarts.at(-1)

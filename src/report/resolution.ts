@@ -27,7 +27,11 @@ export function resolutionView(r: Resolution, explain = false): ResolutionView {
   }
 }
 
-const DECIDER = {flavor: "the flavor's hw:watchdog_action", image: "the image's hw_watchdog_action", default: "Nova's default"}
+const DECIDER = {
+  flavor: "the flavor's hw:watchdog_action",
+  image: "the image's hw_watchdog_action",
+  default: "Nova's default",
+}
 
 export function resolutionText(view: ResolutionView): string {
   const lines = [

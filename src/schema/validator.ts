@@ -15,7 +15,16 @@ let ajv: Ajv2020 | undefined
 function instance(): Ajv2020 {
   if (ajv) return ajv
   // verbose: errors carry their parentSchema, which names the keys an object allows (for "did you mean")
-  ajv = new Ajv2020({allErrors: true, strict: true, verbose: true})
+  // Relaxed strictness the schemas use on purpose: "one of these keys" as anyOf of required, union types, and
+  // hw:watchdog_action named in properties although it also matches the extra-spec pattern.
+  ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    strictRequired: false,
+    allowUnionTypes: true,
+    allowMatchingProperties: true,
+    verbose: true,
+  })
   for (const file of readdirSync(schemasDir()).filter((f) => f.endsWith('.schema.json'))) {
     ajv.addSchema(JSON.parse(readFileSync(join(schemasDir(), file), 'utf8')) as object)
   }

@@ -11,7 +11,7 @@ async function readStdin(stdin: NodeJS.ReadableStream, maxBytes: number): Promis
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of stdin) {
-    const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string)
+    const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)
     size += b.length
     if (size > maxBytes) throw new WdError('WD_FILE_TOO_LARGE', `standard input is larger than ${maxBytes} bytes`)
     chunks.push(b)

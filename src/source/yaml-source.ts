@@ -30,8 +30,8 @@ function firstLine(message: string): string {
 
 export function parseSource(text: string, name: string): SourceFile {
   const lineCounter = new LineCounter()
-  const docs = parseAllDocuments(text, {lineCounter, prettyErrors: false}) as Document.Parsed[] | never[]
-  const list: Document.Parsed[] = Array.isArray(docs) ? docs : []
+  // an empty stream comes back as an (empty) array too
+  const list = [...parseAllDocuments(text, {lineCounter, prettyErrors: false})] as Document.Parsed[]
   const at = (offset: number, end?: number): SourcePosition => {
     const a = lineCounter.linePos(offset)
     const b = lineCounter.linePos(end ?? offset)
@@ -39,14 +39,15 @@ export function parseSource(text: string, name: string): SourceFile {
   }
   const problems: SyntaxProblem[] = []
   for (const d of list) {
-    for (const e of d.errors) problems.push({code: e.code, message: firstLine(e.message), position: at(e.pos[0], e.pos[1])})
+    for (const e of d.errors)
+      problems.push({code: e.code, message: firstLine(e.message), position: at(e.pos[0], e.pos[1])})
   }
   // Data is read only from documents that parsed cleanly; a broken one must not be half-checked.
   const data = list.map((d) => (d.errors.length === 0 ? (d.toJS({maxAliasCount: 1000}) as unknown) : undefined))
 
   const nodeAt = (doc: Document.Parsed, path: Path, on: 'key' | 'value'): Node | undefined => {
     if (path.length === 0) return doc.contents ?? undefined
-    const parent = doc.getIn(path.slice(0, -1), true) as unknown
+    const parent = doc.getIn(path.slice(0, -1), true)
     const last = path.at(-1)
     if (isMap(parent)) {
       const pair = parent.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(last))

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Everything wd's tests use, from Debian's packages and the npm registry. Idempotent; run as root (or with sudo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO=sudo
+# libvirt's own RNG schema and its validator: every domain XML wd emits in the tests is checked with it
+DEBS=(libvirt-clients libxml2-utils)
+missing=()
+for p in "${DEBS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 "${missing[@]}"
+fi
+# npm ci rejects this lock file here (the registry serves Linux builds only, so other platforms' optional
+# packages are missing from it); npm install with the same lock is idempotent.
+npm install --no-audit --no-fund
