@@ -6,6 +6,7 @@ import {renderQemuArgs} from '../src/render/qemu.js'
 import {translate} from '../src/vocab/translate.js'
 import {WdCommand} from './_shared/base.js'
 import {resolutionFlags} from './_shared/flags.js'
+import {policyFlag, readPolicy} from './_shared/policy.js'
 import {resolveFromFlags} from './_shared/resolution.js'
 
 const shellWord = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`)
@@ -46,16 +47,18 @@ Exit status: 0 resolved (warnings allowed), 1 an input value Nova refuses, 2 usa
       default: 'text',
     }),
     explain: Flags.boolean({description: 'Show each step of the resolution.'}),
+    policy: policyFlag,
   }
 
   public async run(): Promise<ResolutionView> {
-    const view = resolutionView(await resolveFromFlags(this.flags), this.flags.explain)
+    const policy = await readPolicy(this.flags.policy)
+    const view = resolutionView(await resolveFromFlags(this.flags, policy), this.flags.explain)
     if (!view.valid) this.findings()
     const format = this.flags.format
     const device = view.device
     if (format === 'text') this.log(resolutionText(view))
     else if (format === 'json') this.log(JSON.stringify(view, null, 2))
-    else if (format === 'yaml') this.log((await import('yaml')).stringify(view).trimEnd())
+    else if (format === 'yaml') this.log((await import('js-yaml')).dump(view).trimEnd())
     else {
       // Device formats print only the device (nothing for none); what is wrong goes to stderr.
       for (const e of view.errors) this.logToStderr(`error: ${e}`)

@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   WD_FILE_UNREADABLE: {exit: 2, http: 400, summary: 'A file cannot be read'},
   WD_FILE_TOO_LARGE: {exit: 2, http: 413, summary: 'A file is larger than wd reads'},
   WD_FILE_CHANGED: {exit: 2, http: 409, summary: 'A file changed while wd was editing it'},
+  WD_CONFIG: {exit: 2, http: 500, summary: 'A policy or configuration file is invalid'},
   WD_SYNTAX: {exit: 1, http: 400, summary: 'YAML, JSON or XML that does not parse'},
   WD_SCHEMA: {exit: 1, http: 422, summary: 'A document that does not match its JSON Schema'},
   WD_INVALID_VALUE: {exit: 1, http: 422, summary: 'A watchdog model or action that the target system refuses'},

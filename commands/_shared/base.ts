@@ -16,10 +16,12 @@ export abstract class WdCommand<T extends typeof Command> extends Command {
 
   protected flags!: WdFlags<T>
   protected args!: WdArgs<T>
+  /** every positional argument, for commands that take any number (static strict = false) */
+  protected rest!: string[]
 
   public override async init(): Promise<void> {
     await super.init()
-    const {args, flags} = await this.parse({
+    const {args, argv, flags} = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (super.ctor as typeof WdCommand).baseFlags,
       enableJsonFlag: this.ctor.enableJsonFlag,
@@ -28,6 +30,7 @@ export abstract class WdCommand<T extends typeof Command> extends Command {
     })
     this.flags = flags as WdFlags<T>
     this.args = args as WdArgs<T>
+    this.rest = argv as string[]
   }
 
   /** Marks the run as "findings": output stays as printed, the exit status becomes 1. */

@@ -2,6 +2,8 @@
 import {WdError} from '../errors.js'
 import type {Finding} from '../engine/findings.js'
 import {resolve, type Resolution} from '../engine/resolve.js'
+import {withPolicy} from '../policy/evaluate.js'
+import type {Policy} from '../policy/policy.js'
 import type {Path} from '../source/yaml-source.js'
 import {findFlavor, findImage, type Catalog} from './load.js'
 import type {CatalogFlavor, CatalogImage} from './model.js'
@@ -15,12 +17,22 @@ export function placeFinding(catalog: Catalog, entry: CatalogFlavor | CatalogIma
   return {...f, position: catalog.source.locate(doc, [...propsPath, f.key], f.on)}
 }
 
-export function resolveFromCatalog(catalog: Catalog, flavorRef?: string, imageRef?: string): Resolution {
+export function resolveFromCatalog(
+  catalog: Catalog,
+  flavorRef?: string,
+  imageRef?: string,
+  policy?: Policy,
+): Resolution {
   const problem = catalog.source.problems[0]
   if (problem) throw new WdError('WD_SYNTAX', problem.message, {location: problem.position})
   const flavor = flavorRef === undefined ? undefined : findFlavor(catalog, flavorRef)
   const image = imageRef === undefined ? undefined : findImage(catalog, imageRef)
-  const r = resolve({flavor: flavor?.extraSpecs, image: image?.properties})
+  const r = withPolicy(
+    resolve({flavor: flavor?.extraSpecs, image: image?.properties}),
+    policy,
+    flavor && {name: flavor.name, props: flavor.extraSpecs},
+    image && {name: image.name, props: image.properties},
+  )
   const placed = (f: Finding) => placeFinding(catalog, f.subject === 'flavor' ? flavor! : image!, f)
   const result = {...r, errors: r.errors.map(placed), warnings: r.warnings.map(placed)}
 

@@ -23,8 +23,8 @@ const WRONG_KEY: Record<Subject, string> = {flavor: IMAGE_KEY, image: FLAVOR_KEY
 const WHAT: Record<Subject, string> = {flavor: 'flavor extra spec', image: 'image property'}
 
 /** The value to suggest with a corrected key: the value itself when Nova takes it, else its likely correction. */
-function fixedValue(value: string): string {
-  return isNovaSetting(value) ? value : (didYouMean(value, NOVA_SETTINGS) ?? '<one of ' + ALLOWED + '>')
+function fixedValue(value: string): string | undefined {
+  return isNovaSetting(value) ? value : didYouMean(value, NOVA_SETTINGS)
 }
 
 function invalidValue(subject: Subject, key: string, value: string): Finding {
@@ -74,7 +74,9 @@ function checkValue(subject: Subject, key: string, value: string): Finding[] {
 /** A key Nova does not read but that was clearly meant as the watchdog setting. */
 function ignoredKey(subject: Subject, key: string, value: string): Finding | undefined {
   const right = RIGHT_KEY[subject]
-  const fix = `${right}=${fixedValue(value)}`
+  const v = fixedValue(value)
+  const fix = v === undefined ? undefined : `${right}=${v}`
+  const write = fix ?? `${right} with one of: ${ALLOWED}`
   if (key === WRONG_KEY[subject]) {
     const why =
       subject === 'flavor'
@@ -86,8 +88,8 @@ function ignoredKey(subject: Subject, key: string, value: string): Finding | und
       subject,
       key,
       on: 'key',
-      message: `${WHAT[subject]} '${key}' ${why}: Nova ignores it. Write ${fix} instead.`,
-      fix,
+      message: `${WHAT[subject]} '${key}' ${why}: Nova ignores it. Write ${write} instead.`,
+      ...(fix && {fix}),
     }
   }
   if (key === BLUEPRINT_KEY) {
@@ -97,8 +99,8 @@ function ignoredKey(subject: Subject, key: string, value: string): Finding | und
       subject,
       key,
       on: 'key',
-      message: `${WHAT[subject]} '${key}' is the 2013 blueprint's spelling, which no Nova release reads: Nova ignores it. Write ${fix} instead.`,
-      fix,
+      message: `${WHAT[subject]} '${key}' is the 2013 blueprint's spelling, which no Nova release reads: Nova ignores it. Write ${write} instead.`,
+      ...(fix && {fix}),
     }
   }
   const namespace = key.includes(':') ? key.slice(0, key.indexOf(':')) : ''
@@ -114,9 +116,9 @@ function ignoredKey(subject: Subject, key: string, value: string): Finding | und
     key,
     on: 'key',
     message: refused
-      ? `flavor extra spec '${key}' is not a valid extra spec: Nova ≥ 2.86 refuses it. Did you mean ${right}? Write ${fix}.`
-      : `${WHAT[subject]} '${key}' is not one Nova reads: it is ignored. Did you mean ${right}? Write ${fix}.`,
-    fix,
+      ? `flavor extra spec '${key}' is not a valid extra spec: Nova ≥ 2.86 refuses it. Did you mean ${right}? Write ${write}.`
+      : `${WHAT[subject]} '${key}' is not one Nova reads: it is ignored. Did you mean ${right}? Write ${write}.`,
+    ...(fix && {fix}),
   }
 }
 

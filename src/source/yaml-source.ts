@@ -1,70 +1,187 @@
 /**
- * YAML (and JSON, which YAML 1.2 reads) with source positions kept, so every finding can say file:line:col.
- * Parsing never throws: syntax problems come back as data, positioned.
+ * YAML (and JSON, which YAML 1.2 reads) with positions for findings. Data comes from js-yaml's fast loader; only
+ * when something must be placed at file:line:col is the text walked as js-yaml's event stream, whose events carry
+ * source offsets. A valid 50,000-flavor catalog thus costs one fast parse and no position bookkeeping.
  */
-import {isMap, isPair, isScalar, LineCounter, parseAllDocuments, type Document, type Node} from 'yaml'
+import {
+  CORE_SCHEMA,
+  EVENT_ID,
+  SCALAR_STYLE,
+  YAMLException,
+  constructFromEvents,
+  getScalarValue,
+  loadAll,
+  parseEvents,
+  type Event,
+} from 'js-yaml'
 import type {SourcePosition} from '../errors.js'
 
 export type Path = readonly (string | number)[]
 
 export interface SyntaxProblem {
-  /** the yaml library's code, e.g. DUPLICATE_KEY, BAD_INDENT */
+  /** `duplicate-key` or `syntax` */
   code: string
   message: string
   position: SourcePosition
 }
 
+export interface Place {
+  doc: number
+  path: Path
+  on?: 'key' | 'value'
+}
+
 export interface SourceFile {
   name: string
-  docs: Document.Parsed[]
-  /** the plain data of each document (null for an empty one) */
+  /** the plain data of each document; undefined for one that did not parse */
   data: unknown[]
   problems: SyntaxProblem[]
-  /** where the key (on: 'key') or the value at `path` of document `doc` starts and ends */
+  /** where each requested key or value is; a path that does not exist lands on its deepest existing ancestor */
+  place(requests: readonly Place[]): SourcePosition[]
   locate(doc: number, path: Path, on?: 'key' | 'value'): SourcePosition
 }
 
-function firstLine(message: string): string {
-  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')
+interface Span {
+  start: number
+  end: number
+}
+
+interface Trie {
+  children: Map<string, Trie>
+  value?: Span
+  key?: Span
+}
+
+const trie = (): Trie => ({children: new Map()})
+
+function spanOf(e: Event): Span {
+  if (e.type === EVENT_ID.SCALAR) {
+    // a quoted scalar's value starts inside its quotes; the place a user looks for includes them
+    const quoted = e.style === SCALAR_STYLE.SINGLE_QUOTED || e.style === SCALAR_STYLE.DOUBLE_QUOTED
+    return quoted ? {start: e.valueStart - 1, end: e.valueEnd + 1} : {start: e.valueStart, end: e.valueEnd}
+  }
+  if (e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE) return {start: e.start, end: e.start}
+  if (e.type === EVENT_ID.ALIAS) return {start: Math.max(0, e.anchorStart - 1), end: e.anchorEnd}
+  return {start: 0, end: 0}
+}
+
+/** Walks one node of the event stream, recording spans for the trie's paths; returns the index after the node. */
+function walk(events: Event[], source: string, i: number, t: Trie | undefined): number {
+  const e = events[i]!
+  if (t) t.value = spanOf(e)
+  if (e.type === EVENT_ID.MAPPING) {
+    i++
+    while (events[i]!.type !== EVENT_ID.POP) {
+      const k = events[i]!
+      const child = t && k.type === EVENT_ID.SCALAR ? t.children.get(getScalarValue(source, k)) : undefined
+      if (child) child.key = spanOf(k)
+      i = walk(events, source, walk(events, source, i, undefined), child)
+    }
+    return i + 1
+  }
+  if (e.type === EVENT_ID.SEQUENCE) {
+    i++
+    for (let n = 0; events[i]!.type !== EVENT_ID.POP; n++) i = walk(events, source, i, t?.children.get(String(n)))
+    return i + 1
+  }
+  return i + 1
+}
+
+function problemCode(e: YAMLException): string {
+  return e.reason.startsWith('duplicated mapping key') ? 'duplicate-key' : 'syntax'
 }
 
 export function parseSource(text: string, name: string): SourceFile {
-  const lineCounter = new LineCounter()
-  // an empty stream comes back as an (empty) array too
-  const list = [...parseAllDocuments(text, {lineCounter, prettyErrors: false})] as Document.Parsed[]
-  const at = (offset: number, end?: number): SourcePosition => {
-    const a = lineCounter.linePos(offset)
-    const b = lineCounter.linePos(end ?? offset)
+  let lineStarts: number[] | undefined
+  const at = (start: number, end = start): SourcePosition => {
+    lineStarts ??= [0, ...[...text.matchAll(/\n/g)].map((m) => m.index + 1)]
+    const lc = (offset: number) => {
+      let lo = 0
+      let hi = lineStarts!.length - 1
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1
+        if (lineStarts![mid]! <= offset) lo = mid
+        else hi = mid - 1
+      }
+      return {line: lo + 1, col: offset - lineStarts![lo]! + 1}
+    }
+    const a = lc(start)
+    const b = lc(end)
     return {file: name, line: a.line, col: a.col, endLine: b.line, endCol: b.col}
   }
-  const problems: SyntaxProblem[] = []
-  for (const d of list) {
-    for (const e of d.errors)
-      problems.push({code: e.code, message: firstLine(e.message), position: at(e.pos[0], e.pos[1])})
-  }
-  // Data is read only from documents that parsed cleanly; a broken one must not be half-checked.
-  const data = list.map((d) => (d.errors.length === 0 ? (d.toJS({maxAliasCount: 1000}) as unknown) : undefined))
+  const problem = (e: YAMLException): SyntaxProblem => ({
+    code: problemCode(e),
+    message: e.reason,
+    position: at(e.mark?.position ?? 0),
+  })
 
-  const nodeAt = (doc: Document.Parsed, path: Path, on: 'key' | 'value'): Node | undefined => {
-    if (path.length === 0) return doc.contents ?? undefined
-    const parent = doc.getIn(path.slice(0, -1), true)
-    const last = path.at(-1)
-    if (isMap(parent)) {
-      const pair = parent.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(last))
-      if (pair) return (on === 'key' ? pair.key : (pair.value ?? pair.key)) as Node
+  let events: Event[] | undefined
+  const eventsOf = () => (events ??= parseEvents(text, {filename: name}))
+  let data: unknown[] = []
+  const problems: SyntaxProblem[] = []
+  try {
+    data = loadAll(text, {schema: CORE_SCHEMA, filename: name})
+  } catch (e) {
+    if (!(e instanceof YAMLException)) throw e
+    try {
+      // The text parses but a document does not construct (a duplicate key): keep the documents that do.
+      const docs: Event[][] = []
+      for (const ev of eventsOf()) {
+        if (ev.type === EVENT_ID.DOCUMENT) docs.push([])
+        docs.at(-1)!.push(ev)
+      }
+      data = docs.map((doc) => {
+        try {
+          return constructFromEvents(doc, {source: text, schema: CORE_SCHEMA})[0]
+        } catch (err) {
+          if (!(err instanceof YAMLException)) throw err
+          problems.push(problem(err))
+          return undefined
+        }
+      })
+    } catch (err) {
+      if (!(err instanceof YAMLException)) throw err
+      problems.push(problem(err))
     }
-    return (doc.getIn(path, true) as Node | undefined) ?? nodeAt(doc, path.slice(0, -1), 'value')
+  }
+
+  const place = (requests: readonly Place[]): SourcePosition[] => {
+    if (requests.length === 0) return []
+    const roots = new Map<number, Trie>()
+    for (const r of requests) {
+      let t = roots.get(r.doc) ?? roots.set(r.doc, trie()).get(r.doc)!
+      for (const seg of r.path) t = t.children.get(String(seg)) ?? t.children.set(String(seg), trie()).get(String(seg))!
+    }
+    let ev: Event[] = []
+    try {
+      ev = eventsOf()
+    } catch {
+      // unparseable text: every place is the start of the file (the syntax problem says where it breaks)
+    }
+    for (let i = 0, doc = -1; i < ev.length;) {
+      if (ev[i]!.type !== EVENT_ID.DOCUMENT) break
+      doc++
+      i = walk(ev, text, i + 1, roots.get(doc)) + 1 // the node, then the document's POP
+    }
+    return requests.map((r) => {
+      let t = roots.get(r.doc)
+      let best = t?.value ?? {start: 0, end: 0}
+      let found = true
+      for (const seg of r.path) {
+        t = t?.children.get(String(seg))
+        if (t?.value) best = t.value
+        else found = false
+      }
+      const span = found && r.on === 'key' && t?.key ? t.key : best
+      return at(span.start, span.end)
+    })
   }
 
   return {
     name,
-    docs: list,
     data,
     problems,
-    locate(doc, path, on = 'value') {
-      const d = list[doc]
-      const node = d ? nodeAt(d, path, on) : undefined
-      return node?.range ? at(node.range[0], node.range[1]) : at(0)
-    },
+    place,
+    locate: (doc, path, on = 'value') => place([{doc, path, on}])[0]!,
   }
 }

@@ -1,0 +1,78 @@
+import {Args, Flags} from '@oclif/core'
+import {WdError} from '../../src/errors.js'
+import {expandInputs} from '../../src/catalog/inputs.js'
+import {MAX_CATALOG_BYTES} from '../../src/catalog/load.js'
+import {validateCatalogText} from '../../src/catalog/validate.js'
+import {githubReport} from '../../src/report/catalog/github.js'
+import {jsonReport, type JsonReport} from '../../src/report/catalog/json.js'
+import {junitReport} from '../../src/report/catalog/junit.js'
+import type {FileResult} from '../../src/report/catalog/model.js'
+import {sarifReport} from '../../src/report/catalog/sarif.js'
+import {textReport} from '../../src/report/catalog/text.js'
+import {readInput} from '../../src/source/read.js'
+import {WdCommand} from '../_shared/base.js'
+import {policyFlag, readPolicy} from '../_shared/policy.js'
+
+export default class CatalogValidate extends WdCommand<typeof CatalogValidate> {
+  static override summary = 'Check flavor catalogs before they reach Nova: findings at file:line:col, for CI.'
+
+  static override description = `Reads YAML (several documents allowed) and JSON catalogs in wd's layout or osism \
+flavor-manager's (reference/mandatory/recommended), directories recursively, globs, and '-' for stdin. Reports YAML \
+syntax errors and duplicate keys, schema violations, watchdog values Nova refuses, keys Nova silently ignores, \
+duplicate flavor names and ids, and (with --policy) what the operator policy forbids.
+
+Exit status: 0 no errors (warnings allowed unless --strict), 1 findings, 2 an unreadable file or a usage error.`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> catalogs/',
+    '<%= config.bin %> <%= command.id %> "catalogs/**/*.yaml" --policy policy.yaml --format github',
+    '<%= config.bin %> <%= command.id %> flavors.yaml --format sarif > wd.sarif',
+    'cat flavors.yaml | <%= config.bin %> <%= command.id %> -',
+  ]
+
+  static override strict = false
+
+  static override args = {
+    path: Args.string({description: "Catalog files, directories, globs, or '-' for stdin.", required: true}),
+  }
+
+  static override flags = {
+    policy: policyFlag,
+    format: Flags.string({
+      char: 'f',
+      description: 'Output format.',
+      options: ['text', 'json', 'junit', 'github', 'sarif'] as const,
+      default: 'text',
+    }),
+    strict: Flags.boolean({description: 'Warnings fail too (exit 1).'}),
+  }
+
+  public async run(): Promise<JsonReport> {
+    const policy = await readPolicy(this.flags.policy)
+    const {files, missing} = await expandInputs(this.rest)
+    const results: FileResult[] = missing.map((m) => ({file: m.arg, findings: [], unreadable: m.reason}))
+    for (const file of files) {
+      try {
+        const input = await readInput(file, MAX_CATALOG_BYTES)
+        results.push(validateCatalogText(input.text, input.name, policy))
+      } catch (e) {
+        if (!(e instanceof WdError) || e.exit !== 2) throw e
+        results.push({file, findings: [], unreadable: e.message})
+      }
+    }
+    this.print(results)
+    const failing = results.some((r) => r.findings.some((f) => f.severity === 'error' || this.flags.strict))
+    if (results.some((r) => r.unreadable)) process.exitCode = 2
+    else if (failing) this.findings()
+    return jsonReport(results)
+  }
+
+  private print(results: FileResult[]): void {
+    const {format, strict} = this.flags
+    if (format === 'text') this.log(textReport(results))
+    else if (format === 'json') this.log(JSON.stringify(jsonReport(results), null, 2))
+    else if (format === 'junit') this.log(junitReport(results, strict))
+    else if (format === 'github') this.log(githubReport(results, strict))
+    else this.log(JSON.stringify(sarifReport(results, this.config.version, strict), null, 2))
+  }
+}

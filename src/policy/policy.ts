@@ -1,0 +1,21 @@
+/** The operator policy as wd holds it after loading: plain data plus compiled name matchers. */
+import type {NovaAction, NovaSetting} from '../vocab/nova.js'
+
+export type ImageOverride = 'allow' | 'deny' | 'same-or-stricter'
+
+export interface Requirement {
+  /** the glob as written, for messages */
+  flavors: string
+  matches: (flavorName: string) => boolean
+  actions?: readonly NovaAction[]
+}
+
+export interface Policy {
+  name: string
+  allowedActions?: readonly NovaAction[]
+  imageOverride: ImageOverride
+  require: Requirement[]
+}
+
+/** Weakest first: by how much the hypervisor does about a hung guest. */
+export const STRICTNESS: Record<NovaSetting, number> = {disabled: 0, none: 1, pause: 2, poweroff: 3, reset: 4}

@@ -1,0 +1,52 @@
+/**
+ * JUnit XML, as linters write it: a testsuite per file, a testcase per finding (a file without findings is one
+ * passing testcase). Errors are failures; warnings are failures only with --strict, else passing cases that say so.
+ */
+import type {FileResult} from './model.js'
+
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;'})[c]!)
+
+export function junitReport(results: readonly FileResult[], strict: boolean): string {
+  let tests = 0
+  let failures = 0
+  const suites: string[] = []
+  for (const r of results) {
+    const cases: string[] = []
+    let suiteFailures = 0
+    if (r.unreadable) {
+      cases.push(`    <testcase name="${esc(r.file)}" classname="${esc(r.file)}">`)
+      cases.push(`      <error message="${esc(r.unreadable)}" type="unreadable"/>`, '    </testcase>')
+    }
+    for (const f of r.findings) {
+      const name = `${r.file}:${f.position.line}:${f.position.col} ${f.rule}`
+      const fails = f.severity === 'error' || strict
+      cases.push(`    <testcase name="${esc(name)}" classname="${esc(r.file)}">`)
+      const body = esc(f.fix ? `${f.message}\nfix: ${f.fix}` : f.message)
+      if (fails) {
+        suiteFailures++
+        cases.push(`      <failure message="${esc(f.message)}" type="${f.severity}">${body}</failure>`)
+      } else {
+        cases.push(`      <system-out>warning: ${body}</system-out>`)
+      }
+      cases.push('    </testcase>')
+    }
+    if (cases.length === 0) cases.push(`    <testcase name="${esc(r.file)}" classname="${esc(r.file)}"/>`)
+    const count = Math.max(1, r.findings.length)
+    tests += count
+    failures += suiteFailures
+    const errors = r.unreadable ? 1 : 0
+    suites.push(
+      `  <testsuite name="${esc(r.file)}" tests="${count}" failures="${suiteFailures}" errors="${errors}">`,
+      ...cases,
+      '  </testsuite>',
+    )
+  }
+  const errors = results.filter((r) => r.unreadable).length
+  return [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    `<testsuites name="wd catalog validate" tests="${tests}" failures="${failures}" errors="${errors}">`,
+    ...suites,
+    '</testsuites>',
+  ].join('\n')
+}

@@ -1,0 +1,56 @@
+/**
+ * SARIF 2.1.0 for code scanning: the rule table, one result per finding with its region, and a fingerprint that
+ * survives lines moving (rule, file and message, plus a counter for identical ones).
+ */
+import {createHash} from 'node:crypto'
+import {RULES, type RuleId} from '../../engine/rules.js'
+import type {FileResult} from './model.js'
+
+export function sarifReport(results: readonly FileResult[], version: string, strict: boolean): object {
+  const ruleIds = Object.keys(RULES) as RuleId[]
+  const seen = new Map<string, number>()
+  const sarifResults = results.flatMap((r) =>
+    r.findings.map((f) => {
+      const base = `${f.rule}|${r.file}|${f.message}`
+      const n = (seen.get(base) ?? 0) + 1
+      seen.set(base, n)
+      const {line, col, endLine, endCol} = f.position
+      return {
+        ruleId: f.rule,
+        ruleIndex: ruleIds.indexOf(f.rule),
+        level: f.severity === 'warning' && !strict ? 'warning' : 'error',
+        message: {text: f.fix ? `${f.message} Fix: ${f.fix}` : f.message},
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: {uri: r.file.split('\\').join('/')},
+              region: {startLine: line, startColumn: col, endLine: endLine ?? line, endColumn: endCol ?? col},
+            },
+          },
+        ],
+        partialFingerprints: {'wdFinding/v1': createHash('sha256').update(`${base}|${n}`).digest('hex').slice(0, 32)},
+      }
+    }),
+  )
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'wd',
+            version,
+            rules: ruleIds.map((id) => ({
+              id,
+              shortDescription: {text: RULES[id].summary},
+              defaultConfiguration: {level: RULES[id].level},
+            })),
+          },
+        },
+        columnKind: 'utf16CodeUnits',
+        results: sarifResults,
+      },
+    ],
+  }
+}
