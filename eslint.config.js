@@ -4,7 +4,7 @@ import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  {ignores: ['dist/', 'coverage/', 'oclif.manifest.json', '.work/']},
+  {ignores: ['dist/', 'coverage/', 'oclif.manifest.json', '.work/', '**/*.d.mts']},
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

@@ -1,5 +1,6 @@
 /** The files `wd catalog validate` reads: paths, directories (recursively), globs, and '-' for stdin. */
 import {stat} from 'node:fs/promises'
+import {isAbsolute} from 'node:path'
 import {glob, isDynamicPattern} from 'tinyglobby'
 
 export const CATALOG_PATTERN = '**/*.{yaml,yml,json}'
@@ -26,7 +27,8 @@ export async function expandInputs(args: readonly string[]): Promise<Inputs> {
     } else if (info) {
       files.push(arg)
     } else if (isDynamicPattern(arg)) {
-      const found = (await glob(arg)).sort()
+      // names come back in the form the pattern was given: absolute for an absolute pattern
+      const found = (await glob(arg, {absolute: isAbsolute(arg)})).sort()
       if (found.length === 0) missing.push({arg, reason: 'the pattern matches no file'})
       files.push(...found)
     } else {

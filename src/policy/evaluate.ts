@@ -50,7 +50,7 @@ export function evaluateFlavor(policy: Policy, flavor: NamedProps): Finding[] {
         message: `flavors matching '${r.flavors}' must have a watchdog (policy ${policy.name}), this one has none`,
         fix: `${FLAVOR_KEY}=${wanted[0] ?? 'reset'}`,
       })
-    } else if (wanted.length > 0 && !wanted.includes(setting as (typeof wanted)[number])) {
+    } else if (wanted.length > 0 && !wanted.includes(setting)) {
       findings.push({
         rule: 'policy/required-action',
         severity: 'error',

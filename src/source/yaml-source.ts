@@ -68,7 +68,9 @@ function spanOf(e: Event): Span {
 /** Walks one node of the event stream, recording spans for the trie's paths; returns the index after the node. */
 function walk(events: Event[], source: string, i: number, t: Trie | undefined): number {
   const e = events[i]!
-  if (t) t.value = spanOf(e)
+  const span = spanOf(e)
+  // an empty value (`key:` with nothing after it) has no text of its own: it is placed at its key
+  if (t && span.start >= 0) t.value = span
   if (e.type === EVENT_ID.MAPPING) {
     i++
     while (events[i]!.type !== EVENT_ID.POP) {
@@ -169,7 +171,8 @@ export function parseSource(text: string, name: string): SourceFile {
       let found = true
       for (const seg of r.path) {
         t = t?.children.get(String(seg))
-        if (t?.value) best = t.value
+        const here = t?.value ?? t?.key
+        if (here) best = here
         else found = false
       }
       const span = found && r.on === 'key' && t?.key ? t.key : best

@@ -30,9 +30,12 @@ const flavor = (specs: string, extra = '') =>
   `flavors:\n  - name: m1.small\n    vcpus: 1\n    ram: 2048\n${extra}    extra_specs:\n${specs}`
 
 describe('catalog validate: accepts what others wrote', () => {
-  it.each(['catalogs/valid.yaml', 'catalogs/valid.json', 'scs-mandatory-flavors.yaml'])('%s has no findings', (name) => {
-    expect(validateCatalogText(read(name), name).findings).toEqual([])
-  })
+  it.each(['catalogs/valid.yaml', 'catalogs/valid.json', 'scs-mandatory-flavors.yaml'])(
+    '%s has no findings',
+    (name) => {
+      expect(validateCatalogText(read(name), name).findings).toEqual([])
+    },
+  )
 })
 
 describe('catalog validate: one finding per kind, with rule, line and column', () => {
@@ -41,8 +44,20 @@ describe('catalog validate: one finding per kind, with rule, line and column', (
     ['a near-miss value', flavor('      hw:watchdog_action: Reset\n'), 'nova/invalid-action', 'Reset', 'error'],
     ["libvirt's shutdown", flavor('      hw:watchdog_action: shutdown\n'), 'nova/invalid-action', 'shutdown', 'error'],
     ['an empty flavor value', flavor("      hw:watchdog_action: ''\n"), 'nova/empty-flavor-action', "''", 'error'],
-    ['a misspelled hw: key', flavor('      hw:watchdog_actoin: reset\n'), 'nova/misspelled-key', 'hw:watchdog_actoin', 'error'],
-    ['the image key on a flavor', flavor('      hw_watchdog_action: reset\n'), 'nova/image-key-on-flavor', 'hw_watchdog_action', 'warning'],
+    [
+      'a misspelled hw: key',
+      flavor('      hw:watchdog_actoin: reset\n'),
+      'nova/misspelled-key',
+      'hw:watchdog_actoin',
+      'error',
+    ],
+    [
+      'the image key on a flavor',
+      flavor('      hw_watchdog_action: reset\n'),
+      'nova/image-key-on-flavor',
+      'hw_watchdog_action',
+      'warning',
+    ],
     ['the blueprint key', flavor('      watchdog: poweroff\n'), 'nova/blueprint-key', 'watchdog:', 'warning'],
     [
       'the flavor key on an image',
@@ -52,7 +67,13 @@ describe('catalog validate: one finding per kind, with rule, line and column', (
       'warning',
     ],
     ['a wrong type', flavor('      hw:cpu_policy: shared\n', '    disk: forty\n'), 'schema/type', 'forty', 'error'],
-    ['an unknown key', flavor('      hw:cpu_policy: shared\n', '    colour: blue\n'), 'schema/additional-properties', 'colour', 'error'],
+    [
+      'an unknown key',
+      flavor('      hw:cpu_policy: shared\n', '    colour: blue\n'),
+      'schema/additional-properties',
+      'colour',
+      'error',
+    ],
     ['a missing name', 'flavors:\n  - vcpus: 1\n', 'schema/required', 'vcpus', 'error'],
     ['a bad extra spec key', flavor('      "bad key!": x\n'), 'schema/pattern', '"bad key!"', 'error'],
     [
@@ -62,8 +83,20 @@ describe('catalog validate: one finding per kind, with rule, line and column', (
       'a\n',
       'error',
     ],
-    ['a duplicate key', 'flavors:\n  - name: a\n    vcpus: 1\n    vcpus: 2\n', 'yaml/duplicate-key', 'vcpus: 2', 'error'],
-    ['a syntax error', 'flavors:\n  - name: a\n    extra_specs: {hw:watchdog_action: reset\n', 'yaml/syntax', '', 'error'],
+    [
+      'a duplicate key',
+      'flavors:\n  - name: a\n    vcpus: 1\n    vcpus: 2\n',
+      'yaml/duplicate-key',
+      'vcpus: 2',
+      'error',
+    ],
+    [
+      'a syntax error',
+      'flavors:\n  - name: a\n    extra_specs: {hw:watchdog_action: reset\n',
+      'yaml/syntax',
+      '',
+      'error',
+    ],
   ]
 
   it.each(cases)('%s', (_what, text, rule, needle, severity) => {
@@ -90,7 +123,8 @@ describe('catalog validate: one finding per kind, with rule, line and column', (
   })
 
   it('reads the osism layout: keys with a colon are extra specs', () => {
-    const text = 'mandatory:\n  - name: SCS-1V-4\n    cpus: 1\n    ram: 4096\n    hw:watchdog_action: Poweroff\n    cpu: 2\n'
+    const text =
+      'mandatory:\n  - name: SCS-1V-4\n    cpus: 1\n    ram: 4096\n    hw:watchdog_action: Poweroff\n    cpu: 2\n'
     expect(only(text)).toEqual([
       {rule: 'nova/invalid-action', severity: 'error', ...at(text, 'Poweroff')},
       {rule: 'schema/additional-properties', severity: 'error', ...at(text, 'cpu:')},
@@ -103,7 +137,8 @@ describe('catalog validate: one finding per kind, with rule, line and column', (
   })
 
   it('every rule it can report is documented in the rule table', () => {
-    const text = read('catalogs/valid.yaml') + '\n---\nflavors:\n  - name: x\n    ram: lots\n    extra_specs: {watchdog: reset}\n'
+    const text =
+      read('catalogs/valid.yaml') + '\n---\nflavors:\n  - name: x\n    ram: lots\n    extra_specs: {watchdog: reset}\n'
     for (const f of validateCatalogText(text, 'c.yaml').findings) expect(Object.keys(RULES)).toContain(f.rule)
   })
 })

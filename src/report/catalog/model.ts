@@ -20,7 +20,12 @@ export interface Summary {
 export function summarize(results: readonly FileResult[]): Summary {
   let errors = 0
   let warnings = 0
-  for (const r of results) for (const f of r.findings) f.severity === 'error' ? errors++ : warnings++
+  for (const r of results) {
+    for (const f of r.findings) {
+      if (f.severity === 'error') errors++
+      else warnings++
+    }
+  }
   const unreadable = results.filter((r) => r.unreadable).length
   return {files: results.length - unreadable, errors, warnings, unreadable}
 }
