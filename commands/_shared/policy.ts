@@ -1,8 +1,6 @@
 /** The --policy flag and its loading, shared by `catalog validate` and `resolve`. */
 import {Flags} from '@oclif/core'
-import {loadPolicy} from '../../src/policy/load.js'
 import type {Policy} from '../../src/policy/policy.js'
-import {readInput} from '../../src/source/read.js'
 
 const MAX_POLICY_BYTES = 1024 * 1024
 
@@ -13,6 +11,11 @@ export const policyFlag = Flags.string({
 
 export async function readPolicy(path: string | undefined): Promise<Policy | undefined> {
   if (path === undefined) return undefined
+  // loaded only with --policy: the YAML parser, ajv and picomatch are startup cost every other run would pay
+  const [{readInput}, {loadPolicy}] = await Promise.all([
+    import('../../src/source/read.js'),
+    import('../../src/policy/load.js'),
+  ])
   const input = await readInput(path, MAX_POLICY_BYTES)
   return loadPolicy(input.text, input.name)
 }

@@ -3,12 +3,8 @@ import {WdError} from '../../src/errors.js'
 import {expandInputs} from '../../src/catalog/inputs.js'
 import {MAX_CATALOG_BYTES} from '../../src/catalog/load.js'
 import {validateCatalogText} from '../../src/catalog/validate.js'
-import {githubReport} from '../../src/report/catalog/github.js'
 import {jsonReport, type JsonReport} from '../../src/report/catalog/json.js'
-import {junitReport} from '../../src/report/catalog/junit.js'
 import type {FileResult} from '../../src/report/catalog/model.js'
-import {sarifReport} from '../../src/report/catalog/sarif.js'
-import {textReport} from '../../src/report/catalog/text.js'
 import {readInput} from '../../src/source/read.js'
 import {WdCommand} from '../_shared/base.js'
 import {policyFlag, readPolicy} from '../_shared/policy.js'
@@ -60,19 +56,25 @@ Exit status: 0 no errors (warnings allowed unless --strict), 1 findings, 2 an un
         results.push({file, findings: [], unreadable: e.message})
       }
     }
-    this.print(results)
+    await this.print(results)
     const failing = results.some((r) => r.findings.some((f) => f.severity === 'error' || this.flags.strict))
     if (results.some((r) => r.unreadable)) process.exitCode = 2
     else if (failing) this.findings()
     return jsonReport(results)
   }
 
-  private print(results: FileResult[]): void {
+  /** Each format's writer is loaded only when asked for. */
+  private async print(results: FileResult[]): Promise<void> {
     const {format, strict} = this.flags
-    if (format === 'text') this.log(textReport(results))
-    else if (format === 'json') this.log(JSON.stringify(jsonReport(results), null, 2))
-    else if (format === 'junit') this.log(junitReport(results, strict))
-    else if (format === 'github') this.log(githubReport(results, strict))
-    else this.log(JSON.stringify(sarifReport(results, this.config.version, strict), null, 2))
+    if (format === 'json') this.log(JSON.stringify(jsonReport(results), null, 2))
+    else if (format === 'text') this.log((await import('../../src/report/catalog/text.js')).textReport(results))
+    else if (format === 'junit')
+      this.log((await import('../../src/report/catalog/junit.js')).junitReport(results, strict))
+    else if (format === 'github') {
+      this.log((await import('../../src/report/catalog/github.js')).githubReport(results, strict))
+    } else {
+      const {sarifReport} = await import('../../src/report/catalog/sarif.js')
+      this.log(JSON.stringify(sarifReport(results, this.config.version, strict), null, 2))
+    }
   }
 }

@@ -44,6 +44,7 @@ function fromEngine(entry: CatalogFlavor | CatalogImage, f: Finding): Unplaced {
   }
 }
 
+/** Second and later uses of a name or id; the first use is placed only when something points back at it. */
 function duplicates(
   entries: readonly (CatalogFlavor | CatalogImage)[],
   keyOf: (e: CatalogFlavor | CatalogImage) => string | undefined,
@@ -53,27 +54,25 @@ function duplicates(
   out: Unplaced[],
   firsts: Unplaced[],
 ): void {
-  const seen = new Map<string, number>()
+  const seen = new Map<string, {entry: CatalogFlavor | CatalogImage; index?: number}>()
   for (const e of entries) {
     const k = keyOf(e)
     if (k === undefined) continue
     const first = seen.get(k)
     if (first === undefined) {
-      seen.set(k, firsts.length)
-      firsts.push({
-        rule,
-        severity: 'error',
-        message: '',
-        doc: e.origin.doc,
-        path: [...e.origin.path, field],
-        on: 'value',
-      })
+      seen.set(k, {entry: e})
       continue
     }
+    if (first.index === undefined) {
+      first.index = firsts.length
+      const {doc, path} = first.entry.origin
+      firsts.push({rule, severity: 'error', message: '', doc, path: [...path, field], on: 'value'})
+    }
+    const index = first.index
     out.push({
       rule,
       severity: 'error',
-      message: (placed) => `${what} '${k}' is already used at line ${placed(first).line}`,
+      message: (placed) => `${what} '${k}' is already used at line ${placed(index).line}`,
       doc: e.origin.doc,
       path: [...e.origin.path, field],
       on: 'value',

@@ -71,54 +71,54 @@ function checkValue(subject: Subject, key: string, value: string): Finding[] {
   return isNovaSetting(value) ? [] : [invalidValue(subject, key, value)]
 }
 
-/** A key Nova does not read but that was clearly meant as the watchdog setting. */
-function ignoredKey(subject: Subject, key: string, value: string): Finding | undefined {
+type IgnoredKind = 'wrong-key' | 'blueprint' | 'misspelled'
+
+/** Why Nova would not read `key` although it was clearly meant as the watchdog setting; undefined for other keys. */
+function ignoredKind(subject: Subject, key: string): IgnoredKind | undefined {
+  if (key === WRONG_KEY[subject]) return 'wrong-key'
+  if (key === BLUEPRINT_KEY) return 'blueprint'
+  const namespace = key.includes(':') ? key.slice(0, key.indexOf(':')).toLowerCase() : ''
+  const mentions = (namespace === '' || namespace === 'hw') && key.toLowerCase().includes('watchdog')
+  return mentions || looksLike(key, RIGHT_KEY[subject]) ? 'misspelled' : undefined
+}
+
+/** The finding for a key Nova ignores; every key of a catalog passes through ignoredKind first, so this stays off the hot path. */
+function ignoredKey(subject: Subject, key: string, value: string, kind: IgnoredKind): Finding {
   const right = RIGHT_KEY[subject]
   const v = fixedValue(value)
   const fix = v === undefined ? undefined : `${right}=${v}`
   const write = fix ?? `${right} with one of: ${ALLOWED}`
-  if (key === WRONG_KEY[subject]) {
+  const base = {subject, key, on: 'key' as const, ...(fix && {fix})}
+  if (kind === 'wrong-key') {
     const why =
       subject === 'flavor'
         ? `is the image spelling; Nova stopped reading it on flavors in Ocata`
         : `is the flavor spelling; Nova drops unknown image properties without a word`
     return {
+      ...base,
       rule: subject === 'flavor' ? 'nova/image-key-on-flavor' : 'nova/flavor-key-on-image',
       severity: 'warning',
-      subject,
-      key,
-      on: 'key',
       message: `${WHAT[subject]} '${key}' ${why}: Nova ignores it. Write ${write} instead.`,
-      ...(fix && {fix}),
     }
   }
-  if (key === BLUEPRINT_KEY) {
+  if (kind === 'blueprint') {
     return {
+      ...base,
       rule: 'nova/blueprint-key',
       severity: 'warning',
-      subject,
-      key,
-      on: 'key',
       message: `${WHAT[subject]} '${key}' is the 2013 blueprint's spelling, which no Nova release reads: Nova ignores it. Write ${write} instead.`,
-      ...(fix && {fix}),
     }
   }
-  const namespace = key.includes(':') ? key.slice(0, key.indexOf(':')) : ''
-  const suspicious =
-    looksLike(key, right) || (key.toLowerCase().includes('watchdog') && ['', 'hw'].includes(namespace.toLowerCase()))
-  if (!suspicious) return undefined
   // Nova ≥ 2.86 refuses unknown keys in the namespaces it validates; anything else is stored and ignored.
+  const namespace = key.includes(':') ? key.slice(0, key.indexOf(':')) : ''
   const refused = subject === 'flavor' && (VALIDATED_NAMESPACES as readonly string[]).includes(namespace)
   return {
+    ...base,
     rule: 'nova/misspelled-key',
     severity: refused ? 'error' : 'warning',
-    subject,
-    key,
-    on: 'key',
     message: refused
       ? `flavor extra spec '${key}' is not a valid extra spec: Nova ≥ 2.86 refuses it. Did you mean ${right}? Write ${write}.`
       : `${WHAT[subject]} '${key}' is not one Nova reads: it is ignored. Did you mean ${right}? Write ${write}.`,
-    ...(fix && {fix}),
   }
 }
 
@@ -128,8 +128,8 @@ export function checkProperties(subject: Subject, props: Properties): Finding[] 
   for (const [key, value] of Object.entries(props)) {
     if (key === RIGHT_KEY[subject]) findings.push(...checkValue(subject, key, value))
     else {
-      const f = ignoredKey(subject, key, value)
-      if (f) findings.push(f)
+      const kind = ignoredKind(subject, key)
+      if (kind) findings.push(ignoredKey(subject, key, value, kind))
     }
   }
   return findings

@@ -16,6 +16,9 @@ export function didYouMean(value: string, candidates: readonly string[]): string
 
 /** True when `key` is probably a misspelling of `target` (`hw:watchdog_actoin`, `HW_Watchdog_Action`). */
 export function looksLike(key: string, target: string): boolean {
+  const edits = MAX_TYPO_EDITS + 1
+  // lengths further apart than the edits allowed cannot be that close: skip the distance (every key of a catalog)
+  if (Math.abs(key.length - target.length) > edits) return false
   const norm = (s: string) => s.toLowerCase().replaceAll('-', '_')
-  return distance(norm(key), norm(target)) <= MAX_TYPO_EDITS + 1
+  return distance(norm(key), norm(target)) <= edits
 }
