@@ -27,7 +27,12 @@ function measure(argv, ok = [0]) {
   const walls = []
   const rss = []
   for (let i = 0; i < runs; i++) {
-    const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...argv], {cwd: root, encoding: 'utf8', env: {...process.env, NODE_OPTIONS: ''}, maxBuffer: 1 << 28})
+    const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...argv], {
+      cwd: root,
+      encoding: 'utf8',
+      env: {...process.env, NODE_OPTIONS: ''},
+      maxBuffer: 1 << 28,
+    })
     const [wall, kb] = r.stderr.trim().split('\n').at(-1).split(' ').map(Number)
     if (!ok.includes(r.status)) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 500)}`)
     walls.push(wall)
@@ -42,7 +47,14 @@ const parseWith = (lib) =>
   (lib === 'yaml'
     ? `const {parseAllDocuments, LineCounter} = await import('yaml'); parseAllDocuments(t, {lineCounter: new LineCounter()}).map((d) => d.toJS())`
     : `const {loadAll} = await import('js-yaml'); loadAll(t)`)
-const ajvCli = [node, 'node_modules/ajv-cli/dist/index.js', 'validate', '--spec=draft2020', '--strict=false', '--all-errors']
+const ajvCli = [
+  node,
+  'node_modules/ajv-cli/dist/index.js',
+  'validate',
+  '--spec=draft2020',
+  '--strict=false',
+  '--all-errors',
+]
 const refs = ['flavor', 'image', 'watchdog'].flatMap((s) => ['-r', `schemas/${s}.schema.json`])
 
 const bareYaml = measure([node, '--input-type=module', '-e', parseWith('yaml'), valid])
@@ -52,7 +64,8 @@ const wdFinding = measure([node, 'bin/run.js', 'catalog', 'validate', broken, '-
 const ajv = measure([...ajvCli, '-s', 'schemas/catalog.schema.json', ...refs, '-d', valid])
 
 const mb = (statSync(valid).size / 1e6).toFixed(1)
-const row = (label, m) => console.log(`  ${label.padEnd(48)} ${m.wall.toFixed(2).padStart(6)} s  ${m.rss.toFixed(0).padStart(5)} MB peak`)
+const row = (label, m) =>
+  console.log(`  ${label.padEnd(48)} ${m.wall.toFixed(2).padStart(6)} s  ${m.rss.toFixed(0).padStart(5)} MB peak`)
 console.log(`catalog validation: 50,000 flavors, ${mb} MB YAML (median of ${runs} runs, whole processes)`)
 row('bare `yaml` parse (parseAllDocuments + toJS)', bareYaml)
 row('bare js-yaml parse (loadAll)', bareJsYaml)
@@ -62,5 +75,7 @@ row('ajv-cli validate (no positions)', ajv)
 const a = goal('  wd validate / bare `yaml` parse', wd.wall / bareYaml.wall, 1.5)
 const b = goal('  wd validate (one finding) / bare `yaml` parse', wdFinding.wall / bareYaml.wall, 1.5)
 const c = goal('  wd validate / ajv-cli', wd.wall / ajv.wall, 1)
-console.log(`  (wd with a finding / ajv-cli: ${(wdFinding.wall / ajv.wall).toFixed(2)}×; ajv-cli cannot place findings at all)`)
+console.log(
+  `  (wd with a finding / ajv-cli: ${(wdFinding.wall / ajv.wall).toFixed(2)}×; ajv-cli cannot place findings at all)`,
+)
 export const met = a && b && c
