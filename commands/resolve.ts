@@ -6,6 +6,7 @@ import {renderQemuArgs} from '../src/render/qemu.js'
 import {translate} from '../src/vocab/translate.js'
 import {WdCommand} from './_shared/base.js'
 import {resolutionFlags} from './_shared/flags.js'
+import {openstackFlags} from './_shared/openstack.js'
 import {policyFlag, readPolicy} from './_shared/policy.js'
 import {resolveFromFlags} from './_shared/resolution.js'
 
@@ -32,6 +33,10 @@ Exit status: 0 resolved (warnings allowed), 1 an input value Nova refuses, 2 usa
         '<%= config.bin %> <%= command.id %> --flavor-spec hw:watchdog_action=reset --image-prop hw_watchdog_action=poweroff -f json --explain',
     },
     {
+      description: 'What an instance of a flavor and an image of the live cloud gets:',
+      command: '<%= config.bin %> <%= command.id %> --flavor m1.small --image debian-12 --os-cloud prod',
+    },
+    {
       description: 'The libvirt element for a flavor and image of a catalog file:',
       command:
         '<%= config.bin %> <%= command.id %> --catalog examples/catalog.yaml --flavor m1.small --image debian-12 -f libvirt',
@@ -48,6 +53,7 @@ Exit status: 0 resolved (warnings allowed), 1 an input value Nova refuses, 2 usa
     }),
     explain: Flags.boolean({description: 'Show each step of the resolution.'}),
     policy: policyFlag,
+    ...openstackFlags,
   }
 
   public async run(): Promise<ResolutionView> {

@@ -19,8 +19,8 @@ export const resolutionFlags = {
     description: 'A catalog file (YAML or JSON) to take --flavor and --image from.',
     helpValue: 'FILE',
   }),
-  flavor: Flags.string({description: 'Flavor name or id in the --catalog.', helpValue: 'NAME'}),
-  image: Flags.string({description: 'Image name or id in the --catalog.', helpValue: 'NAME'}),
+  flavor: Flags.string({description: 'Flavor name or id: in the --catalog, else in the cloud.', helpValue: 'NAME'}),
+  image: Flags.string({description: 'Image name or id: in the --catalog, else in the cloud.', helpValue: 'NAME'}),
 }
 
 /** `KEY=VALUE` pairs into a map; a later key wins, like the openstack CLI's --property. */

@@ -12,6 +12,7 @@ import {
   isNovaSetting,
 } from '../vocab/nova.js'
 import {QEMU_ACTIONS} from '../vocab/qemu.js'
+import {WdError} from '../errors.js'
 import type {Finding, Subject} from './findings.js'
 import {didYouMean, looksLike} from './suggest.js'
 
@@ -133,4 +134,11 @@ export function checkProperties(subject: Subject, props: Properties): Finding[] 
     }
   }
   return findings
+}
+
+/** The value itself when Nova takes it for `subject`; otherwise WD_INVALID_VALUE saying what is allowed (and meant). */
+export function assertSetting(subject: Subject, value: string): string {
+  const [problem] = checkValue(subject, RIGHT_KEY[subject], value)
+  if (!problem) return value
+  throw new WdError('WD_INVALID_VALUE', problem.message, {...(problem.fix && {hint: `write ${problem.fix}`})})
 }

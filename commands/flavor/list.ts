@@ -1,0 +1,27 @@
+import {Flags} from '@oclif/core'
+import {listFlavors} from '../../src/openstack/nova.js'
+import {FLAVOR_COLUMNS, flavorRow} from '../../src/openstack/records.js'
+import {WdCommand} from '../_shared/base.js'
+import {connectFromFlags, openstackFlags, outputFlags, printList} from '../_shared/openstack.js'
+
+export default class FlavorList extends WdCommand<typeof FlavorList> {
+  static override summary = 'List flavors with the watchdog each gives.'
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --all -f json',
+  ]
+
+  static override flags = {
+    all: Flags.boolean({description: 'Private flavors too (all flavors, for an admin).'}),
+    ...outputFlags,
+    ...openstackFlags,
+  }
+
+  public async run(): Promise<Record<string, unknown>[]> {
+    const conn = await connectFromFlags(this.flags)
+    const rows = (await listFlavors(conn, this.flags.all)).map(flavorRow)
+    await printList((s) => this.log(s), rows, FLAVOR_COLUMNS, this.flags)
+    return rows
+  }
+}

@@ -1,0 +1,38 @@
+import {Args, Flags} from '@oclif/core'
+import {assertSetting} from '../../src/engine/nova-checks.js'
+import {findFlavor, getFlavorById, setFlavorWatchdog} from '../../src/openstack/nova.js'
+import {flavorRecord} from '../../src/openstack/records.js'
+import {NOVA_SETTINGS} from '../../src/vocab/nova.js'
+import {WdCommand} from '../_shared/base.js'
+import {connectFromFlags, openstackFlags, outputFlags, printRecord} from '../_shared/openstack.js'
+
+export default class FlavorSet extends WdCommand<typeof FlavorSet> {
+  static override summary = "Set a flavor's watchdog action (extra spec hw:watchdog_action)."
+
+  static override description = `wd checks the value before Nova does (${NOVA_SETTINGS.join(', ')}; case-sensitive) \
+and sends compute microversion 2.86, so Nova validates it as well. Only hw:watchdog_action is written: the \
+flavor's other extra specs stay as they are. Needs an admin account (Nova's default policy).`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> m1.small --action reset',
+    '<%= config.bin %> <%= command.id %> 2a7e9a3c-5b1d-4f0e-8c6a-1d2e3f4a5b6c --action poweroff --os-cloud prod -f json',
+  ]
+
+  static override args = {flavor: Args.string({description: 'Flavor name or id.', required: true})}
+
+  static override flags = {
+    action: Flags.string({description: `Watchdog action: ${NOVA_SETTINGS.join(', ')}.`, required: true}),
+    ...outputFlags,
+    ...openstackFlags,
+  }
+
+  public async run(): Promise<Record<string, unknown>> {
+    const value = assertSetting('flavor', this.flags.action)
+    const conn = await connectFromFlags(this.flags)
+    const flavor = await findFlavor(conn, this.args.flavor)
+    await setFlavorWatchdog(conn, flavor, value)
+    const record = flavorRecord((await getFlavorById(conn, flavor.id)) ?? flavor)
+    await printRecord((s) => this.log(s), record, this.flags)
+    return record
+  }
+}

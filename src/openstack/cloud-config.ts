@@ -1,0 +1,234 @@
+/**
+ * Which cloud and credentials to use, the way openstacksdk and the openstack CLI decide it:
+ * clouds.yaml (+ secure.yaml merged over it) found in the usual places, first file wins, OS_CLIENT_CONFIG_FILE /
+ * OS_CLIENT_SECURE_FILE searched first; the cloud named by --os-cloud or OS_CLOUD, else one made of OS_* variables;
+ * --os-* flags over everything.
+ */
+import {existsSync, readFileSync} from 'node:fs'
+import {homedir} from 'node:os'
+import {join} from 'node:path'
+import {WdError} from '../errors.js'
+import {parseSource} from '../source/yaml-source.js'
+
+/** keystoneauth's plugin names (password and token are its version-discovering aliases of the v3 ones). */
+export const AUTH_TYPES = [
+  'password',
+  'v3password',
+  'v3applicationcredential',
+  'token',
+  'v3token',
+  'v3oidcpassword',
+  'v3oidcclientcredentials',
+  'v3oidcaccesstoken',
+] as const
+export type AuthType = (typeof AUTH_TYPES)[number]
+
+export type Auth = Partial<Record<string, string>>
+
+export interface CloudConfig {
+  /** the cloud's name in clouds.yaml, or `envvars` */
+  name: string
+  authType: AuthType
+  auth: Auth
+  regionName?: string
+  interface: 'public' | 'internal' | 'admin'
+  /** TLS: verify certificates (default), with an extra CA bundle if given */
+  verify: boolean
+  cacert?: string
+  /** seconds per request */
+  timeout: number
+}
+
+/** Options as --os-* flags give them (kebab-case, without the prefix), e.g. {cloud, 'auth-url', password}. */
+export type Overrides = Partial<Record<string, string | boolean>>
+
+const CONFIG_NAMES = ['clouds.yaml', 'clouds.yml', 'clouds.json']
+const SECURE_NAMES = ['secure.yaml', 'secure.yml', 'secure.json']
+/** OS_* variables that choose a cloud or a file rather than describe one */
+const SELECTORS = new Set(['cloud', 'region_name', 'client_config_file', 'client_secure_file', 'cloud_name'])
+/** keys that belong under `auth:` (keystoneauth plugin options) */
+const AUTH_KEYS = new Set([
+  'auth_url',
+  'username',
+  'user_id',
+  'password',
+  'user_domain_name',
+  'user_domain_id',
+  'project_name',
+  'project_id',
+  'project_domain_name',
+  'project_domain_id',
+  'domain_name',
+  'domain_id',
+  'token',
+  'application_credential_id',
+  'application_credential_name',
+  'application_credential_secret',
+  'identity_provider',
+  'protocol',
+  'client_id',
+  'client_secret',
+  'openid_scope',
+  'discovery_endpoint',
+  'access_token_endpoint',
+  'access_token',
+  'access_token_type',
+  'system_scope',
+])
+
+type Obj = Record<string, unknown>
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+function searchDirs(env: NodeJS.ProcessEnv, cwd: string): string[] {
+  const home = env.HOME ?? homedir()
+  return [
+    cwd,
+    join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'openstack'),
+    join(home, '.config', 'openstack'),
+    '/etc/xdg/openstack',
+    '/etc/openstack',
+  ]
+}
+
+/** The first readable, parseable file of the list (openstacksdk skips broken ones; so does wd, but says so on demand). */
+function firstFile(candidates: string[]): {path: string; data: Obj} | undefined {
+  for (const path of candidates) {
+    if (!existsSync(path)) continue
+    let text: string
+    try {
+      text = readFileSync(path, 'utf8')
+    } catch {
+      continue
+    }
+    const source = parseSource(text, path)
+    const problem = source.problems[0]
+    if (problem) throw new WdError('WD_CONFIG', problem.message, {location: problem.position})
+    const data = source.data[0]
+    if (!isObj(data)) throw new WdError('WD_CONFIG', `${path} is not a mapping`)
+    return {path, data}
+  }
+  return undefined
+}
+
+function merge(a: Obj, b: Obj): Obj {
+  const out: Obj = {...a}
+  for (const [k, v] of Object.entries(b)) out[k] = isObj(v) && isObj(out[k]) ? merge(out[k], v) : v
+  return out
+}
+
+/** OS_FOO_BAR → foo_bar, for the variables that describe a cloud. */
+function fromEnv(env: NodeJS.ProcessEnv): Obj {
+  const out: Obj = {}
+  for (const [k, v] of Object.entries(env)) {
+    if (!k.startsWith('OS_') || v === undefined || /^OS_(TEST|STD|LOG)/.test(k)) continue
+    out[k.slice(3).toLowerCase()] = v
+  }
+  if (out.auth_plugin !== undefined && out.auth_type === undefined) out.auth_type = out.auth_plugin
+  return out
+}
+
+const asString = (v: unknown) =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined
+
+/** Flat keys (top level or under auth:) into the shape wd uses; keystoneauth's aliases folded in. */
+function normalize(name: string, flat: Obj): CloudConfig {
+  const auth: Auth = {}
+  const top: Obj = {}
+  const nested = isObj(flat.auth) ? flat.auth : {}
+  for (const [k, v] of Object.entries({...nested, ...flat})) {
+    if (k === 'auth') continue
+    const key = k.replace(/^tenant_/, 'project_').replace(/^auth_token$/, 'token')
+    if (AUTH_KEYS.has(key)) auth[key] = asString(v)
+    else top[key] = v
+  }
+  // domain_name/domain_id fan out to the user and project domains when a project is the scope
+  for (const kind of ['name', 'id'] as const) {
+    const d = auth[`domain_${kind}`]
+    if (d !== undefined && (auth.project_name !== undefined || auth.project_id !== undefined)) {
+      auth[`user_domain_${kind}`] ??= d
+      auth[`project_domain_${kind}`] ??= d
+      delete auth[`domain_${kind}`]
+    }
+  }
+  const authType = asString(top.auth_type) ?? 'password'
+  if (!(AUTH_TYPES as readonly string[]).includes(authType)) {
+    throw new WdError('WD_CONFIG', `cloud '${name}': auth type '${authType}' is not supported`, {
+      hint: `wd supports: ${AUTH_TYPES.join(', ')}`,
+    })
+  }
+  const iface = (asString(top.interface) ?? asString(top.endpoint_type) ?? 'public').replace(/URL$/, '')
+  if (!['public', 'internal', 'admin'].includes(iface)) {
+    throw new WdError('WD_CONFIG', `cloud '${name}': interface '${iface}' is not public, internal or admin`)
+  }
+  const bool = (v: unknown) =>
+    typeof v === 'boolean' ? v : typeof v === 'string' ? !/^(false|0|no|off)$/i.test(v) : undefined
+  // verify beats cacert; insecure is the CLI's older spelling of verify: false
+  const insecure = bool(top.insecure)
+  const verify = bool(top.verify) ?? (insecure === undefined ? true : !insecure)
+  const timeout = Number(asString(top.api_timeout) ?? asString(top.timeout) ?? 60)
+  return {
+    name,
+    authType: authType as AuthType,
+    auth,
+    ...(asString(top.region_name) !== undefined && {regionName: asString(top.region_name)}),
+    interface: iface as CloudConfig['interface'],
+    verify,
+    ...(asString(top.cacert) !== undefined && {cacert: asString(top.cacert)}),
+    timeout: Number.isFinite(timeout) && timeout > 0 ? timeout : 60,
+  }
+}
+
+export interface ConfigSources {
+  env?: NodeJS.ProcessEnv
+  cwd?: string
+}
+
+export function loadCloudConfig(overrides: Overrides = {}, sources: ConfigSources = {}): CloudConfig {
+  const env = sources.env ?? process.env
+  const dirs = searchDirs(env, sources.cwd ?? process.cwd())
+  const withEnvFirst = (names: string[], variable: string) => [
+    ...(env[variable] ? [env[variable]] : []),
+    ...dirs.flatMap((d) => names.map((n) => join(d, n))),
+  ]
+  const clouds = firstFile(withEnvFirst(CONFIG_NAMES, 'OS_CLIENT_CONFIG_FILE'))
+  const secure = firstFile(withEnvFirst(SECURE_NAMES, 'OS_CLIENT_SECURE_FILE'))
+  const all = merge(
+    isObj(clouds?.data.clouds) ? clouds.data.clouds : {},
+    isObj(secure?.data.clouds) ? secure.data.clouds : {},
+  )
+
+  const flags: Obj = {}
+  for (const [k, v] of Object.entries(overrides)) if (v !== undefined) flags[k.replaceAll('-', '_')] = v
+  const envCloud = fromEnv(env)
+  const wanted = asString(flags.cloud) ?? asString(envCloud.cloud)
+  delete flags.cloud
+
+  let name: string
+  let base: Obj
+  if (wanted !== undefined) {
+    const entry = all[wanted]
+    if (!isObj(entry)) {
+      const known = Object.keys(all)
+      throw new WdError('WD_CONFIG', `no cloud '${wanted}' in ${clouds?.path ?? 'any clouds.yaml'}`, {
+        hint: known.length ? `clouds: ${known.join(', ')}` : 'looked in ./, ~/.config/openstack/ and /etc/openstack/',
+      })
+    }
+    name = wanted
+    // a named cloud takes only the region from the environment (as the openstack CLI does)
+    base = merge(entry, envCloud.region_name !== undefined ? {region_name: envCloud.region_name} : {})
+  } else if (Object.keys(envCloud).some((k) => !SELECTORS.has(k))) {
+    name = asString(envCloud.cloud_name) ?? 'envvars'
+    base = envCloud
+  } else if (Object.keys(all).length === 1) {
+    name = Object.keys(all)[0]!
+    base = all[name] as Obj
+  } else {
+    throw new WdError('WD_CONFIG', 'no cloud chosen', {
+      hint: 'use --os-cloud NAME (or OS_CLOUD) with a clouds.yaml, or set OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, …',
+    })
+  }
+  for (const k of ['cloud', 'cloud_name', 'client_config_file', 'client_secure_file']) delete base[k]
+  const config = normalize(name, merge(base, flags))
+  if (!config.auth.auth_url) throw new WdError('WD_CONFIG', `cloud '${name}' has no auth_url`)
+  return config
+}

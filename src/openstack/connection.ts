@@ -1,0 +1,66 @@
+/**
+ * A connection to one cloud for one command: authenticates on first use, reuses the token, finds endpoints in the
+ * catalog, and asks for a new token once when a service answers 401 (the token expired or was revoked meanwhile).
+ */
+import type {AxiosResponse} from 'axios'
+import type {CloudConfig} from './cloud-config.js'
+import {apiError, httpClient, type HttpClient, type Request} from './http.js'
+import {authenticate, endpoint, type Token} from './keystone.js'
+
+export interface CallOptions {
+  body?: unknown
+  headers?: Record<string, string>
+  /** statuses that are answers, not errors (e.g. 404 when looking something up) */
+  accept?: number[]
+  /** said with the error when the cloud refuses */
+  hint?: (status: number) => string | undefined
+}
+
+export interface Connection {
+  config: CloudConfig
+  token(): Promise<Token>
+  call(service: 'compute' | 'image', method: string, path: string, options?: CallOptions): Promise<AxiosResponse>
+}
+
+const NAMES = {compute: 'nova', image: 'glance'} as const
+
+export function connect(config: CloudConfig, http: HttpClient = httpClient(config)): Connection {
+  let token: Promise<Token> | undefined
+  const fresh = () => (token = authenticate(config, http))
+  return {
+    config,
+    token: () => token ?? fresh(),
+    async call(service, method, path, options = {}) {
+      for (let attempt = 1; ; attempt++) {
+        const t = await (token ?? fresh())
+        const base = endpoint(t, service, config)
+        const req: Request = {
+          method,
+          url: `${service === 'image' ? base.replace(/\/v2$/, '') + '/v2' : base}${path}`,
+          service: NAMES[service],
+          headers: {
+            'X-Auth-Token': t.value,
+            Accept: 'application/json',
+            ...(options.body !== undefined && {'Content-Type': 'application/json'}),
+            ...options.headers,
+          },
+          body: options.body,
+        }
+        const res = await http.send(req)
+        // a token that stopped working since it was issued: one new token, one more try
+        if (res.status === 401 && attempt === 1 && !config.authType.endsWith('token')) {
+          token = undefined
+          continue
+        }
+        if (res.status >= 400 && !options.accept?.includes(res.status))
+          throw apiError(req, res, options.hint?.(res.status))
+        return res
+      }
+    },
+  }
+}
+
+/** The JSON body of an answer. */
+export function json<T>(res: AxiosResponse): T {
+  return JSON.parse(res.data as string) as T
+}

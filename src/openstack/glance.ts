@@ -1,0 +1,117 @@
+/**
+ * Images and their watchdog property in Glance (v2 JSON patch). `add` creates or replaces, so a set never fails on
+ * an existing value; a remove is sent only for a property that is there (Glance answers 409 otherwise). Only the
+ * named properties are in the patch, so every other property is left as it was.
+ */
+import {WdError} from '../errors.js'
+import {BLUEPRINT_KEY, IMAGE_KEY} from '../vocab/nova.js'
+import {json, type Connection} from './connection.js'
+
+const PATCH_TYPE = 'application/openstack-images-v2.1-json-patch'
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+export type Image = {id: string; name: string | null; owner?: string; visibility?: string} & Record<string, unknown>
+
+const OWNER_HINT = (status: number) =>
+  status === 403
+    ? "only the image's owner (or an admin) may change its properties"
+    : status === 404
+      ? 'the image does not exist or is not visible to this project'
+      : undefined
+
+export async function listImages(conn: Connection): Promise<Image[]> {
+  const out: Image[] = []
+  let next: string | undefined = '/images?limit=200'
+  while (next) {
+    const page: {images: Image[]; next?: string} = json(await conn.call('image', 'GET', next))
+    out.push(...page.images)
+    next = page.next?.replace(/^\/v2/, '')
+  }
+  return out
+}
+
+export async function findImage(conn: Connection, ref: string): Promise<Image> {
+  if (UUID.test(ref)) {
+    const res = await conn.call('image', 'GET', `/images/${ref}`, {accept: [404]})
+    if (res.status !== 404) return json<Image>(res)
+  }
+  const res = await conn.call('image', 'GET', `/images?name=${encodeURIComponent(ref)}`)
+  const matches = json<{images: Image[]}>(res).images
+  if (matches.length === 1) return matches[0]!
+  if (matches.length > 1) {
+    throw new WdError('WD_USAGE', `more than one image is named '${ref}'`, {
+      hint: `use an id: ${matches.map((i) => i.id).join(', ')}`,
+    })
+  }
+  throw new WdError('WD_NOT_FOUND', `no image '${ref}' (by id or name) visible to this project`)
+}
+
+async function patch(conn: Connection, image: Image, ops: object[]): Promise<Image> {
+  const res = await conn.call('image', 'PATCH', `/images/${image.id}`, {
+    headers: {'Content-Type': PATCH_TYPE},
+    body: ops,
+    hint: OWNER_HINT,
+  })
+  return json<Image>(res)
+}
+
+export async function setImageWatchdog(
+  conn: Connection,
+  image: Image,
+  value: string,
+  migrateLegacy: boolean,
+): Promise<Image> {
+  const ops: object[] = [{op: 'add', path: `/${IMAGE_KEY}`, value}]
+  if (migrateLegacy && typeof image[BLUEPRINT_KEY] === 'string') ops.push({op: 'remove', path: `/${BLUEPRINT_KEY}`})
+  return patch(conn, image, ops)
+}
+
+/** Removes the watchdog property (and, with migrateLegacy, the blueprint key); undefined when there was nothing. */
+export async function unsetImageWatchdog(
+  conn: Connection,
+  image: Image,
+  migrateLegacy: boolean,
+): Promise<Image | undefined> {
+  const keys = [IMAGE_KEY, ...(migrateLegacy ? [BLUEPRINT_KEY] : [])].filter((k) => typeof image[k] === 'string')
+  if (keys.length === 0) return undefined
+  return patch(
+    conn,
+    image,
+    keys.map((k) => ({op: 'remove', path: `/${k}`})),
+  )
+}
+
+/** Glance's own fields are not properties; everything else a user set is. */
+const CORE_FIELDS = new Set([
+  'id',
+  'name',
+  'status',
+  'visibility',
+  'protected',
+  'checksum',
+  'owner',
+  'size',
+  'min_ram',
+  'min_disk',
+  'disk_format',
+  'container_format',
+  'created_at',
+  'updated_at',
+  'tags',
+  'self',
+  'file',
+  'schema',
+  'virtual_size',
+  'os_hidden',
+  'os_hash_algo',
+  'os_hash_value',
+  'direct_url',
+  'locations',
+  'stores',
+])
+
+export function imageProperties(image: Image): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(image)) if (!CORE_FIELDS.has(k) && typeof v === 'string') out[k] = v
+  return out
+}

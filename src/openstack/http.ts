@@ -1,0 +1,134 @@
+/**
+ * One HTTP client for every OpenStack call (axios): timeouts, TLS as configured, no connection reuse (uwsgi-served
+ * APIs close idle sockets without a word), retries with backoff for idempotent requests only, and API errors turned
+ * into one-line WdErrors with the server's own message. Request headers and bodies never reach an error message.
+ */
+import axios, {type AxiosInstance, type AxiosResponse} from 'axios'
+import {readFileSync} from 'node:fs'
+import http from 'node:http'
+import https from 'node:https'
+import {WdError, type WdErrorCode} from '../errors.js'
+import type {CloudConfig} from './cloud-config.js'
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
+const RETRY_STATUS = new Set([502, 503, 504])
+const NETWORK_RETRY = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'EAI_AGAIN'])
+export const RETRIES = 3
+
+export interface Request {
+  method: string
+  url: string
+  headers?: Record<string, string>
+  body?: unknown
+  /** the service, for messages: nova, glance, keystone, the IdP */
+  service: string
+}
+
+export interface HttpClient {
+  send(req: Request): Promise<AxiosResponse>
+}
+
+export function httpClient(config: Pick<CloudConfig, 'verify' | 'cacert' | 'timeout'>, backoffMs = 400): HttpClient {
+  let ca: Buffer | undefined
+  if (config.cacert) {
+    try {
+      ca = readFileSync(config.cacert)
+    } catch (e) {
+      throw new WdError('WD_CONFIG', `cacert ${config.cacert}: ${(e as Error).message}`)
+    }
+  }
+  const client: AxiosInstance = axios.create({
+    timeout: config.timeout * 1000,
+    httpAgent: new http.Agent({keepAlive: false}),
+    httpsAgent: new https.Agent({keepAlive: false, rejectUnauthorized: config.verify, ...(ca && {ca})}),
+    validateStatus: () => true,
+    maxRedirects: 0,
+    // bodies stay text until wd decides how to read them (Glance answers HTML without Accept: application/json)
+    transformResponse: [(data: unknown) => data],
+    responseType: 'text',
+  })
+  return {
+    async send(req) {
+      const attempts = IDEMPOTENT.has(req.method) ? RETRIES + 1 : 1
+      for (let attempt = 1; ; attempt++) {
+        let res: AxiosResponse | undefined
+        let failure: NodeJS.ErrnoException | undefined
+        try {
+          res = await client.request({
+            method: req.method,
+            url: req.url,
+            headers: req.headers,
+            data:
+              req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body),
+          })
+        } catch (e) {
+          failure = e as NodeJS.ErrnoException
+        }
+        const retry = failure ? NETWORK_RETRY.has(failure.code ?? '') : RETRY_STATUS.has(res!.status)
+        if (retry && attempt < attempts) {
+          await new Promise((r) => setTimeout(r, backoffMs * 2 ** (attempt - 1)))
+          continue
+        }
+        if (failure) throw unreachable(req, failure, attempt)
+        return res!
+      }
+    },
+  }
+}
+
+function unreachable(req: Request, e: NodeJS.ErrnoException, attempts: number): WdError {
+  const {origin} = new URL(req.url)
+  const why = e.code === 'ECONNABORTED' ? 'timed out' : (e.code ?? e.message)
+  const tries = attempts > 1 ? ` (${attempts} attempts)` : ''
+  return new WdError('WD_UNREACHABLE', `${req.service}: cannot reach ${origin}: ${why}${tries}`, {
+    hint:
+      e.code?.startsWith('CERT') || e.code?.includes('SELF_SIGNED')
+        ? 'set cacert (or verify: false) for this cloud'
+        : undefined,
+    cause: e,
+  })
+}
+
+/** The server's own message from a Nova, Glance, Keystone or OAuth error body. */
+export function serverMessage(body: unknown): string {
+  if (typeof body !== 'string' || body === '') return ''
+  let data: unknown
+  try {
+    data = JSON.parse(body)
+  } catch {
+    // Glance answers HTML unless asked for JSON: keep the text
+    return body
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 300)
+  }
+  const o = data as Record<string, unknown>
+  const pick = (v: unknown) => (typeof v === 'string' ? v : undefined)
+  const nested = Object.values(o).find((v) => typeof v === 'object' && v !== null && 'message' in v) as
+    {message?: unknown} | undefined
+  const text =
+    pick(nested?.message) ?? pick(o.message) ?? pick(o.error_description) ?? pick(o.error) ?? pick(o.title) ?? ''
+  return text
+    .replace(/<br \/>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+}
+
+const STATUS_CODES: Record<number, WdErrorCode> = {
+  400: 'WD_API_REFUSED',
+  401: 'WD_AUTH',
+  403: 'WD_FORBIDDEN',
+  404: 'WD_NOT_FOUND',
+  409: 'WD_CONFLICT',
+}
+
+/** An HTTP error answer as a one-line WdError: service, status, what was asked, and the server's words. */
+export function apiError(req: Request, res: AxiosResponse, hint?: string): WdError {
+  const path = new URL(req.url).pathname
+  const said = serverMessage(res.data)
+  const code = STATUS_CODES[res.status] ?? (res.status >= 500 ? 'WD_UNREACHABLE' : 'WD_API_REFUSED')
+  return new WdError(code, `${req.service}: HTTP ${res.status} on ${req.method} ${path}${said ? `: ${said}` : ''}`, {
+    ...(hint && {hint}),
+  })
+}
