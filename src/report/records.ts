@@ -19,7 +19,7 @@ function human(v: unknown): string {
       .map(([k, x]) => `${k}='${human(x)}'`)
       .join(', ')
   }
-  return typeof v === 'string' ? v : String(v)
+  return typeof v === 'string' ? v : JSON.stringify(v) // numbers and booleans print as themselves
 }
 
 /** The columns `-c` asked for, in the order asked; an unknown one is a usage error naming the known ones. */
