@@ -33,6 +33,11 @@ export abstract class WdCommand<T extends typeof Command> extends Command {
     this.rest = argv as string[]
   }
 
+  /** One line on stderr (oclif's warn() wraps and decorates; scripts read these). Silent with --json. */
+  protected warning(message: string): void {
+    this.logToStderr(`warning: ${message}`)
+  }
+
   /** Marks the run as "findings": output stays as printed, the exit status becomes 1. */
   protected findings(): void {
     process.exitCode = 1

@@ -1,8 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 import {assertSetting} from '../../src/engine/nova-checks.js'
-import {findFlavor, getFlavorById, setFlavorWatchdog} from '../../src/openstack/nova.js'
+import {findFlavor, setFlavorWatchdog} from '../../src/openstack/nova.js'
 import {flavorRecord} from '../../src/openstack/records.js'
-import {NOVA_SETTINGS} from '../../src/vocab/nova.js'
+import {FLAVOR_KEY, NOVA_SETTINGS} from '../../src/vocab/nova.js'
 import {WdCommand} from '../_shared/base.js'
 import {connectFromFlags, openstackFlags, outputFlags, printRecord} from '../_shared/openstack.js'
 
@@ -31,7 +31,8 @@ flavor's other extra specs stay as they are. Needs an admin account (Nova's defa
     const conn = await connectFromFlags(this.flags)
     const flavor = await findFlavor(conn, this.args.flavor)
     await setFlavorWatchdog(conn, flavor, value)
-    const record = flavorRecord((await getFlavorById(conn, flavor.id)) ?? flavor)
+    // Nova wrote exactly this key and nothing else: no need to read the flavor back
+    const record = flavorRecord({...flavor, extra_specs: {...flavor.extra_specs, [FLAVOR_KEY]: value}})
     await printRecord((s) => this.log(s), record, this.flags)
     return record
   }

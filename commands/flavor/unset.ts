@@ -1,6 +1,7 @@
 import {Args} from '@oclif/core'
-import {findFlavor, getFlavorById, unsetFlavorWatchdog} from '../../src/openstack/nova.js'
+import {findFlavor, unsetFlavorWatchdog} from '../../src/openstack/nova.js'
 import {flavorRecord} from '../../src/openstack/records.js'
+import {FLAVOR_KEY} from '../../src/vocab/nova.js'
 import {WdCommand} from '../_shared/base.js'
 import {connectFromFlags, openstackFlags, outputFlags, printRecord} from '../_shared/openstack.js'
 
@@ -20,7 +21,8 @@ the command says so. Needs an admin account (Nova's default policy).`
     const conn = await connectFromFlags(this.flags)
     const flavor = await findFlavor(conn, this.args.flavor)
     if (!(await unsetFlavorWatchdog(conn, flavor))) this.logToStderr(`flavor ${flavor.name} had no hw:watchdog_action`)
-    const record = flavorRecord((await getFlavorById(conn, flavor.id)) ?? flavor)
+    const rest = Object.fromEntries(Object.entries(flavor.extra_specs).filter(([k]) => k !== FLAVOR_KEY))
+    const record = flavorRecord({...flavor, extra_specs: rest})
     await printRecord((s) => this.log(s), record, this.flags)
     return record
   }

@@ -35,7 +35,7 @@ read) is pointed out; --migrate-legacy removes that key in the same change.`
     const image = await findImage(conn, this.args.image)
     const after = await setImageWatchdog(conn, image, value, this.flags['migrate-legacy'])
     if (hasLegacyKey(after)) {
-      this.warn(
+      this.warning(
         `image ${after.name ?? after.id} still has the blueprint property 'watchdog', which Nova ignores; --migrate-legacy removes it`,
       )
     }

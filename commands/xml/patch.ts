@@ -61,7 +61,7 @@ since libvirt requires one action for all watchdogs of a domain.`
     const r = await resolveFromFlags(f)
     const [first] = r.errors
     if (first) throw new WdError('WD_INVALID_VALUE', first.message, {location: first.position})
-    for (const w of r.warnings) this.warn(w.message)
+    for (const w of r.warnings) this.warning(w.message)
     return r.device && translate(r.device, 'nova', 'libvirt')
   }
 
@@ -71,7 +71,7 @@ since libvirt requires one action for all watchdogs of a domain.`
     const device = await this.device()
     const input = await readInput(file, MAX_DOMAIN_BYTES)
     const {xml, warnings} = patchDomainXml(input.text, device)
-    for (const w of warnings) this.warn(w)
+    for (const w of warnings) this.warning(w)
     if (this.flags['in-place']) await writeFileAtomic(file, xml)
     else if (!this.jsonEnabled()) process.stdout.write(xml) // byte for byte, no newline added
     return {file: input.name, device, warnings, written: this.flags['in-place'], xml}

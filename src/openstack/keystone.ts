@@ -5,7 +5,6 @@
 import {WdError} from '../errors.js'
 import type {Auth, AuthType, CloudConfig} from './cloud-config.js'
 import {apiError, type HttpClient} from './http.js'
-import {idpAccessToken} from './oidc.js'
 
 export interface CatalogEntry {
   type: string
@@ -138,7 +137,8 @@ async function federated(config: CloudConfig, http: HttpClient, base: string): P
         (() => {
           throw new WdError('WD_CONFIG', 'v3oidcaccesstoken needs access_token')
         })())
-      : await idpAccessToken(auth, authType, http)
+      : // loaded for OIDC clouds only: most commands never need openid-client
+        await (await import('./oidc.js')).idpAccessToken(auth, authType, http)
   const url = `${base}/OS-FEDERATION/identity_providers/${encodeURIComponent(auth.identity_provider!)}/protocols/${encodeURIComponent(auth.protocol!)}/auth`
   const req = {method: 'POST', url, service: 'keystone', headers: {Authorization: `Bearer ${access}`}}
   const res = await http.send(req)

@@ -10,12 +10,14 @@ export interface Run {
   stderr: string
 }
 
-export function wd(args: string[], input?: string): Run {
+/** Runs `wd`; `env` replaces every OS_* variable of the test process (so a developer's own cloud never leaks in). */
+export function wd(args: string[], input?: string, env?: Record<string, string>, cwd = root): Run {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !env || !k.startsWith('OS_')))
   const r = spawnSync(process.execPath, [`${root}bin/run.js`, ...args], {
-    cwd: root,
+    cwd,
     encoding: 'utf8',
     input,
-    env: {...process.env, NODE_OPTIONS: ''},
+    env: {...base, ...env, NODE_OPTIONS: ''},
   })
   return {status: r.status, stdout: r.stdout, stderr: r.stderr}
 }

@@ -1,0 +1,94 @@
+/**
+ * The test cloud started by test/env/openstack/up.sh (and oidc/fed-up.sh): its accounts, and fixtures made and
+ * removed through wd's own connection. If the cloud is not up the tests fail, unless WD_SKIP_OPENSTACK=1 says the
+ * user knowingly runs without it.
+ */
+import {existsSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {loadCloudConfig} from '../../src/openstack/cloud-config.js'
+import {connect, json, type Connection} from '../../src/openstack/connection.js'
+import {root} from './cli.js'
+
+export const openstackSkipped = process.env.WD_SKIP_OPENSTACK === '1'
+export const state = process.env.WD_OS_STATE ?? join(root, '.work/openstack')
+
+function readEnv(file: string): Record<string, string> {
+  const path = join(state, file)
+  if (!existsSync(path)) {
+    throw new Error(
+      `${path} is missing: start the test cloud (bash test/env/openstack/up.sh and oidc/fed-up.sh) or set WD_SKIP_OPENSTACK=1`,
+    )
+  }
+  return Object.fromEntries(
+    readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  )
+}
+
+export const cloud = () => readEnv('test.env')
+export const federation = () => readEnv('fed.env')
+
+export type Account = 'admin' | 'demo' | 'alt'
+
+/** OS_* variables for password auth as one of the test accounts. */
+export function osEnv(account: Account): Record<string, string> {
+  const c = cloud()
+  const up = account.toUpperCase()
+  return {
+    OS_AUTH_URL: c.OS_AUTH_URL!,
+    OS_AUTH_TYPE: 'password',
+    OS_USERNAME: c[`WD_${up}_USERNAME`]!,
+    OS_PASSWORD: c[`WD_${up}_PASSWORD`]!,
+    OS_PROJECT_NAME: c[`WD_${up}_PROJECT`]!,
+    OS_USER_DOMAIN_NAME: 'Default',
+    OS_PROJECT_DOMAIN_NAME: 'Default',
+    OS_REGION_NAME: 'RegionOne',
+  }
+}
+
+export function connectAs(account: Account): Connection {
+  const env = osEnv(account)
+  return connect(loadCloudConfig({}, {env, cwd: '/nonexistent'}))
+}
+
+export const unique = (what: string) => `wd-it-${what}-${process.pid}-${Date.now().toString(36)}`
+
+export async function createFlavor(admin: Connection, name: string, specs: Record<string, string>): Promise<string> {
+  const res = await admin.call('compute', 'POST', '/flavors', {body: {flavor: {name, ram: 64, vcpus: 1, disk: 0}}})
+  const id = json<{flavor: {id: string}}>(res).flavor.id
+  if (Object.keys(specs).length)
+    await admin.call('compute', 'POST', `/flavors/${id}/os-extra_specs`, {body: {extra_specs: specs}})
+  return id
+}
+
+export async function deleteFlavor(admin: Connection, id: string): Promise<void> {
+  await admin.call('compute', 'DELETE', `/flavors/${id}`, {accept: [404]})
+}
+
+export async function createImage(
+  owner: Connection,
+  name: string,
+  props: Record<string, string>,
+  visibility = 'private',
+): Promise<string> {
+  const res = await owner.call('image', 'POST', '/images', {
+    body: {name, disk_format: 'raw', container_format: 'bare', visibility, ...props},
+  })
+  return json<{id: string}>(res).id
+}
+
+export async function deleteImage(owner: Connection, id: string): Promise<void> {
+  await owner.call('image', 'DELETE', `/images/${id}`, {accept: [404]})
+}
+
+export async function flavorSpecs(admin: Connection, id: string): Promise<Record<string, string>> {
+  return json<{extra_specs: Record<string, string>}>(
+    await admin.call('compute', 'GET', `/flavors/${id}/os-extra_specs`),
+  ).extra_specs
+}
+
+export async function imageOf(conn: Connection, id: string): Promise<Record<string, unknown>> {
+  return json<Record<string, unknown>>(await conn.call('image', 'GET', `/images/${id}`))
+}
