@@ -169,6 +169,30 @@ describe('wd image on real Glance', () => {
   })
 })
 
+describe("the cloud's own refusals, explained in one line", () => {
+  live("Nova's 400 (a value wd would have refused first) and Glance's 409 carry the server's words", async () => {
+    const {findFlavor, setFlavorWatchdog} = await import('../../src/openstack/nova.js')
+    const f = await flavor({})
+    await expect(setFlavorWatchdog(admin, await findFlavor(admin, f.id), 'shutdown')).rejects.toMatchObject({
+      code: 'WD_API_REFUSED',
+      exit: 1,
+      message: `nova: HTTP 400 on POST /v2.1/flavors/${f.id}/os-extra_specs: Validation failed; 'shutdown' is not one of: none, pause, poweroff, reset, disabled.`,
+    })
+    const i = await image(demo, {})
+    const remove = demo.call('image', 'PATCH', `/images/${i.id}`, {
+      headers: {'Content-Type': 'application/openstack-images-v2.1-json-patch'},
+      body: [{op: 'remove', path: '/hw_watchdog_action'}],
+    })
+    await expect(remove).rejects.toMatchObject({
+      code: 'WD_CONFLICT',
+      exit: 2,
+      message: expect.stringMatching(
+        /^glance: HTTP 409 on PATCH \/v2\/images\/.*Property hw_watchdog_action does not exist/,
+      ) as unknown,
+    })
+  })
+})
+
 describe('wd resolve against the live cloud', () => {
   live('predicts the watchdog of a flavor and image, with the same output as the offline form', async () => {
     const f = await flavor({'hw:watchdog_action': 'reset'})
