@@ -131,7 +131,7 @@ const asString = (v: unknown) =>
   typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined
 
 /** Flat keys (top level or under auth:) into the shape wd uses; keystoneauth's aliases folded in. */
-function normalize(name: string, flat: Obj): CloudConfig {
+export function normalize(name: string, flat: Obj): CloudConfig {
   const auth: Auth = {}
   const top: Obj = {}
   const nested = isObj(flat.auth) ? flat.auth : {}

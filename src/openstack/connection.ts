@@ -5,7 +5,7 @@
 import type {AxiosResponse} from 'axios'
 import type {CloudConfig} from './cloud-config.js'
 import {apiError, httpClient, type HttpClient, type Request} from './http.js'
-import {authenticate, endpoint, type Token} from './keystone.js'
+import {authenticate, endpoint, identityBase, type Token} from './keystone.js'
 
 export interface CallOptions {
   body?: unknown
@@ -19,13 +19,19 @@ export interface CallOptions {
 export interface Connection {
   config: CloudConfig
   token(): Promise<Token>
-  call(service: 'compute' | 'image', method: string, path: string, options?: CallOptions): Promise<AxiosResponse>
+  call(service: Service, method: string, path: string, options?: CallOptions): Promise<AxiosResponse>
 }
 
-const NAMES = {compute: 'nova', image: 'glance'} as const
+export type Service = 'compute' | 'image' | 'identity'
+const NAMES = {compute: 'nova', image: 'glance', identity: 'keystone'} as const
 
-export function connect(config: CloudConfig, http: HttpClient = httpClient(config)): Connection {
-  let token: Promise<Token> | undefined
+/**
+ * Tokens come from the cloud's credentials, or are `given`: a caller's own, already validated token (the policy
+ * service acts with it). A given token is never renewed, so a 401 then stays a 401.
+ */
+export function connect(config: CloudConfig, http: HttpClient = httpClient(config), given?: Token): Connection {
+  let token: Promise<Token> | undefined = given && Promise.resolve(given)
+  const renewable = !given && !config.authType.endsWith('token')
   const fresh = () => (token = authenticate(config, http))
   return {
     config,
@@ -36,7 +42,7 @@ export function connect(config: CloudConfig, http: HttpClient = httpClient(confi
         const base = endpoint(t, service, config)
         const req: Request = {
           method,
-          url: `${service === 'image' ? base.replace(/\/v2$/, '') + '/v2' : base}${path}`,
+          url: `${service === 'image' ? base.replace(/\/v2$/, '') + '/v2' : service === 'identity' ? identityBase(base) : base}${path}`,
           service: NAMES[service],
           headers: {
             'X-Auth-Token': t.value,
@@ -48,7 +54,7 @@ export function connect(config: CloudConfig, http: HttpClient = httpClient(confi
         }
         const res = await http.send(req)
         // a token that stopped working since it was issued: one new token, one more try
-        if (res.status === 401 && attempt === 1 && !config.authType.endsWith('token')) {
+        if (res.status === 401 && attempt === 1 && renewable) {
           token = undefined
           continue
         }

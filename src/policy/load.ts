@@ -11,7 +11,11 @@ interface PolicyDocument {
   allowedActions?: NovaAction[]
   imageOverride?: ImageOverride
   require?: {flavors: string; actions?: NovaAction[]}[]
+  access?: {read?: string[]; anyProject?: string[]}
 }
+
+/** Without an access section: any valid token reads, and only admins ask about other projects. */
+export const DEFAULT_ACCESS = {anyProject: ['admin']} as const
 
 export function loadPolicy(text: string, name: string): Policy {
   const source = parseSource(text, name)
@@ -29,6 +33,10 @@ export function loadPolicy(text: string, name: string): Policy {
     name,
     ...(d.allowedActions && {allowedActions: d.allowedActions}),
     imageOverride: d.imageOverride ?? 'allow',
+    access: {
+      ...(d.access?.read && {read: d.access.read}),
+      anyProject: d.access?.anyProject ?? DEFAULT_ACCESS.anyProject,
+    },
     require: (d.require ?? []).map((r) => ({
       flavors: r.flavors,
       matches: picomatch(r.flavors),

@@ -10,8 +10,16 @@ export interface Requirement {
   actions?: readonly NovaAction[]
 }
 
+export interface Access {
+  /** roles that may use the service's read endpoints; undefined: any valid token */
+  read?: readonly string[]
+  /** roles that may ask about any project's instance (vendordata) */
+  anyProject: readonly string[]
+}
+
 export interface Policy {
   name: string
+  access: Access
   allowedActions?: readonly NovaAction[]
   imageOverride: ImageOverride
   require: Requirement[]

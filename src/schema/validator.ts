@@ -5,7 +5,16 @@ import {Ajv2020, type ValidateFunction} from 'ajv/dist/2020.js'
 import {WdError} from '../errors.js'
 import {schemasDir} from '../paths.js'
 
-export const SCHEMA_NAMES = ['watchdog', 'flavor', 'image', 'catalog', 'osism-flavors', 'policy', 'resolution'] as const
+export const SCHEMA_NAMES = [
+  'watchdog',
+  'flavor',
+  'image',
+  'catalog',
+  'osism-flavors',
+  'policy',
+  'resolution',
+  'service-config',
+] as const
 export type SchemaName = (typeof SCHEMA_NAMES)[number]
 
 export const schemaId = (name: SchemaName): string => `urn:wd:schemas:v1:${name}`

@@ -1,0 +1,125 @@
+/** Request and response schemas of the service: fastify validates requests with them and OpenAPI is made from them. */
+
+const props = (what: string) => ({
+  type: 'object',
+  description: what,
+  maxProperties: 1000,
+  propertyNames: {maxLength: 255},
+  additionalProperties: {type: 'string', maxLength: 65535},
+})
+const ref = (what: string) => ({
+  type: 'string',
+  minLength: 1,
+  maxLength: 255,
+  description: `${what} name or id, looked up with the caller's token`,
+})
+const error = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      properties: {code: {type: 'string'}, message: {type: 'string'}, hint: {type: 'string'}},
+      required: ['code', 'message'],
+    },
+  },
+}
+const errors = {400: error, 401: error, 403: error, 404: error, 413: error, 422: error, 502: error}
+const security = [{keystone: []}]
+
+export interface ResolveBody {
+  flavor?: string
+  image?: string
+  flavorSpecs?: Record<string, string>
+  imageProperties?: Record<string, string>
+  explain?: boolean
+}
+
+export const resolve = {
+  summary: 'The watchdog Nova gives an instance of this flavor and image, with renderings and policy findings',
+  security,
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      flavor: ref('Flavor'),
+      image: ref('Image'),
+      flavorSpecs: props("The flavor's extra specs, inline"),
+      imageProperties: props("The image's properties, inline"),
+      explain: {type: 'boolean', description: 'Include the resolution steps'},
+    },
+  },
+  response: {
+    200: {
+      type: 'object',
+      description:
+        'As `wd resolve --format json` (schemas/resolution.schema.json), plus the libvirt element and Proxmox line',
+      properties: {
+        device: {
+          anyOf: [{type: 'null'}, {type: 'object', properties: {model: {type: 'string'}, action: {type: 'string'}}}],
+        },
+        decidedBy: {type: 'string', enum: ['flavor', 'image', 'default']},
+        valid: {type: 'boolean'},
+        warnings: {type: 'array', items: {type: 'string'}},
+        errors: {type: 'array', items: {type: 'string'}},
+        findings: {type: 'array', items: {type: 'object', additionalProperties: true}},
+        trace: {type: 'array', items: {type: 'string'}},
+        libvirt: {type: ['string', 'null']},
+        proxmox: {type: ['string', 'null']},
+      },
+    },
+    ...errors,
+  },
+}
+
+export const validate = {
+  summary: 'The findings of `wd catalog validate` for one catalog document (YAML or JSON body)',
+  security,
+  consumes: ['application/yaml', 'application/json', 'text/plain'],
+  body: {type: 'string', maxLength: 64 * 1024 * 1024},
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        files: {type: 'array', items: {type: 'object', additionalProperties: true}},
+        summary: {type: 'object', additionalProperties: true},
+      },
+    },
+    ...errors,
+  },
+}
+
+export const lookup = (what: 'flavor' | 'image') => ({
+  summary: `A ${what}'s stored watchdog value, the watchdog it gives, findings and all ${what === 'flavor' ? 'extra specs' : 'properties'}`,
+  security,
+  params: {type: 'object', required: ['id'], properties: {id: ref(what === 'flavor' ? 'Flavor' : 'Image')}},
+  response: {200: {type: 'object', additionalProperties: true}, ...errors},
+})
+
+export interface VendordataBody {
+  'project-id'?: string
+  'instance-id': string
+  'image-id'?: string
+  hostname?: string
+  metadata?: Record<string, string>
+  'boot-roles'?: string
+}
+
+export const vendordata = {
+  summary: 'Nova dynamic vendordata target: cloud-init configuration for the guest half of the watchdog, or {}',
+  description:
+    "Configure Nova with [api] vendordata_providers = StaticJSON,DynamicJSON and vendordata_dynamic_targets = wd@<this URL>/v1/vendordata. The caller needs a role of the policy's access.anyProject (default: admin).",
+  security,
+  body: {
+    type: 'object',
+    required: ['instance-id'],
+    properties: {
+      'project-id': {type: 'string'},
+      'instance-id': {type: 'string', minLength: 1, maxLength: 255},
+      'image-id': {type: 'string', maxLength: 255},
+      hostname: {type: 'string'},
+      metadata: {type: 'object'},
+      'boot-roles': {type: 'string'},
+    },
+  },
+  response: {200: {type: 'object', properties: {'cloud-init': {type: 'string'}}}, ...errors},
+}

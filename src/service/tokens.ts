@@ -1,0 +1,69 @@
+/**
+ * Callers' tokens, validated against Keystone (GET /v3/auth/tokens with the service's own token) and kept in a
+ * bounded cache until they expire, or for at most `ttlSeconds`, so a revoked token is refused again within that time.
+ */
+import {WdError} from '../errors.js'
+import type {Connection} from '../openstack/connection.js'
+import type {CatalogEntry, Token} from '../openstack/keystone.js'
+
+export interface Principal {
+  token: Token
+  userId: string
+  projectId?: string
+  roles: string[]
+}
+
+export interface TokenValidator {
+  validate(subject: string): Promise<Principal>
+  size(): number
+}
+
+interface Body {
+  token: {
+    expires_at?: string
+    user?: {id: string; name: string}
+    project?: {id: string; name: string}
+    roles?: {name: string}[]
+    catalog?: CatalogEntry[]
+  }
+}
+
+export function tokenValidator(service: Connection, ttlSeconds = 60, maxEntries = 10000): TokenValidator {
+  // insertion order doubles as age: the first key is the oldest entry
+  const cache = new Map<string, {principal: Principal; until: number}>()
+  return {
+    size: () => cache.size,
+    async validate(subject) {
+      if (!/^[\w-]{1,1024}$/.test(subject)) throw new WdError('WD_AUTH', 'the token is malformed')
+      const now = Date.now()
+      const hit = cache.get(subject)
+      if (hit && hit.until > now) return hit.principal
+      if (hit) cache.delete(subject)
+      const res = await service.call('identity', 'GET', '/auth/tokens', {
+        headers: {'X-Subject-Token': subject},
+        accept: [401, 404],
+      })
+      if (res.status === 401 || res.status === 404)
+        throw new WdError('WD_AUTH', 'the token is invalid, expired or revoked')
+      const t = (JSON.parse(res.data as string) as Body).token
+      const expires = t.expires_at ? Date.parse(t.expires_at) : now
+      const token: Token = {
+        value: subject,
+        ...(t.expires_at && {expiresAt: t.expires_at}),
+        catalog: t.catalog ?? [],
+        roles: (t.roles ?? []).map((r) => r.name),
+        ...(t.user && {user: t.user}),
+        ...(t.project && {project: t.project}),
+      }
+      const principal: Principal = {
+        token,
+        userId: t.user?.id ?? '',
+        roles: token.roles,
+        ...(t.project && {projectId: t.project.id}),
+      }
+      if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!)
+      cache.set(subject, {principal, until: Math.min(expires, now + ttlSeconds * 1000)})
+      return principal
+    },
+  }
+}

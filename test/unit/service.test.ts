@@ -1,0 +1,135 @@
+import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
+import type {FastifyInstance} from 'fastify'
+import {load} from 'js-yaml'
+import {readFileSync} from 'node:fs'
+import {buildApp, vendordataFor} from '../../src/service/app.js'
+import {serviceConfig} from '../../src/service/config.js'
+import {WdError} from '../../src/errors.js'
+
+let app: FastifyInstance
+beforeAll(async () => {
+  app = await buildApp({version: 'test', bodyLimit: 64 * 1024})
+})
+afterAll(async () => app.close())
+
+const post = (url: string, payload: unknown, type = 'application/json') =>
+  app.inject({
+    method: 'POST',
+    url,
+    payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+    headers: {'content-type': type},
+  })
+
+describe('wd serve without a cloud (inline input only)', () => {
+  it('POST /v1/resolve answers as wd resolve -f json, plus the libvirt element and the Proxmox line', async () => {
+    const r = await post('/v1/resolve', {
+      flavorSpecs: {'hw:watchdog_action': 'reset'},
+      imageProperties: {hw_watchdog_action: 'poweroff'},
+    })
+    expect(r.statusCode).toBe(200)
+    expect(r.json()).toMatchObject({
+      device: {model: 'i6300esb', action: 'poweroff'},
+      decidedBy: 'image',
+      valid: true,
+      libvirt: "<watchdog model='i6300esb' action='poweroff'/>",
+      proxmox: 'watchdog: model=i6300esb,action=poweroff',
+    })
+    const bad = await post('/v1/resolve', {flavorSpecs: {'hw:watchdog_action': 'Reset'}})
+    expect(bad.json()).toMatchObject({
+      valid: false,
+      libvirt: null,
+      findings: [{rule: 'nova/invalid-action', fix: 'hw:watchdog_action=reset'}],
+    })
+  })
+
+  it('refuses requests that do not match the schema, too large bodies, and live lookups it cannot do', async () => {
+    const unknown = await post('/v1/resolve', {flavorspecs: {}})
+    expect([unknown.statusCode, unknown.json<{error: {code: string}}>().error.code]).toEqual([400, 'WD_USAGE'])
+    const wrongType = await post('/v1/resolve', {flavorSpecs: {'hw:watchdog_action': 5}})
+    expect(wrongType.statusCode).toBe(400)
+    const huge = await post('/v1/resolve', {flavorSpecs: {k: 'x'.repeat(70 * 1024)}})
+    expect([huge.statusCode, huge.json<{error: {code: string}}>().error.code]).toEqual([413, 'WD_FILE_TOO_LARGE'])
+    const live = await post('/v1/resolve', {flavor: 'm1.small'})
+    expect(live.statusCode).toBe(400)
+    expect(live.json<{error: {message: string}}>().error.message).toMatch(/no cloud configured/)
+    expect((await app.inject({method: 'GET', url: '/v1/flavors/x/watchdog'})).statusCode).toBe(400)
+    expect((await post('/v1/vendordata', {'instance-id': 'x'})).statusCode).toBe(400)
+  })
+
+  it('POST /v1/validate takes YAML or JSON text and answers with positioned findings', async () => {
+    const yaml = await post(
+      '/v1/validate',
+      'flavors:\n  - name: a\n    extra_specs:\n      hw:watchdog_action: Reset\n',
+      'application/yaml',
+    )
+    expect(yaml.statusCode).toBe(200)
+    expect(yaml.json()).toMatchObject({
+      files: [{file: 'request', findings: [{rule: 'nova/invalid-action', position: {line: 4, col: 27}}]}],
+      summary: {errors: 1},
+    })
+    const json = await post(
+      '/v1/validate',
+      readFileSync(new URL('../fixtures/catalogs/valid.json', import.meta.url), 'utf8'),
+    )
+    expect(json.json()).toMatchObject({summary: {files: 1, errors: 0, warnings: 0}})
+  })
+
+  it('serves health, readiness, Prometheus metrics and an OpenAPI 3.1 document', async () => {
+    expect((await app.inject({method: 'GET', url: '/healthz'})).json()).toEqual({status: 'ok'})
+    expect((await app.inject({method: 'GET', url: '/readyz'})).json()).toEqual({
+      status: 'ok',
+      keystone: 'not configured',
+    })
+    await post('/v1/resolve', {flavorSpecs: {'hw:watchdog_action': 'pause'}})
+    const metrics = (await app.inject({method: 'GET', url: '/metrics'})).body
+    expect(metrics).toMatch(/^wd_serve_resolutions_total\{action="pause"\} [1-9]/m)
+    expect(metrics).toMatch(/^wd_serve_requests_total\{method="POST",route="\/v1\/resolve",status="200"\} [1-9]/m)
+    expect(metrics).toMatch(/^wd_serve_request_duration_seconds_bucket/m)
+    const doc = (await app.inject({method: 'GET', url: '/v1/openapi.json'})).json<{openapi: string; paths: object}>()
+    expect(doc.openapi).toBe('3.1.0')
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/v1/flavors/{id}/watchdog',
+      '/v1/images/{id}/watchdog',
+      '/v1/resolve',
+      '/v1/validate',
+      '/v1/vendordata',
+    ])
+  })
+})
+
+describe('vendordata', () => {
+  it('gives cloud-init for the guest half when Nova gives the instance a watchdog, and {} otherwise', () => {
+    const {answer} = vendordataFor({'hw:watchdog_action': 'reset'}, {})
+    const text = (answer as {'cloud-init': string})['cloud-init']
+    expect(text.startsWith('#cloud-config\n')).toBe(true)
+    const config = load(text) as {
+      packages: string[]
+      bootcmd: string[][]
+      write_files: {path: string; content: string}[]
+      runcmd: string[][]
+    }
+    expect(config.packages).toEqual(['watchdog'])
+    expect(config.bootcmd).toEqual([['modprobe', 'i6300esb']])
+    const conf = config.write_files.find((f) => f.path === '/etc/watchdog.conf')!.content
+    expect(conf).toMatch(/^watchdog-device = \/dev\/watchdog$/m)
+    expect(config.runcmd).toEqual([['systemctl', 'enable', '--now', 'watchdog']])
+    expect(vendordataFor({'hw:watchdog_action': 'reset'}, {hw_watchdog_action: 'disabled'}).answer).toEqual({})
+    expect(vendordataFor({}, {}).answer).toEqual({})
+  })
+})
+
+describe('service configuration', () => {
+  it('has defaults, and refuses a wrong file with its position', () => {
+    expect(serviceConfig(undefined)).toMatchObject({host: '127.0.0.1', port: 8787, tokenCacheSeconds: 60})
+    const c = serviceConfig(
+      'listen: {port: 9000}\nkeystone:\n  auth_url: http://127.0.0.1:5000/v3\n  username: nova\n  password: x\n  project_name: service\n',
+    )
+    expect(c.keystone).toMatchObject({authType: 'password', auth: {username: 'nova', project_name: 'service'}})
+    expect(() => serviceConfig('listen: {prot: 9000}\n', 'serve.yaml')).toThrow(WdError)
+    try {
+      serviceConfig('listen: {prot: 9000}\n', 'serve.yaml')
+    } catch (e) {
+      expect((e as WdError).reason).toBe("serve.yaml:1:10: unknown key 'prot'; did you mean 'port'?")
+    }
+  })
+})
