@@ -1,0 +1,88 @@
+import {Flags} from '@oclif/core'
+import {WdError} from '../../src/errors.js'
+import {parseConfig, pendingWatchdog, withWatchdog} from '../../src/proxmox/config-file.js'
+import {replaceFile} from '../../src/proxmox/replace-file.js'
+import {renderProxmoxLine, type ProxmoxWatchdog} from '../../src/render/proxmox.js'
+import {readInput} from '../../src/source/read.js'
+import {SYSTEMS, type Device, type System} from '../../src/vocab/systems.js'
+import {assertDevice, translate} from '../../src/vocab/translate.js'
+import {WdCommand} from '../_shared/base.js'
+import {keyValues} from '../_shared/flags.js'
+import {configPath, proxmoxDirFlag, proxmoxTarget} from '../_shared/proxmox.js'
+
+export default class ProxmoxSet extends WdCommand<typeof ProxmoxSet> {
+  static override summary = "Set a Proxmox VE guest's watchdog, editing only the main section's watchdog: line."
+
+  static override description = `Every other byte of the file stays as it was ([PENDING], [special:…] and snapshot \
+sections, the description comments). The write is atomic (temp file and rename in the same directory) and refused if \
+the file changed meanwhile. The action can be given in another system's words (--vocabulary) or come from a Nova \
+flavor and image (--from-flavor / --from-image, resolved as Nova does); what Proxmox has no equivalent for is refused \
+with the reason. Proxmox applies a changed watchdog at the guest's next cold start.`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> 101 --action reset',
+    '<%= config.bin %> <%= command.id %> 101 --action poweroff --model ib700',
+    '<%= config.bin %> <%= command.id %> 101 --from-flavor hw:watchdog_action=reset --from-image hw_watchdog_action=pause',
+    '<%= config.bin %> <%= command.id %> ./101.conf --action inject-nmi --vocabulary libvirt   # refused: Proxmox has no inject-nmi',
+  ]
+
+  static override args = proxmoxTarget
+
+  static override flags = {
+    ...proxmoxDirFlag,
+    action: Flags.string({
+      description: 'Watchdog action (Proxmox words unless --vocabulary).',
+      exclusive: ['from-flavor', 'from-image'],
+    }),
+    model: Flags.string({description: 'Watchdog model [default: i6300esb].'}),
+    vocabulary: Flags.string({
+      description: 'Whose words --action and --model are in.',
+      options: [...SYSTEMS],
+      default: 'proxmox',
+    }),
+    'from-flavor': Flags.string({
+      description: "A Nova flavor's extra spec KEY=VALUE (repeatable).",
+      multiple: true,
+      helpValue: 'KEY=VALUE',
+    }),
+    'from-image': Flags.string({
+      description: "A Glance image's property KEY=VALUE (repeatable).",
+      multiple: true,
+      helpValue: 'KEY=VALUE',
+    }),
+  }
+
+  private async watchdog(): Promise<ProxmoxWatchdog | undefined> {
+    const f = this.flags
+    if (f['from-flavor'] || f['from-image']) {
+      const {resolve} = await import('../../src/engine/resolve.js')
+      const r = resolve({
+        flavor: keyValues('from-flavor', f['from-flavor']),
+        image: keyValues('from-image', f['from-image']),
+      })
+      const [first] = r.errors
+      if (first) throw new WdError('WD_INVALID_VALUE', first.message)
+      for (const w of r.warnings) this.warning(w.message)
+      return r.device ? translate(r.device, 'nova', 'proxmox') : undefined
+    }
+    if (f.action === undefined)
+      throw new WdError('WD_USAGE', 'say which watchdog: --action, or --from-flavor / --from-image')
+    const from = f.vocabulary as System
+    const device = assertDevice(from, {model: f.model ?? 'i6300esb', action: f.action})
+    return translate(device as Device<typeof from>, from, 'proxmox')
+  }
+
+  public async run(): Promise<{file: string; line: string | null; changed: boolean}> {
+    const path = configPath(this.args.target, this.flags.dir)
+    const watchdog = await this.watchdog()
+    const input = await readInput(path, 1024 * 1024)
+    const text = withWatchdog(input.text, watchdog)
+    const changed = text !== input.text
+    if (changed) await replaceFile(path, input.text, text)
+    const line = watchdog ? renderProxmoxLine(watchdog) : null
+    this.log(changed ? `${path}: ${line ?? 'watchdog removed (Nova would give no watchdog)'}` : `${path}: unchanged`)
+    const pending = pendingWatchdog(parseConfig(text))
+    if (pending) this.warning(`[PENDING] also has the watchdog ${pending}; Proxmox applies that at the next cold start`)
+    return {file: path, line, changed}
+  }
+}

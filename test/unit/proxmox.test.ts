@@ -1,0 +1,124 @@
+import {describe, expect, it} from '@jest/globals'
+import fc from 'fast-check'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {parseConfig, pendingWatchdog, readWatchdog, withWatchdog} from '../../src/proxmox/config-file.js'
+import {replaceFile} from '../../src/proxmox/replace-file.js'
+
+const fixture = readFileSync(new URL('../fixtures/proxmox-101.conf', import.meta.url), 'utf8')
+const lines = (t: string) => t.split('\n')
+
+describe('Proxmox config editing', () => {
+  it('inserts the watchdog line where Proxmox sorts it, in the main section only', () => {
+    const out = withWatchdog(fixture, {model: 'i6300esb', action: 'reset'})
+    const before = lines(fixture)
+    const after = lines(out)
+    const at = before.indexOf('vmgenid: 0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b')
+    expect(after).toEqual([
+      ...before.slice(0, at + 1),
+      'watchdog: model=i6300esb,action=reset',
+      ...before.slice(at + 1),
+    ])
+    expect(readWatchdog(parseConfig(out))).toEqual({model: 'i6300esb', action: 'reset'})
+  })
+
+  it("replaces an existing line and removes it, leaving snapshots' watchdog lines alone", () => {
+    const set = withWatchdog(fixture, {model: 'ib700', action: 'poweroff'})
+    const replaced = withWatchdog(set, {model: 'i6300esb', action: 'pause'})
+    expect(lines(replaced).filter((l) => l.startsWith('watchdog:'))).toEqual([
+      'watchdog: model=i6300esb,action=pause',
+      'watchdog: model=i6300esb,action=pause', // the [before-upgrade] snapshot's own line, as it was
+    ])
+    expect(withWatchdog(replaced, undefined)).toBe(fixture)
+    expect(withWatchdog(fixture, undefined)).toBe(fixture)
+  })
+
+  it('keeps CRLF line ends and a last line without a newline', () => {
+    const crlf = 'boot: order=scsi0\r\ncores: 1\r\n'
+    expect(withWatchdog(crlf, {model: 'i6300esb', action: 'none'})).toBe(
+      'boot: order=scsi0\r\ncores: 1\r\nwatchdog: model=i6300esb,action=none\r\n',
+    )
+    expect(withWatchdog('cores: 1', {model: 'i6300esb'})).toBe('cores: 1\nwatchdog: model=i6300esb\n')
+    expect(withWatchdog('#just a description\n\n[PENDING]\ncores: 2\n', {model: 'i6300esb', action: 'reset'})).toBe(
+      '#just a description\nwatchdog: model=i6300esb,action=reset\n\n[PENDING]\ncores: 2\n',
+    )
+  })
+
+  it('reads what is pending, and refuses a main section with two watchdog lines', () => {
+    expect(pendingWatchdog(parseConfig(fixture))).toBe('deleted')
+    expect(pendingWatchdog(parseConfig('[PENDING]\nwatchdog: ib700\n'))).toBe("set to 'ib700'")
+    expect(() => parseConfig('watchdog: i6300esb\nwatchdog: ib700\n')).toThrow(/two 'watchdog:' lines/)
+  })
+
+  it('after set or unset, every line but the watchdog line is byte-identical (property, random configs)', () => {
+    const key = fc.constantFrom(
+      'agent',
+      'boot',
+      'cores',
+      'memory',
+      'name',
+      'net0',
+      'scsi0',
+      'vga',
+      'args',
+      'tags',
+      'zz9',
+    )
+    const value = fc.string({minLength: 1, maxLength: 20, unit: fc.constantFrom(...'abc=,;: 0123%-_/'.split(''))})
+    const keyLine = fc.tuple(key, value).map(([k, v]) => `${k}: ${v}`)
+    const comment = value.map((v) => `#${v}`)
+    const mainLines = fc.array(fc.oneof(keyLine, comment, fc.constant('')), {maxLength: 12})
+    const section = fc.tuple(
+      fc.constantFrom('[PENDING]', '[special:cloudinit]', '[snap1]', '[pending]'),
+      fc.array(fc.oneof(keyLine, fc.constant('delete: watchdog,!cores'), fc.constant('watchdog: ib700')), {
+        maxLength: 5,
+      }),
+    )
+    const file = fc
+      .tuple(mainLines, fc.array(section, {maxLength: 3}), fc.constantFrom('\n', '\r\n'), fc.boolean())
+      .map(([main, sections, eol, trailing]) => {
+        const all = [...main.filter((l) => !l.startsWith('watchdog')), ...sections.flatMap(([h, ls]) => ['', h, ...ls])]
+        return all.join(eol) + (trailing && all.length ? eol : '')
+      })
+    const watchdog = fc.option(
+      fc.record({
+        model: fc.constantFrom('i6300esb' as const, 'ib700' as const),
+        action: fc.constantFrom('reset' as const, 'debug' as const),
+      }),
+      {nil: undefined},
+    )
+    fc.assert(
+      fc.property(file, watchdog, (text, w) => {
+        const out = withWatchdog(text, w)
+        const others = (t: string) =>
+          parseConfig(t)
+            .lines.filter((l) => !(l.section === undefined && l.key === 'watchdog'))
+            .map((l) => l.text + l.eol)
+        // the same lines apart from the watchdog line, except that a last line may have gained its newline
+        const a = others(text)
+        const b = others(out)
+        expect(b.length).toBe(a.length)
+        b.forEach((l, i) => expect(l === a[i] || l === a[i] + '\n' || l === a[i] + '\r\n').toBe(true))
+        expect(readWatchdog(parseConfig(out))).toEqual(w)
+        expect(withWatchdog(out, w)).toBe(out)
+      }),
+      {numRuns: 500},
+    )
+  })
+})
+
+describe('replaceFile', () => {
+  it('replaces atomically, keeping the mode, and refuses a file that changed since it was read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wd-pve-'))
+    const path = join(dir, '101.conf')
+    writeFileSync(path, 'cores: 1\n', {mode: 0o640})
+    await replaceFile(path, 'cores: 1\n', 'cores: 2\n')
+    expect(readFileSync(path, 'utf8')).toBe('cores: 2\n')
+    await expect(replaceFile(path, 'cores: 1\n', 'cores: 3\n')).rejects.toMatchObject({code: 'WD_FILE_CHANGED'})
+    expect(readFileSync(path, 'utf8')).toBe('cores: 2\n')
+    const {readdirSync, statSync} = await import('node:fs')
+    expect(readdirSync(dir)).toEqual(['101.conf']) // no temp file left behind
+    expect(statSync(path).mode & 0o777).toBe(0o640)
+  })
+})
