@@ -69,7 +69,7 @@ with the reason. Proxmox applies a changed watchdog at the guest's next cold sta
       throw new WdError('WD_USAGE', 'say which watchdog: --action, or --from-flavor / --from-image')
     const from = f.vocabulary as System
     const device = assertDevice(from, {model: f.model ?? 'i6300esb', action: f.action})
-    return translate(device as Device<typeof from>, from, 'proxmox')
+    return translate(device, from, 'proxmox')
   }
 
   public async run(): Promise<{file: string; line: string | null; changed: boolean}> {
