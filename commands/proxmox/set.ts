@@ -4,7 +4,7 @@ import {parseConfig, pendingWatchdog, withWatchdog} from '../../src/proxmox/conf
 import {replaceFile} from '../../src/proxmox/replace-file.js'
 import {renderProxmoxLine, type ProxmoxWatchdog} from '../../src/render/proxmox.js'
 import {readInput} from '../../src/source/read.js'
-import {SYSTEMS, type Device, type System} from '../../src/vocab/systems.js'
+import {SYSTEMS, type System} from '../../src/vocab/systems.js'
 import {assertDevice, translate} from '../../src/vocab/translate.js'
 import {WdCommand} from '../_shared/base.js'
 import {keyValues} from '../_shared/flags.js'
