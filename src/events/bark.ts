@@ -1,0 +1,19 @@
+/** A watchdog bark as wd records it: once, with when, which VM, what the hypervisor did, and who told us. */
+
+export interface Bark {
+  /** stable across restarts of the watcher: the same event read twice has the same id */
+  id: string
+  /** when the hypervisor reported it (ISO 8601) */
+  time: string
+  vm: string
+  /** the action taken, in the words of the source (QEMU reports libvirt's `dump` as `pause`) */
+  action: string
+  /** `qmp:<socket>` or `libvirt:<uri>` */
+  source: string
+  /** Nova instance uuid / Proxmox vmid, when the source knows them */
+  instance?: string
+}
+
+export function barkId(source: string, vm: string, time: string, action: string): string {
+  return `${source}|${vm}|${time}|${action}`
+}

@@ -1,0 +1,57 @@
+/**
+ * Following libvirt's watchdog domain events through `virsh event --all --event watchdog --loop --timestamp` (Debian
+ * ships no maintained Node binding for libvirt). When virsh exits (libvirtd went away) it is started again with
+ * backoff. The domain's UUID is recorded too: for a Nova instance it is the instance's uuid.
+ */
+import {execFile, spawn} from 'node:child_process'
+import {createInterface} from 'node:readline'
+import {barkId, type Bark} from './bark.js'
+import type {FollowOptions} from './qmp.js'
+
+const LINE = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?)([+-]\d\d)(\d\d): event 'watchdog' for domain '(.+)': (\S+)$/
+
+/** A virsh event line as a bark (without the uuid), or undefined for any other line. */
+export function parseVirshEvent(line: string, uri: string): Omit<Bark, 'instance'> | undefined {
+  const m = LINE.exec(line.trim())
+  if (!m) return undefined
+  const [, day, clock, tzh, tzm, vm, action] = m
+  const time = new Date(`${day}T${clock}${tzh}:${tzm}`).toISOString()
+  const source = `libvirt:${uri}`
+  return {id: barkId(source, vm!, time, action!), time, vm: vm!, action: action!, source}
+}
+
+function domainUuid(uri: string, vm: string): Promise<string | undefined> {
+  return new Promise((done) =>
+    execFile('virsh', ['-q', '-c', uri, 'domuuid', vm], {timeout: 5000}, (err, out) =>
+      done(err ? undefined : out.trim() || undefined),
+    ),
+  )
+}
+
+export async function followLibvirt(uri: string, o: Omit<FollowOptions, 'vm'>): Promise<void> {
+  let delay = o.retryMs ?? 500
+  while (!o.signal.aborted) {
+    const child = spawn('virsh', ['-q', '-c', uri, 'event', '--all', '--event', 'watchdog', '--loop', '--timestamp'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const stop = () => child.kill('SIGTERM')
+    o.signal.addEventListener('abort', stop, {once: true})
+    const lines = createInterface({input: child.stdout})
+    lines.on('line', (line) => {
+      const bark = parseVirshEvent(line, uri)
+      if (!bark) {
+        if (line.trim() !== '') o.onProblem?.(`libvirt ${uri}: unexpected line: ${line.slice(0, 200)}`)
+        return
+      }
+      void domainUuid(uri, bark.vm).then((uuid) => o.onBark({...bark, ...(uuid && {instance: uuid})}))
+    })
+    let said = ''
+    child.stderr.on('data', (d) => (said += String(d)))
+    const code = await new Promise<number | null>((r) => child.once('close', r))
+    o.signal.removeEventListener('abort', stop)
+    if (o.signal.aborted) return
+    o.onProblem?.(`libvirt ${uri}: virsh event ended (${code}): ${said.trim().split('\n')[0] ?? ''}; retrying`)
+    await new Promise((r) => setTimeout(r, delay))
+    delay = Math.min(delay * 2, 10000)
+  }
+}

@@ -1,0 +1,107 @@
+import {describe, expect, it} from '@jest/globals'
+import {appendFileSync, mkdtempSync, readFileSync} from 'node:fs'
+import net from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import type {Bark} from '../../src/events/bark.js'
+import {openJournal, readJournal} from '../../src/events/journal.js'
+import {parseVirshEvent} from '../../src/events/libvirt.js'
+import {followQmp} from '../../src/events/qmp.js'
+import {writeTextfile} from '../../src/events/sinks.js'
+
+const bark = (n: number, action = 'reset'): Bark => ({
+  id: `qmp:s|vm|${n}|${action}`,
+  time: new Date(n * 1000).toISOString(),
+  vm: 'vm',
+  action,
+  source: 'qmp:s',
+})
+
+describe('the bark journal', () => {
+  it('records each bark once, also across a restart, and survives a torn last line', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'wd-journal-')), 'barks.jsonl')
+    const j = await openJournal(path)
+    expect(await Promise.all([j.append(bark(1)), j.append(bark(1)), j.append(bark(2))])).toEqual([true, false, true])
+    await j.close()
+    appendFileSync(path, '{"id":"torn') // the watcher died mid-write
+    const again = await openJournal(path)
+    expect(await again.append(bark(2))).toBe(false)
+    expect(await again.append(bark(3))).toBe(true)
+    await again.close()
+    expect(readJournal(path).map((b) => b.id)).toEqual([bark(1).id, bark(2).id, bark(3).id])
+  })
+
+  it('counts barks in a Prometheus textfile', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'wd-prom-')), 'wd.prom')
+    await writeTextfile(path, [bark(1), bark(2), bark(3, 'pause')])
+    expect(readFileSync(path, 'utf8')).toContain(
+      'wd_watchdog_barks_total{vm="vm",action="pause"} 1\nwd_watchdog_barks_total{vm="vm",action="reset"} 2\n',
+    )
+  })
+})
+
+describe('libvirt events', () => {
+  it("reads virsh's watchdog lines (verbatim from libvirt 9.0) and nothing else", () => {
+    const b = parseVirshEvent(
+      "2026-11-22 04:13:49.750+0000: event 'watchdog' for domain 'wdt-bark-reset-1742': reset",
+      'qemu:///system',
+    )
+    expect(b).toMatchObject({
+      vm: 'wdt-bark-reset-1742',
+      action: 'reset',
+      time: '2026-11-22T04:13:49.750Z',
+      source: 'libvirt:qemu:///system',
+    })
+    expect(parseVirshEvent("2026-11-22 04:13:49.751+0000: event 'reboot' for domain 'x'", 'u')).toBeUndefined()
+  })
+})
+
+describe('the QMP follower under faults a real QEMU does not produce on demand', () => {
+  it('skips malformed lines and events, and reconnects when the socket goes away and comes back', async () => {
+    const socket = join(mkdtempSync(join(tmpdir(), 'wd-qmp-')), 'vm.qmp')
+    const lines = [
+      'this is not json',
+      '{"event": "WATCHDOG", "data": {}, "timestamp": {"seconds": 1, "microseconds": 0}}',
+      '{"event": "WATCHDOG", "data": {"action": "reset"}, "timestamp": {"seconds": 1795320717, "microseconds": 661122}}',
+    ]
+    const serve = () =>
+      new Promise<net.Server>((ready) => {
+        const server = net.createServer((c) => {
+          c.write('{"QMP": {"version": {}, "capabilities": []}}\n')
+          c.once('data', () => {
+            c.write(lines.join('\n') + '\n')
+            setTimeout(() => c.destroy(), 50)
+          })
+        })
+        server.listen(socket, () => ready(server))
+      })
+    const barks: Bark[] = []
+    const problems: string[] = []
+    const stop = new AbortController()
+    const following = followQmp(socket, {
+      vm: 'vm',
+      signal: stop.signal,
+      retryMs: 20,
+      onBark: (b) => void barks.push(b),
+      onProblem: (p) => problems.push(p),
+    })
+    await new Promise((r) => setTimeout(r, 100)) // no socket yet: the follower keeps trying
+    let server = await serve()
+    await new Promise((r) => setTimeout(r, 300))
+    server.close()
+    const before = barks.length
+    server = await serve() // QEMU came back
+    await new Promise((r) => setTimeout(r, 300))
+    stop.abort()
+    server.close()
+    await following
+    expect(before).toBeGreaterThan(0)
+    expect(barks.length).toBeGreaterThan(before)
+    // every session delivered the one valid event; its id is the same each time, so the journal keeps it once
+    expect(new Set(barks.map((b) => JSON.stringify([b.id, b.action, b.time])))).toEqual(
+      new Set([JSON.stringify(['qmp:' + socket + '|vm|1795320717.661122|reset', 'reset', '2026-11-22T04:11:57.661Z'])]),
+    )
+    expect(problems.some((p) => p.includes('not JSON'))).toBe(true)
+    expect(problems.some((p) => p.includes('malformed WATCHDOG'))).toBe(true)
+  })
+})
