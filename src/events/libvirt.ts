@@ -1,5 +1,5 @@
 /**
- * Following libvirt's watchdog domain events through `virsh event --all --event watchdog --loop --timestamp` (Debian
+ * Following libvirt's watchdog domain events of every domain through `virsh event --event watchdog --loop --timestamp` (Debian
  * ships no maintained Node binding for libvirt). When virsh exits (libvirtd went away) it is started again with
  * backoff. The domain's UUID is recorded too: for a Nova instance it is the instance's uuid.
  */
@@ -31,7 +31,7 @@ function domainUuid(uri: string, vm: string): Promise<string | undefined> {
 export async function followLibvirt(uri: string, o: Omit<FollowOptions, 'vm'>): Promise<void> {
   let delay = o.retryMs ?? 500
   while (!o.signal.aborted) {
-    const child = spawn('virsh', ['-q', '-c', uri, 'event', '--all', '--event', 'watchdog', '--loop', '--timestamp'], {
+    const child = spawn('virsh', ['-q', '-c', uri, 'event', '--event', 'watchdog', '--loop', '--timestamp'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     const stop = () => child.kill('SIGTERM')

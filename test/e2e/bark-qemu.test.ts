@@ -1,4 +1,4 @@
-import {afterAll, describe, expect, it} from '@jest/globals'
+import {afterAll, jest, describe, expect, it} from '@jest/globals'
 import {spawn, type ChildProcess} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -6,6 +6,9 @@ import {join} from 'node:path'
 import {readJournal} from '../../src/events/journal.js'
 import {root, wd} from '../helpers/cli.js'
 import {qmpCommand} from '../helpers/qmp.js'
+
+// a guest boots under TCG (no KVM here): a bark takes 8-18 s
+jest.setTimeout(120_000)
 
 /**
  * A real guest barks: a tiny Debian kernel + busybox guest (test/env/guest/build-guest.sh) under QEMU (TCG), its

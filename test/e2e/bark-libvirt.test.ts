@@ -1,0 +1,98 @@
+import {afterAll, jest, expect, it} from '@jest/globals'
+import {execFileSync, spawn, type ChildProcess} from 'node:child_process'
+import {existsSync, mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {readJournal} from '../../src/events/journal.js'
+import {root, wd} from '../helpers/cli.js'
+import {expectValidDomain} from '../helpers/libvirt-rng.js'
+
+// a guest boots under TCG (no KVM here): a bark takes 8-18 s
+jest.setTimeout(120_000)
+
+/**
+ * The same bark through libvirt: the guest's domain XML gets its watchdog from `wd xml patch`, libvirtd
+ * (test/env/libvirt/libvirtd.sh) runs it, and `wd events watch --libvirt` records libvirt's watchdog event.
+ * WD_SKIP_E2E=1 opts out.
+ */
+const e2e = process.env.WD_SKIP_E2E === '1' ? it.skip : it
+const guest = join(root, '.work/guest')
+const uri = 'qemu:///system'
+const virsh = (...args: string[]) => execFileSync('virsh', ['-q', '-c', uri, ...args], {encoding: 'utf8'}).trim()
+const children: ChildProcess[] = []
+let domain: string | undefined
+afterAll(() => {
+  children.forEach((c) => c.kill('SIGKILL'))
+  if (domain) {
+    for (const cmd of [
+      ['destroy', domain],
+      ['undefine', domain],
+    ]) {
+      try {
+        virsh(...cmd)
+      } catch {
+        // already gone
+      }
+    }
+  }
+})
+
+e2e(
+  "pause through libvirt: the domain is paused (watchdog), and the watcher records libvirt's event once",
+  async () => {
+    if (!existsSync(join(guest, 'vmlinuz')))
+      throw new Error('the test guest is missing: run bash test/env/guest/build-guest.sh, or set WD_SKIP_E2E=1')
+    const dir = mkdtempSync(join(tmpdir(), 'wd-bark-libvirt-'))
+    domain = `wd-e2e-${process.pid}`
+    const bare = `<domain type='qemu'>
+  <name>${domain}</name>
+  <memory unit='MiB'>256</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+    <kernel>${guest}/vmlinuz</kernel>
+    <initrd>${guest}/initramfs.cpio.gz</initrd>
+    <cmdline>console=ttyS0 quiet panic=0 wdt=i6300esb wdt_arm=ioctl wdt_timeout=2 wdt_hold=1</cmdline>
+  </os>
+  <features><acpi/><apic/></features>
+  <devices>
+    <serial type='file'>
+      <source path='${dir}/serial.log'/>
+      <target port='0'/>
+    </serial>
+    <memballoon model='none'/>
+  </devices>
+</domain>
+`
+    const patched = wd(['xml', 'patch', '-', '--flavor-spec', 'hw:watchdog_action=pause'], bare)
+    expect(patched.status).toBe(0)
+    expect(patched.stdout).toContain("<watchdog model='i6300esb' action='pause'/>")
+    expectValidDomain(patched.stdout)
+    writeFileSync(join(dir, 'domain.xml'), patched.stdout)
+    virsh('define', join(dir, 'domain.xml'))
+
+    const journal = join(dir, 'barks.jsonl')
+    const watcher = spawn(
+      process.execPath,
+      [join(root, 'bin/run.js'), 'events', 'watch', '--libvirt', uri, '--journal', journal],
+      {
+        env: {...process.env, NODE_OPTIONS: ''},
+        stdio: 'ignore',
+      },
+    )
+    children.push(watcher)
+    await new Promise((r) => setTimeout(r, 1000)) // virsh event is listening before the domain starts
+    virsh('start', domain)
+    for (const end = Date.now() + 60000; Date.now() < end && readJournal(journal).length === 0;)
+      await new Promise((r) => setTimeout(r, 200))
+    expect(virsh('domstate', domain, '--reason')).toBe('paused (watchdog)')
+    await new Promise((r) => setTimeout(r, 1000))
+    const gone = new Promise((r) => watcher.once('exit', r))
+    watcher.kill('SIGTERM')
+    await gone
+    const uuid = virsh('domuuid', domain)
+    expect(readJournal(journal)).toEqual([
+      expect.objectContaining({vm: domain, action: 'pause', source: `libvirt:${uri}`, instance: uuid}),
+    ])
+  },
+)
