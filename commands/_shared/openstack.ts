@@ -3,6 +3,7 @@
  * connection made from them. OpenStack modules load on demand: axios alone costs ~100 ms of startup.
  */
 import {Flags} from '@oclif/core'
+import {AUTH_TYPES} from '../../src/openstack/auth-types.js'
 import type {Connection} from '../../src/openstack/connection.js'
 import {RECORD_FORMATS, type RecordFormat} from '../../src/report/record-formats.js'
 
@@ -11,18 +12,7 @@ const os = (description: string, extra: {options?: string[]} = {}) =>
 
 export const openstackFlags = {
   'os-cloud': os('Cloud name in clouds.yaml [env: OS_CLOUD].'),
-  'os-auth-type': os('Auth type, as keystoneauth names it [env: OS_AUTH_TYPE].', {
-    options: [
-      'password',
-      'v3password',
-      'v3applicationcredential',
-      'token',
-      'v3token',
-      'v3oidcpassword',
-      'v3oidcclientcredentials',
-      'v3oidcaccesstoken',
-    ],
-  }),
+  'os-auth-type': os('Auth type, as keystoneauth names it [env: OS_AUTH_TYPE].', {options: [...AUTH_TYPES]}),
   'os-auth-url': os('Identity (Keystone) URL [env: OS_AUTH_URL].'),
   'os-username': os('User name [env: OS_USERNAME].'),
   'os-password': os('Password [env: OS_PASSWORD].'),

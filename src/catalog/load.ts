@@ -94,29 +94,22 @@ export function loadCatalog(text: string, name: string): Catalog {
   return catalog
 }
 
-/** A flavor by name or id; the error lists what the catalog does have. */
-export function findFlavor(catalog: Catalog, ref: string): CatalogFlavor {
-  const f = catalog.flavors.find((x) => x.name === ref) ?? catalog.flavors.find((x) => x.id === ref)
-  if (f) return f
-  throw new WdError('WD_NOT_FOUND', `${catalog.source.name} has no flavor '${ref}'`, {
-    hint: `flavors: ${
-      catalog.flavors
-        .map((x) => x.name)
-        .slice(0, 20)
-        .join(', ') || 'none'
-    }`,
+/** An entry by name, else by id; the error lists what the catalog does have. */
+function findEntry<T extends {name: string; id?: string}>(
+  catalog: Catalog,
+  kind: 'flavor' | 'image',
+  list: T[],
+  ref: string,
+): T {
+  const hit = list.find((x) => x.name === ref) ?? list.find((x) => x.id === ref)
+  if (hit) return hit
+  const names = list.map((x) => x.name).slice(0, 20)
+  throw new WdError('WD_NOT_FOUND', `${catalog.source.name} has no ${kind} '${ref}'`, {
+    hint: `${kind}s: ${names.join(', ') || 'none'}`,
   })
 }
 
-export function findImage(catalog: Catalog, ref: string): CatalogImage {
-  const i = catalog.images.find((x) => x.name === ref) ?? catalog.images.find((x) => x.id === ref)
-  if (i) return i
-  throw new WdError('WD_NOT_FOUND', `${catalog.source.name} has no image '${ref}'`, {
-    hint: `images: ${
-      catalog.images
-        .map((x) => x.name)
-        .slice(0, 20)
-        .join(', ') || 'none'
-    }`,
-  })
-}
+export const findFlavor = (catalog: Catalog, ref: string): CatalogFlavor =>
+  findEntry(catalog, 'flavor', catalog.flavors, ref)
+export const findImage = (catalog: Catalog, ref: string): CatalogImage =>
+  findEntry(catalog, 'image', catalog.images, ref)

@@ -9,19 +9,9 @@ import {homedir} from 'node:os'
 import {join} from 'node:path'
 import {WdError} from '../errors.js'
 import {parseSource} from '../source/yaml-source.js'
+import {AUTH_TYPES, type AuthType} from './auth-types.js'
 
-/** keystoneauth's plugin names (password and token are its version-discovering aliases of the v3 ones). */
-export const AUTH_TYPES = [
-  'password',
-  'v3password',
-  'v3applicationcredential',
-  'token',
-  'v3token',
-  'v3oidcpassword',
-  'v3oidcclientcredentials',
-  'v3oidcaccesstoken',
-] as const
-export type AuthType = (typeof AUTH_TYPES)[number]
+export {AUTH_TYPES, type AuthType}
 
 export type Auth = Partial<Record<string, string>>
 

@@ -89,7 +89,7 @@ export async function buildApp(options: ServiceOptions): Promise<FastifyInstance
       return reply.code(err.statusCode).send({error: {code: 'WD_USAGE', message: err.message}})
     }
     req.log.error({err}, 'internal error')
-    return reply.code(500).send({error: {code: 'WD_INTERNAL', message: 'internal error'}})
+    return reply.code(500).send({error: new WdError('WD_INTERNAL', 'internal error').toJSON()})
   })
 
   /** Checks the caller's token and roles; without a configured cloud there is nobody to ask, and nothing live. */

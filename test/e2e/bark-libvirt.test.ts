@@ -1,11 +1,12 @@
 import {afterAll, jest, expect, it} from '@jest/globals'
-import {execFileSync, spawn, type ChildProcess} from 'node:child_process'
+import {execFileSync, type ChildProcess} from 'node:child_process'
 import {existsSync, mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {readJournal} from '../../src/events/journal.js'
 import {root, wd} from '../helpers/cli.js'
 import {expectValidDomain} from '../helpers/libvirt-rng.js'
+import {firstBarks, startWatcher, stopWatcher} from '../helpers/barks.js'
 
 // a guest boots under TCG (no KVM here): a bark takes 8-18 s
 jest.setTimeout(120_000)
@@ -72,24 +73,14 @@ e2e(
     virsh('define', join(dir, 'domain.xml'))
 
     const journal = join(dir, 'barks.jsonl')
-    const watcher = spawn(
-      process.execPath,
-      [join(root, 'bin/run.js'), 'events', 'watch', '--libvirt', uri, '--journal', journal],
-      {
-        env: {...process.env, NODE_OPTIONS: ''},
-        stdio: 'ignore',
-      },
-    )
+    const watcher = startWatcher(['--libvirt', uri], journal)
     children.push(watcher)
     await new Promise((r) => setTimeout(r, 1000)) // virsh event is listening before the domain starts
     virsh('start', domain)
-    for (const end = Date.now() + 60000; Date.now() < end && readJournal(journal).length === 0;)
-      await new Promise((r) => setTimeout(r, 200))
+    await firstBarks(journal, 60)
     expect(virsh('domstate', domain, '--reason')).toBe('paused (watchdog)')
     await new Promise((r) => setTimeout(r, 1000))
-    const gone = new Promise((r) => watcher.once('exit', r))
-    watcher.kill('SIGTERM')
-    await gone
+    await stopWatcher(watcher)
     const uuid = virsh('domuuid', domain)
     expect(readJournal(journal)).toEqual([
       expect.objectContaining({vm: domain, action: 'pause', source: `libvirt:${uri}`, instance: uuid}),

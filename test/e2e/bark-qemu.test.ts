@@ -6,6 +6,7 @@ import {join} from 'node:path'
 import {readJournal} from '../../src/events/journal.js'
 import {root, wd} from '../helpers/cli.js'
 import {qmpCommand} from '../helpers/qmp.js'
+import {firstBarks, startWatcher, stopWatcher} from '../helpers/barks.js'
 
 // a guest boots under TCG (no KVM here): a bark takes 8-18 s
 jest.setTimeout(120_000)
@@ -21,15 +22,6 @@ const guest = join(root, '.work/guest')
 const children: ChildProcess[] = []
 afterAll(() => children.forEach((c) => c.kill('SIGKILL')))
 
-async function until<T>(what: string, probe: () => T | undefined, seconds: number): Promise<T> {
-  for (const end = Date.now() + seconds * 1000; Date.now() < end;) {
-    const v = probe()
-    if (v !== undefined) return v
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  throw new Error(`timed out after ${seconds} s waiting for ${what}`)
-}
-
 async function bark(action: 'reset' | 'poweroff' | 'pause') {
   if (!existsSync(join(guest, 'vmlinuz')))
     throw new Error(`${guest}/vmlinuz is missing: run bash test/env/guest/build-guest.sh, or set WD_SKIP_E2E=1`)
@@ -41,14 +33,7 @@ async function bark(action: 'reset' | 'poweroff' | 'pause') {
   const device = wd(['resolve', '--flavor-spec', `hw:watchdog_action=${action}`, '-f', 'qemu'])
   expect(device.status).toBe(0)
   // the watcher starts first: it must wait for the socket to appear
-  const watcher = spawn(
-    process.execPath,
-    [join(root, 'bin/run.js'), 'events', 'watch', '--qmp', sock, '--journal', journal],
-    {
-      env: {...process.env, NODE_OPTIONS: ''},
-      stdio: 'ignore',
-    },
-  )
+  const watcher = startWatcher(['--qmp', sock], journal)
   children.push(watcher)
   const qemu = spawn('qemu-system-x86_64', [
     ...[
@@ -73,18 +58,8 @@ async function bark(action: 'reset' | 'poweroff' | 'pause') {
   ])
   children.push(qemu)
   const exited = new Promise<number | null>((r) => qemu.once('exit', r))
-  const recorded = await until(
-    'the bark in the journal',
-    () => (readJournal(journal).length ? readJournal(journal) : undefined),
-    60,
-  )
-  return {dir, serial, journal, recorded, exited, qemu, watcher, ctl}
-}
-
-async function stop(w: ChildProcess) {
-  const gone = new Promise((r) => w.once('exit', r))
-  w.kill('SIGTERM')
-  await gone
+  await firstBarks(journal, 60)
+  return {dir, serial, journal, exited, qemu, watcher, ctl}
 }
 
 describe('a real guest barks (QEMU, TCG)', () => {
@@ -92,7 +67,7 @@ describe('a real guest barks (QEMU, TCG)', () => {
     const b = await bark('reset')
     expect(await b.exited).toBe(0) // the second boot powers off once it has seen the card reset
     expect(readFileSync(b.serial, 'utf8')).toMatch(/WDT-REBOOT-DETECTED: bootstatus=\d+ \(WDIOF_CARDRESET\)/)
-    await stop(b.watcher)
+    await stopWatcher(b.watcher)
     expect(readJournal(b.journal)).toEqual([expect.objectContaining({vm: 'guest1', action: 'reset'})])
   })
 
@@ -102,7 +77,7 @@ describe('a real guest barks (QEMU, TCG)', () => {
     const log = readFileSync(b.serial, 'utf8')
     expect(log).toMatch(/HANG: killed petting daemon/)
     expect(log).not.toMatch(/WDT-REBOOT-DETECTED/)
-    await stop(b.watcher)
+    await stopWatcher(b.watcher)
     expect(readJournal(b.journal)).toEqual([expect.objectContaining({vm: 'guest1', action: 'poweroff'})])
   })
 
@@ -111,7 +86,7 @@ describe('a real guest barks (QEMU, TCG)', () => {
     const status = await qmpCommand(b.ctl, 'query-status')
     expect(status).toMatchObject({return: {status: 'watchdog', running: false}})
     await new Promise((r) => setTimeout(r, 1000))
-    await stop(b.watcher)
+    await stopWatcher(b.watcher)
     b.qemu.kill('SIGTERM')
     expect(readJournal(b.journal)).toEqual([expect.objectContaining({vm: 'guest1', action: 'pause'})])
     // events list reads the journal back

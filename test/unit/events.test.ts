@@ -105,3 +105,37 @@ describe('the QMP follower under faults a real QEMU does not produce on demand',
     expect(problems.some((p) => p.includes('malformed WATCHDOG'))).toBe(true)
   })
 })
+
+describe('the webhook sink', () => {
+  it('POSTs the bark as JSON, retrying after a failure, and says when it gave up', async () => {
+    const {postWebhook} = await import('../../src/events/sinks.js')
+    const {httpClient} = await import('../../src/openstack/http.js')
+    const http = await import('node:http')
+    const received: unknown[] = []
+    let calls = 0
+    const server = http.createServer((req, res) => {
+      let body = ''
+      req.on('data', (d: Buffer) => (body += String(d)))
+      req.on('end', () => {
+        calls++
+        if (calls === 1) {
+          res.writeHead(503).end()
+        } else {
+          received.push(JSON.parse(body))
+          res.writeHead(204).end()
+        }
+      })
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/barks`
+    const client = httpClient({verify: true, timeout: 5}, 1)
+    try {
+      expect(await postWebhook(client, url, bark(7), 3, 5)).toBeUndefined()
+      expect(received).toEqual([bark(7)])
+      expect(calls).toBe(2)
+    } finally {
+      server.close()
+    }
+    expect(await postWebhook(client, 'http://127.0.0.1:9/barks', bark(8), 2, 5)).toMatch(/cannot reach/)
+  })
+})
