@@ -11,12 +11,6 @@ import type {CatalogFlavor, CatalogImage} from './model.js'
 const samePath = (a: Path, b: Path) => a.length === b.length && a.every((x, i) => String(x) === String(b[i]))
 const under = (p: Path, prefix: Path) => p.length >= prefix.length && prefix.every((x, i) => String(x) === String(p[i]))
 
-/** The file position of what a finding is about. */
-export function placeFinding(catalog: Catalog, entry: CatalogFlavor | CatalogImage, f: Finding): Finding {
-  const {doc, propsPath} = entry.origin
-  return {...f, position: catalog.source.locate(doc, [...propsPath, f.key], f.on)}
-}
-
 export function resolveFromCatalog(
   catalog: Catalog,
   flavorRef?: string,
@@ -33,14 +27,15 @@ export function resolveFromCatalog(
     flavor && {name: flavor.name, props: flavor.extraSpecs},
     image && {name: image.name, props: image.properties},
   )
-  const placed = (f: Finding) => placeFinding(catalog, f.subject === 'flavor' ? flavor! : image!, f)
-  const result = {...r, errors: r.errors.map(placed), warnings: r.warnings.map(placed)}
+  // every finding placed in one walk of the file
+  const entryOf = (f: Finding): CatalogFlavor | CatalogImage => (f.subject === 'flavor' ? flavor! : image!)
+  const all = [...r.errors, ...r.warnings]
+  const said = all.map((f) => [...entryOf(f).origin.propsPath, f.key])
+  const positions = catalog.source.place(all.map((f, i) => ({doc: entryOf(f).origin.doc, path: said[i]!, on: f.on})))
+  const placed = all.map((f, i) => ({...f, position: positions[i]!}))
+  const result = {...r, errors: placed.slice(0, r.errors.length), warnings: placed.slice(r.errors.length)}
 
   // A schema problem inside the chosen entries stops the resolution, unless the engine already says it better.
-  const said = [...result.errors, ...result.warnings].map((f) => {
-    const entry = f.subject === 'flavor' ? flavor! : image!
-    return [...entry.origin.propsPath, f.key]
-  })
   for (const entry of [flavor, image]) {
     if (!entry) continue
     const p = catalog.schemaProblems.find(
