@@ -5,7 +5,7 @@ import {schemaProblems} from '../schema/problems.js'
 import {validator} from '../schema/validator.js'
 import {parseSource} from '../source/yaml-source.js'
 import type {NovaAction} from '../vocab/nova.js'
-import type {ImageOverride, Policy} from './policy.js'
+import {DEFAULT_ACCESS, type ImageOverride, type Policy} from './policy.js'
 
 interface PolicyDocument {
   allowedActions?: NovaAction[]
@@ -13,9 +13,6 @@ interface PolicyDocument {
   require?: {flavors: string; actions?: NovaAction[]}[]
   access?: {read?: string[]; anyProject?: string[]}
 }
-
-/** Without an access section: any valid token reads, and only admins ask about other projects. */
-export const DEFAULT_ACCESS = {anyProject: ['admin']} as const
 
 export function loadPolicy(text: string, name: string): Policy {
   const source = parseSource(text, name)

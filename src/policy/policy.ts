@@ -17,6 +17,9 @@ export interface Access {
   anyProject: readonly string[]
 }
 
+/** Without an access section: any valid token reads, and only admins ask about other projects. */
+export const DEFAULT_ACCESS: Access = {anyProject: ['admin']}
+
 export interface Policy {
   name: string
   access: Access

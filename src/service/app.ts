@@ -10,11 +10,12 @@ import {WdError, isWdError} from '../errors.js'
 import {resolve} from '../engine/resolve.js'
 import type {CloudConfig} from '../openstack/cloud-config.js'
 import {connect, json, type Connection} from '../openstack/connection.js'
+import type {HttpClient} from '../openstack/http.js'
 import {findImage, imageProperties} from '../openstack/glance.js'
 import {findFlavor, type Flavor} from '../openstack/nova.js'
 import {flavorRecord, imageRecord} from '../openstack/records.js'
 import {withPolicy} from '../policy/evaluate.js'
-import type {Policy} from '../policy/policy.js'
+import {DEFAULT_ACCESS, type Policy} from '../policy/policy.js'
 import {cloudConfig} from '../render/cloud-init.js'
 import {renderLibvirtElement} from '../render/libvirt.js'
 import {renderProxmoxLine} from '../render/proxmox.js'
@@ -28,7 +29,8 @@ import type {Principal, TokenValidator} from './tokens.js'
 export interface ServiceOptions {
   version: string
   policy?: Policy
-  keystone?: {config: CloudConfig; service: Connection; validator: TokenValidator}
+  /** the service's own connection; `http` is shared by the connections made with callers' tokens */
+  keystone?: {config: CloudConfig; http: HttpClient; service: Connection; validator: TokenValidator}
   bodyLimit?: number
   logger?: boolean | {level: string}
   https?: {cert: Buffer; key: Buffer}
@@ -106,7 +108,8 @@ export async function buildApp(options: ServiceOptions): Promise<FastifyInstance
       if (isWdError(e) && e.code === 'WD_AUTH') metrics.authFailures.inc({reason: 'invalid'})
       throw e
     }
-    const roles = need === 'read' ? policy?.access.read : (policy?.access.anyProject ?? ['admin'])
+    const access = policy?.access ?? DEFAULT_ACCESS
+    const roles = need === 'read' ? access.read : access.anyProject
     if (roles && !roles.some((r) => req.principal!.roles.includes(r))) {
       metrics.authFailures.inc({reason: 'forbidden'})
       throw new WdError('WD_FORBIDDEN', `this needs one of the roles: ${roles.join(', ')}`, {
@@ -118,7 +121,7 @@ export async function buildApp(options: ServiceOptions): Promise<FastifyInstance
   /** The cloud as the caller sees it: their own token, their own project's view. */
   const asCaller = (req: FastifyRequest): Connection => {
     if (!keystone) throw new WdError('WD_USAGE', 'this service has no cloud configured: only inline input is answered')
-    return connect(keystone.config, undefined, req.principal!.token)
+    return connect(keystone.config, keystone.http, req.principal!.token)
   }
 
   const count = (view: ReturnType<typeof resolutionView>) =>

@@ -3,6 +3,7 @@ import type {FastifyInstance} from 'fastify'
 import {readFileSync} from 'node:fs'
 import {WdError} from '../errors.js'
 import {connect} from '../openstack/connection.js'
+import {httpClient} from '../openstack/http.js'
 import {loadPolicy} from '../policy/load.js'
 import {readInput} from '../source/read.js'
 import {buildApp} from './app.js'
@@ -18,12 +19,10 @@ export async function startService(
     : undefined
   let keystone
   if (config.keystone) {
-    const service = connect(config.keystone)
-    keystone = {
-      config: config.keystone,
-      service,
-      validator: tokenValidator(service, config.tokenCacheSeconds, config.tokenCacheEntries),
-    }
+    const http = httpClient(config.keystone)
+    const service = connect(config.keystone, http)
+    const validator = tokenValidator(service, config.tokenCacheSeconds, config.tokenCacheEntries)
+    keystone = {config: config.keystone, http, service, validator}
   }
   let https
   if (config.tls) {

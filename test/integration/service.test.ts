@@ -21,7 +21,7 @@ import {
 const live = openstackSkipped ? it.skip : it
 
 /** The service's own account: Nova's service user (admin and service roles on the service project). */
-function serviceConnection(): {config: ReturnType<typeof normalize>; conn: Connection} {
+function serviceConnection() {
   const config = normalize('keystone', {
     auth_url: cloud().OS_AUTH_URL,
     username: 'nova',
@@ -31,14 +31,15 @@ function serviceConnection(): {config: ReturnType<typeof normalize>; conn: Conne
     project_domain_name: 'Default',
     region_name: 'RegionOne',
   })
-  return {config, conn: connect(config)}
+  const http = httpClient(config)
+  return {config, http, conn: connect(config, http)}
 }
 
 async function service(policyText?: string, ttl = 60): Promise<FastifyInstance> {
-  const {config, conn} = serviceConnection()
+  const {config, http, conn} = serviceConnection()
   return buildApp({
     version: 'test',
-    keystone: {config, service: conn, validator: tokenValidator(conn, ttl)},
+    keystone: {config, http, service: conn, validator: tokenValidator(conn, ttl)},
     ...(policyText !== undefined && {policy: loadPolicy(policyText, 'policy.yaml')}),
   })
 }
