@@ -3,12 +3,11 @@
  * too; only the one key is ever written or deleted, so the flavor's other extra specs are never touched.
  */
 import {WdError} from '../errors.js'
-import {FLAVOR_KEY} from '../vocab/nova.js'
+import {EXTRA_SPEC_VALIDATION_MICROVERSION, FLAVOR_KEY} from '../vocab/nova.js'
 import {json, type Connection} from './connection.js'
 
-/** From 2.86 Nova validates known extra specs on write; from 2.61 flavors carry their extra specs. */
-export const COMPUTE_MICROVERSION = '2.86'
-const VERSION_HEADERS = {'OpenStack-API-Version': `compute ${COMPUTE_MICROVERSION}`}
+// From 2.86 Nova validates known extra specs on write (and from 2.61 flavors carry their extra specs).
+const VERSION_HEADERS = {'OpenStack-API-Version': `compute ${EXTRA_SPEC_VALIDATION_MICROVERSION}`}
 
 export interface Flavor {
   id: string

@@ -28,7 +28,3 @@ interface DeviceTypes {
 
 /** A watchdog device in one system's own words. */
 export type Device<S extends System> = DeviceTypes[S]
-
-export function isSystem(s: string): s is System {
-  return (SYSTEMS as readonly string[]).includes(s)
-}
