@@ -67,6 +67,8 @@ describe('the QMP follower under faults a real QEMU does not produce on demand',
     const serve = () =>
       new Promise<net.Server>((ready) => {
         const server = net.createServer((c) => {
+          // the follower may hang up first (reconnect, abort): a reset here is the expected end of a session
+          c.on('error', () => undefined)
           c.write('{"QMP": {"version": {}, "capabilities": []}}\n')
           c.once('data', () => {
             c.write(lines.join('\n') + '\n')
