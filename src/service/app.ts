@@ -197,10 +197,9 @@ export async function buildApp(options: ServiceOptions): Promise<FastifyInstance
       ).server
       const imageId = req.body['image-id'] || (typeof server.image === 'object' ? server.image.id : undefined)
       const props = imageId ? imageProperties(await findImage(conn, imageId)) : {}
-      const r = resolve({flavor: server.flavor.extra_specs ?? {}, image: props})
-      count(resolutionView(r))
-      if (!r.device) return {}
-      return {'cloud-init': cloudConfig(translate(r.device, 'nova', 'libvirt'))}
+      const {answer, resolution} = vendordataFor(server.flavor.extra_specs ?? {}, props)
+      count(resolutionView(resolution))
+      return answer
     },
   )
 

@@ -56,7 +56,7 @@ export function connectAs(account: Account): Connection {
 export const unique = (what: string) => `wd-it-${what}-${process.pid}-${Date.now().toString(36)}`
 
 export async function createFlavor(admin: Connection, name: string, specs: Record<string, string>): Promise<string> {
-  const res = await admin.call('compute', 'POST', '/flavors', {body: {flavor: {name, ram: 64, vcpus: 1, disk: 0}}})
+  const res = await admin.call('compute', 'POST', '/flavors', {body: {flavor: {name, ram: 64, vcpus: 1, disk: 1}}})
   const id = json<{flavor: {id: string}}>(res).flavor.id
   if (Object.keys(specs).length)
     await admin.call('compute', 'POST', `/flavors/${id}/os-extra_specs`, {body: {extra_specs: specs}})
@@ -91,4 +91,28 @@ export async function flavorSpecs(admin: Connection, id: string): Promise<Record
 
 export async function imageOf(conn: Connection, id: string): Promise<Record<string, unknown>> {
   return json<Record<string, unknown>>(await conn.call('image', 'GET', `/images/${id}`))
+}
+
+/** Gives a queued image some bytes: Nova boots only from an active image. */
+export async function activateImage(owner: Connection, id: string): Promise<void> {
+  await owner.call('image', 'PUT', `/images/${id}/file`, {
+    body: 'not a disk',
+    headers: {'Content-Type': 'application/octet-stream'},
+  })
+}
+
+/**
+ * A server as Nova's API records it. The test cloud runs no conductor or compute, so it stays in BUILD (as a build
+ * request) — enough for everything Nova's API answers about it.
+ */
+export async function createServer(owner: Connection, name: string, imageRef: string, flavorRef: string) {
+  const res = await owner.call('compute', 'POST', '/servers', {
+    body: {server: {name, imageRef, flavorRef, networks: 'none'}},
+    headers: {'OpenStack-API-Version': 'compute 2.37'},
+  })
+  return json<{server: {id: string}}>(res).server.id
+}
+
+export async function deleteServer(owner: Connection, id: string): Promise<void> {
+  await owner.call('compute', 'DELETE', `/servers/${id}`, {accept: [404]})
 }

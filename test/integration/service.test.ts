@@ -1,5 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 import type {FastifyInstance} from 'fastify'
+import {load} from 'js-yaml'
 import {normalize} from '../../src/openstack/cloud-config.js'
 import {connect, type Connection} from '../../src/openstack/connection.js'
 import {httpClient} from '../../src/openstack/http.js'
@@ -7,12 +8,15 @@ import {loadPolicy} from '../../src/policy/load.js'
 import {buildApp} from '../../src/service/app.js'
 import {tokenValidator} from '../../src/service/tokens.js'
 import {
+  activateImage,
   cloud,
   connectAs,
   createFlavor,
   createImage,
+  createServer,
   deleteFlavor,
   deleteImage,
+  deleteServer,
   openstackSkipped,
   unique,
 } from '../helpers/openstack.js'
@@ -80,7 +84,8 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   if (openstackSkipped) return
-  for (const c of cleanup) await c()
+  // last made, first removed: servers before their images and flavors
+  for (const c of cleanup.reverse()) await c()
   await app.close()
 })
 
@@ -150,23 +155,71 @@ describe('wd serve: roles from the policy file', () => {
     expect(r.statusCode).toBe(403)
   })
 
-  live(
-    "vendordata asks Nova for the instance at microversion 2.47 with the service's token, and passes Nova's answer on",
-    async () => {
-      // Nova's server show adds security groups from Neutron, which this API-only test cloud does not run; what is
-      // proven here is the request made and the faithful error; resolving the answer is vendordataFor's unit test.
-      const r = await app.inject({
+  /** What Nova's DynamicJSON provider posts (nova/api/metadata/vendordata_dynamic.py), for one instance. */
+  const novaPost = (instance: string, image: string, project: string) => ({
+    'project-id': project,
+    'instance-id': instance,
+    'image-id': image,
+    'user-data': null,
+    hostname: 'vm',
+    metadata: {},
+    'boot-roles': 'member,reader',
+  })
+
+  live('vendordata for real instances: cloud-init for the one Nova gives a watchdog, {} for the other', async () => {
+    const flavorId = await createFlavor(admin, unique('vd-flavor'), {'hw:watchdog_action': 'poweroff'})
+    cleanup.push(() => deleteFlavor(admin, flavorId))
+    const plain = await createImage(demo, unique('vd-plain'), {})
+    const off = await createImage(demo, unique('vd-off'), {hw_watchdog_action: 'disabled'})
+    cleanup.push(
+      () => deleteImage(demo, plain),
+      () => deleteImage(demo, off),
+    )
+    await activateImage(demo, plain)
+    await activateImage(demo, off)
+    const watched = await createServer(demo, unique('vd-watched'), plain, flavorId)
+    const unwatched = await createServer(demo, unique('vd-unwatched'), off, flavorId)
+    cleanup.push(
+      () => deleteServer(demo, watched),
+      () => deleteServer(demo, unwatched),
+    )
+    const project = (await demo.token()).project!.id
+    const ask = async (instance: string, image: string) =>
+      app.inject({
         method: 'POST',
         url: '/v1/vendordata',
-        payload: {'instance-id': '00000000-0000-0000-0000-000000000000', 'project-id': 'p'},
+        payload: novaPost(instance, image, project),
         headers: {'x-auth-token': await tokenOf(admin)},
       })
-      expect(r.statusCode).toBe(404)
-      expect(r.json<{error: {message: string}}>().error.message).toMatch(
-        /^nova: HTTP 404 on GET \/v2\.1\/servers\/00000000-0000-0000-0000-000000000000: Instance .* could not be found\./,
-      )
-    },
-  )
+
+    const yes = await ask(watched, plain)
+    expect(yes.statusCode).toBe(200)
+    const text = yes.json<{'cloud-init': string}>()['cloud-init']
+    expect(text).toMatch(/^#cloud-config\n/)
+    // the flavor's action, as Nova embedded it in the instance, and the guest half: i6300esb's driver, a daemon
+    expect(text).toContain("action is 'poweroff'")
+    const config = load(text) as {bootcmd: unknown; write_files: {path: string; content: string}[]}
+    expect(config.bootcmd).toEqual([['modprobe', 'i6300esb']])
+    expect(config.write_files.find((f) => f.path === '/etc/watchdog.conf')?.content).toMatch(
+      /^watchdog-device = \/dev\/watchdog$/m,
+    )
+    const no = await ask(unwatched, off)
+    expect(no.statusCode).toBe(200)
+    expect(no.json()).toEqual({})
+  })
+
+  live("vendordata for an instance Nova does not know: Nova's own 404, passed on", async () => {
+    const r = await app.inject({
+      method: 'POST',
+      url: '/v1/vendordata',
+      payload: novaPost('00000000-0000-0000-0000-000000000000', '', 'p'),
+      headers: {'x-auth-token': await tokenOf(admin)},
+    })
+    expect(r.statusCode).toBe(404)
+    expect(r.json<{error: {message: string}}>().error.message).toMatch(
+      /^nova: HTTP 404 on GET \/v2\.1\/servers\/00000000-0000-0000-0000-000000000000: Instance .* could not be found\./,
+    )
+  })
 })
 
 describe("wd serve: live lookups with the caller's token", () => {

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # up.sh - wd's test cloud (adapted from the project's proven reference recipe):
 # install (if missing), configure, start and bootstrap a minimal
-# OpenStack Zed (Debian 12 packages) for tests: Keystone + Glance API + Nova API,
-# bound to 127.0.0.1 only. sqlite databases, oslo.messaging fake:// transport,
+# OpenStack Zed (Debian 12 packages) for tests: Keystone + Glance API + Nova API, and the
+# Neutron and Placement APIs Nova's API asks when showing and deleting servers; bound to 127.0.0.1 only. sqlite databases, oslo.messaging fake:// transport,
 # no RabbitMQ / MySQL / Placement / nova-compute / Apache / systemd.
 #
 # Idempotent: re-running it with the services up only re-checks and re-prints.
@@ -24,7 +24,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 STATE="${WD_OS_STATE:-$HERE/../../../.work/openstack}"
 mkdir -p "$STATE"; STATE="$(cd "$STATE" && pwd)"
 HOST=127.0.0.1
-KS_PORT=5000; GLANCE_PORT=9292; NOVA_PORT=8774
+KS_PORT=5000; GLANCE_PORT=9292; NOVA_PORT=8774; NEUTRON_PORT=9696; PLACEMENT_PORT=8778
 ADMIN_PASSWORD="${WD_OS_ADMIN_PASSWORD:-admin-secret}"
 DEMO_PASSWORD="${WD_OS_DEMO_PASSWORD:-demo-secret}"
 ALT_PASSWORD="${WD_OS_ALT_PASSWORD:-alt-secret}"
@@ -33,7 +33,7 @@ READY_TIMEOUT="${WD_OS_READY_TIMEOUT:-180}"
 DEBUG=false; [ "${WD_OS_DEBUG:-0}" = 1 ] && DEBUG=true
 KS_URL="http://$HOST:$KS_PORT/v3"
 
-PKGS=(python3-keystone python3-glance python3-nova uwsgi-core uwsgi-plugin-python3 sqlite3 curl jq iproute2 procps)
+PKGS=(python3-keystone python3-glance python3-nova python3-neutron python3-placement uwsgi-core uwsgi-plugin-python3 sqlite3 curl jq iproute2 procps)
 
 T0=$(date +%s.%N)
 die() { echo "up.sh: ERROR: $*" >&2; exit 1; }
@@ -73,7 +73,7 @@ fi
 # --------------------------------------------------------------------------
 # 2. layout + config files (always (re)written; cheap)
 # --------------------------------------------------------------------------
-mkdir -p "$STATE"/{etc/keystone,etc/glance,etc/nova,db,log,run,lock}
+mkdir -p "$STATE"/{etc/keystone,etc/glance,etc/nova,etc/neutron,etc/placement,db,log,run,lock}
 mkdir -p "$STATE"/keystone/{fernet-keys,credential-keys,receipt-keys}
 mkdir -p "$STATE"/glance/{images,staging,tasks} "$STATE"/nova
 chmod 700 "$STATE"
@@ -218,7 +218,108 @@ enforce_scope = false
 driver = noop
 [cinder]
 os_region_name = RegionOne
+[neutron]
+auth_type = password
+auth_url = http://$HOST:$KS_PORT
+username = nova
+password = $SERVICE_PASSWORD
+project_name = service
+user_domain_name = Default
+project_domain_name = Default
+region_name = RegionOne
+valid_interfaces = public
+[placement]
+auth_type = password
+auth_url = http://$HOST:$KS_PORT
+username = nova
+password = $SERVICE_PASSWORD
+project_name = service
+user_domain_name = Default
+project_domain_name = Default
+region_name = RegionOne
+valid_interfaces = public
 $(AUTHTOKEN nova)
+EOF
+
+cat > "$STATE/etc/placement/placement.conf" <<EOF
+[DEFAULT]
+log_file = $STATE/log/placement.log
+debug = $DEBUG
+[placement_database]
+connection = sqlite:///$STATE/db/placement.sqlite
+[api]
+auth_strategy = keystone
+[oslo_policy]
+enforce_new_defaults = false
+enforce_scope = false
+$(AUTHTOKEN placement)
+EOF
+
+# Neutron API only: ML2 with no mechanism drivers and no agents; enough for what Nova's API asks
+# (ports and security groups of an instance). The notifier back to Nova is off: nothing to notify.
+cat > "$STATE/etc/neutron/neutron.conf" <<EOF
+[DEFAULT]
+core_plugin = ml2
+service_plugins =
+auth_strategy = keystone
+transport_url = fake://
+bind_host = $HOST
+bind_port = $NEUTRON_PORT
+api_workers = 0
+rpc_workers = 0
+rpc_state_report_workers = 0
+notify_nova_on_port_status_changes = false
+notify_nova_on_port_data_changes = false
+api_paste_config = $STATE/etc/neutron/api-paste.ini
+state_path = $STATE/neutron
+log_file = $STATE/log/neutron.log
+debug = $DEBUG
+[database]
+connection = sqlite:///$STATE/db/neutron.sqlite
+[ml2]
+type_drivers = flat
+tenant_network_types =
+mechanism_drivers =
+extension_drivers =
+[oslo_concurrency]
+lock_path = $STATE/lock
+[oslo_policy]
+enforce_new_defaults = false
+enforce_scope = false
+$(AUTHTOKEN neutron)
+EOF
+
+# From neutron-common's /usr/share/neutron-common/api-paste.ini (keystone pipelines, without osprofiler).
+cat > "$STATE/etc/neutron/api-paste.ini" <<'EOF'
+[composite:neutron]
+use = egg:Paste#urlmap
+/: neutronversions_composite
+/v2.0: neutronapi_v2_0
+[composite:neutronapi_v2_0]
+use = call:neutron.auth:pipeline_factory
+keystone = cors http_proxy_to_wsgi request_id catch_errors authtoken keystonecontext extensions neutronapiapp_v2_0
+[composite:neutronversions_composite]
+use = call:neutron.auth:pipeline_factory
+keystone = cors http_proxy_to_wsgi neutronversions
+[filter:request_id]
+paste.filter_factory = oslo_middleware:RequestId.factory
+[filter:catch_errors]
+paste.filter_factory = oslo_middleware:CatchErrors.factory
+[filter:cors]
+paste.filter_factory = oslo_middleware.cors:filter_factory
+oslo_config_project = neutron
+[filter:http_proxy_to_wsgi]
+paste.filter_factory = oslo_middleware.http_proxy_to_wsgi:HTTPProxyToWSGI.factory
+[filter:keystonecontext]
+paste.filter_factory = neutron.auth:NeutronKeystoneContext.factory
+[filter:authtoken]
+paste.filter_factory = keystonemiddleware.auth_token:filter_factory
+[filter:extensions]
+paste.filter_factory = neutron.api.extensions:plugin_aware_extension_middleware_factory
+[app:neutronversions]
+paste.app_factory = neutron.pecan_wsgi.app:versions_factory
+[app:neutronapiapp_v2_0]
+paste.app_factory = neutron.api.v2.router:APIRouter.factory
 EOF
 
 # From nova-common's /usr/share/nova-common/api-paste.ini (osapi_compute part only).
@@ -289,6 +390,10 @@ glance_manage() { $PY -c 'import sys; from glance.cmd.manage import main; sys.ex
     --config-file "$STATE/etc/glance/glance-api.conf" "$@"; }
 nova_manage() { $PY -c 'import sys; from nova.cmd.manage import main; sys.exit(main())' \
     --config-file "$STATE/etc/nova/nova.conf" "$@"; }
+placement_manage() { $PY -c 'import sys; from placement.cmd.manage import main; sys.exit(main())' \
+    --config-file "$STATE/etc/placement/placement.conf" "$@"; }
+neutron_db_manage() { $PY -c 'import sys; from neutron.db.migration.cli import main; sys.exit(main())' \
+    --config-file "$STATE/etc/neutron/neutron.conf" "$@"; }
 
 # --------------------------------------------------------------------------
 # 3. process helpers
@@ -386,12 +491,51 @@ nova_up() {
     --env "OS_NOVA_CONFIG_DIR=$STATE/etc/nova"
 }
 
+neutron_up() {
+  if [ ! -e "$STATE/run/neutron.initialized" ]; then
+    local t; t=$(date +%s.%N)
+    rm -f "$STATE"/db/neutron.sqlite*
+    # Neutron's migrations ALTER constraints, which sqlite cannot: create the schema from the models
+    # (what Neutron's own unit tests do on sqlite), then stamp it so neutron-db-manage agrees.
+    {
+      $PY -c 'import sys, sqlalchemy; from neutron.db.migration.models import head
+head.get_metadata().create_all(sqlalchemy.create_engine(sys.argv[1]))' "sqlite:///$STATE/db/neutron.sqlite"
+      neutron_db_manage stamp heads
+    } >"$STATE/log/neutron-manage.log" 2>&1 || { cat "$STATE/log/neutron-manage.log" >&2; die "neutron db init failed"; }
+    wal "$STATE/db/neutron.sqlite"
+    touch "$STATE/run/neutron.initialized"
+    log "neutron db init done in $(elapsed "$t")s"
+  fi
+  mkdir -p "$STATE/neutron"
+  # neutron-server's eventlet entry point (Debian's neutron-server package is not installed: its postinst wants dbconfig)
+  start_bg neutron $NEUTRON_PORT $PY -c 'import sys; from neutron.cmd.eventlet.server import main; sys.exit(main())' \
+    --config-file "$STATE/etc/neutron/neutron.conf"
+}
+
+placement_up() {
+  if [ ! -e "$STATE/run/placement.initialized" ]; then
+    local t; t=$(date +%s.%N)
+    placement_manage db sync >"$STATE/log/placement-manage.log" 2>&1 ||
+      { cat "$STATE/log/placement-manage.log" >&2; die "placement db sync failed"; }
+    wal "$STATE/db/placement.sqlite"
+    touch "$STATE/run/placement.initialized"
+    log "placement db sync done in $(elapsed "$t")s"
+  fi
+  start_bg placement $PLACEMENT_PORT /usr/bin/uwsgi_python3 "${UWSGI_COMMON[@]}" --processes 1 --threads 1 \
+    --http-socket "$HOST:$PLACEMENT_PORT" --module 'placement.wsgi:init_application()' \
+    --env "OS_PLACEMENT_CONFIG_DIR=$STATE/etc/placement"
+}
+
 tStart=$(date +%s.%N)
 glance_up & GJOB=$!
 nova_up & NJOB=$!
+neutron_up & QJOB=$!
+placement_up & PJOB=$!
 keystone_up
 wait "$GJOB" || die "glance init/start failed"
 wait "$NJOB" || die "nova init/start failed"
+wait "$QJOB" || die "neutron init/start failed"
+wait "$PJOB" || die "placement init/start failed"
 
 wait_http keystone "$KS_URL" '^200$'
 
@@ -443,31 +587,43 @@ ensure_endpoints() { # service_id url
   done
 }
 
-if [ ! -e "$STATE/run/identity.initialized" ]; then
+# The marker names the catalog it made: state from before a service was added is bootstrapped again
+# (every step above is idempotent).
+CATALOG="compute image network placement"
+if [ "$(cat "$STATE/run/identity.initialized" 2>/dev/null)" != "$CATALOG" ]; then
   t=$(date +%s.%N)
   TOK=$(ks_token admin "$ADMIN_PASSWORD" admin); [ -n "$TOK" ] || die "admin token failed"
   R_ADMIN=$(ensure_role admin); R_MEMBER=$(ensure_role member); R_READER=$(ensure_role reader)
   R_SERVICE=$(ensure_role service)
   P_SERVICE=$(ensure_project service); P_DEMO=$(ensure_project demo); P_ALT=$(ensure_project alt)
-  for s in nova glance; do
+  for s in nova glance neutron placement; do
     U=$(ensure_user $s "$SERVICE_PASSWORD" "$P_SERVICE"); grant "$P_SERVICE" "$U" "$R_ADMIN"; grant "$P_SERVICE" "$U" "$R_SERVICE"
   done
   U=$(ensure_user demo "$DEMO_PASSWORD" "$P_DEMO"); grant "$P_DEMO" "$U" "$R_MEMBER"; grant "$P_DEMO" "$U" "$R_READER"
   U=$(ensure_user alt "$ALT_PASSWORD" "$P_ALT");  grant "$P_ALT" "$U" "$R_MEMBER";  grant "$P_ALT" "$U" "$R_READER"
   ensure_endpoints "$(ensure_service compute nova)" "http://$HOST:$NOVA_PORT/v2.1"
   ensure_endpoints "$(ensure_service image glance)" "http://$HOST:$GLANCE_PORT"
-  touch "$STATE/run/identity.initialized"
+  ensure_endpoints "$(ensure_service network neutron)" "http://$HOST:$NEUTRON_PORT"
+  ensure_endpoints "$(ensure_service placement placement)" "http://$HOST:$PLACEMENT_PORT"
+  echo "$CATALOG" > "$STATE/run/identity.initialized"
   log "identity bootstrap done in $(elapsed "$t")s"
 fi
 
 wait_http glance "http://$HOST:$GLANCE_PORT/healthcheck" '^200$'
 wait_http nova "http://$HOST:$NOVA_PORT/" '^200$'
+wait_http neutron "http://$HOST:$NEUTRON_PORT/" '^200$'
+wait_http placement "http://$HOST:$PLACEMENT_PORT/" '^200$'
 
-# End-to-end: a token works against Nova and Glance (keystonemiddleware -> keystone).
+# End-to-end: a token works against Nova, Glance and Neutron (keystonemiddleware -> keystone).
+# Neutron's first database query also configures its ORM mappers; until one has run, GET /v2.0/ports
+# (Nova's first question) fails with "type object 'Port' has no attribute 'port_forwardings'".
 TOK=$(ks_token admin "$ADMIN_PASSWORD" admin)
 c1=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $TOK" "http://$HOST:$NOVA_PORT/v2.1/flavors")
 c2=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $TOK" "http://$HOST:$GLANCE_PORT/v2/images")
-[ "$c1" = 200 ] && [ "$c2" = 200 ] || die "authenticated check failed: nova=$c1 glance=$c2 (see $STATE/log)"
+c3=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $TOK" "http://$HOST:$NEUTRON_PORT/v2.0/networks")
+c4=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $TOK" "http://$HOST:$PLACEMENT_PORT/resource_providers")
+[ "$c1" = 200 ] && [ "$c2" = 200 ] && [ "$c3" = 200 ] && [ "$c4" = 200 ] ||
+  die "authenticated check failed: nova=$c1 glance=$c2 neutron=$c3 placement=$c4 (see $STATE/log)"
 log "all APIs ready; init+start->ready $(elapsed "$tStart")s"
 
 # --------------------------------------------------------------------------
@@ -506,6 +662,7 @@ WD_ALT_PASSWORD=$ALT_PASSWORD
 WD_ALT_PROJECT=alt
 WD_NOVA_URL=http://$HOST:$NOVA_PORT/v2.1
 WD_GLANCE_URL=http://$HOST:$GLANCE_PORT
+WD_NEUTRON_URL=http://$HOST:$NEUTRON_PORT
 EOF
 cat "$STATE/admin-openrc"
 echo "# non-admin: source $STATE/demo-openrc (project demo) or $STATE/alt-openrc (project alt)"
