@@ -29,8 +29,10 @@ function domainUuid(uri: string, vm: string): Promise<string | undefined> {
 }
 
 export async function followLibvirt(uri: string, o: Omit<FollowOptions, 'vm'>): Promise<void> {
-  let delay = o.retryMs ?? 500
+  const first = o.retryMs ?? 500
+  let delay = first
   while (!o.signal.aborted) {
+    const started = Date.now()
     const child = spawn('virsh', ['-q', '-c', uri, 'event', '--event', 'watchdog', '--loop', '--timestamp'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
@@ -51,6 +53,8 @@ export async function followLibvirt(uri: string, o: Omit<FollowOptions, 'vm'>): 
     o.signal.removeEventListener('abort', stop)
     if (o.signal.aborted) return
     o.onProblem?.(`libvirt ${uri}: virsh event ended (${code}): ${said.trim().split('\n')[0] ?? ''}; retrying`)
+    // virsh that ran a while was connected: libvirtd just went away, so look for its return quickly again
+    if (Date.now() - started > 10000) delay = first
     await new Promise((r) => setTimeout(r, delay))
     delay = Math.min(delay * 2, 10000)
   }

@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import {readJournal} from '../../src/events/journal.js'
 import {root, wd} from '../helpers/cli.js'
 import {expectValidDomain} from '../helpers/libvirt-rng.js'
-import {firstBarks, startWatcher, stopWatcher} from '../helpers/barks.js'
+import {firstBarks, startWatcher, stopWatcher, until} from '../helpers/barks.js'
 
 // a guest boots under TCG (no KVM here): a bark takes 8-18 s
 jest.setTimeout(120_000)
@@ -19,6 +19,7 @@ jest.setTimeout(120_000)
 const e2e = process.env.WD_SKIP_E2E === '1' ? it.skip : it
 const guest = join(root, '.work/guest')
 const uri = 'qemu:///system'
+const libvirtd = join(root, 'test/env/libvirt/libvirtd.sh')
 const virsh = (...args: string[]) => execFileSync('virsh', ['-q', '-c', uri, ...args], {encoding: 'utf8'}).trim()
 const children: ChildProcess[] = []
 let domain: string | undefined
@@ -39,7 +40,7 @@ afterAll(() => {
 })
 
 e2e(
-  "pause through libvirt: the domain is paused (watchdog), and the watcher records libvirt's event once",
+  'pause through libvirt: the domain is paused (watchdog), and the watcher, through a libvirtd restart, records the event once',
   async () => {
     if (!existsSync(join(guest, 'vmlinuz')))
       throw new Error('the test guest is missing: run bash test/env/guest/build-guest.sh, or set WD_SKIP_E2E=1')
@@ -76,6 +77,11 @@ e2e(
     const watcher = startWatcher(['--libvirt', uri], journal)
     children.push(watcher)
     await new Promise((r) => setTimeout(r, 1000)) // virsh event is listening before the domain starts
+    // libvirtd goes away and comes back: the watcher notices, says so, and follows the new libvirtd
+    execFileSync('bash', [libvirtd, 'stop'])
+    await until(() => /virsh event ended/.test(watcher.said()), 15, 'warning about the lost libvirtd')
+    execFileSync('bash', [libvirtd, 'start'])
+    await new Promise((r) => setTimeout(r, 3000)) // the watcher's retry (backoff 0.5, 1, 2 s) has reconnected
     virsh('start', domain)
     await firstBarks(journal, 60)
     expect(virsh('domstate', domain, '--reason')).toBe('paused (watchdog)')

@@ -5,11 +5,24 @@ import type {Bark} from '../../src/events/bark.js'
 import {readJournal} from '../../src/events/journal.js'
 import {root} from './cli.js'
 
-export function startWatcher(args: string[], journal: string): ChildProcess {
-  return spawn(process.execPath, [join(root, 'bin/run.js'), 'events', 'watch', ...args, '--journal', journal], {
+export type Watcher = ChildProcess & {said: () => string}
+
+/** `wd events watch` writing to `journal`; `said()` is what it has warned about so far. */
+export function startWatcher(args: string[], journal: string): Watcher {
+  const child = spawn(process.execPath, [join(root, 'bin/run.js'), 'events', 'watch', ...args, '--journal', journal], {
     env: {...process.env, NODE_OPTIONS: ''},
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', 'pipe'],
   })
+  let said = ''
+  child.stderr.on('data', (d: Buffer) => (said += String(d)))
+  return Object.assign(child, {said: () => said})
+}
+
+/** Polls until `what()` is true, or fails after `seconds`. */
+export async function until(what: () => boolean, seconds: number, waitingFor: string): Promise<void> {
+  for (const end = Date.now() + seconds * 1000; !what(); await new Promise((r) => setTimeout(r, 100))) {
+    if (Date.now() > end) throw new Error(`no ${waitingFor} after ${seconds} s`)
+  }
 }
 
 export async function stopWatcher(w: ChildProcess): Promise<void> {
