@@ -11,7 +11,10 @@ export type WdArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']
 export abstract class WdCommand<T extends typeof Command> extends Command {
   static override enableJsonFlag = true
   static override baseFlags = {
-    debug: Flags.boolean({description: 'Show stack traces of errors.', helpGroup: 'GLOBAL'}),
+    debug: Flags.boolean({
+      description: 'Show stack traces of errors, and each HTTP exchange (credentials redacted, bodies never).',
+      helpGroup: 'GLOBAL',
+    }),
   }
 
   protected flags!: WdFlags<T>

@@ -47,7 +47,9 @@ export const outputFlags = {
   }),
 }
 
-export type OpenstackFlagValues = Partial<Record<keyof typeof openstackFlags, string | boolean | undefined>>
+export type OpenstackFlagValues = Partial<Record<keyof typeof openstackFlags, string | boolean | undefined>> & {
+  debug?: boolean
+}
 
 export async function connectFromFlags(flags: OpenstackFlagValues): Promise<Connection> {
   const overrides: Record<string, string | boolean> = {}
@@ -56,11 +58,15 @@ export async function connectFromFlags(flags: OpenstackFlagValues): Promise<Conn
     if (k === 'insecure') overrides.insecure = true
     else if (k.startsWith('os-')) overrides[k.slice(3)] = v
   }
-  const [{loadCloudConfig}, {connect}] = await Promise.all([
+  const [{loadCloudConfig}, {connect}, {httpClient}] = await Promise.all([
     import('../../src/openstack/cloud-config.js'),
     import('../../src/openstack/connection.js'),
+    import('../../src/openstack/http.js'),
   ])
-  return connect(loadCloudConfig(overrides))
+  const config = loadCloudConfig(overrides)
+  // --debug shows each HTTP exchange (credentials redacted, bodies never), as `openstack --debug` does
+  const trace = flags.debug ? (line: string) => void process.stderr.write(`${line}\n`) : undefined
+  return connect(config, httpClient(config, undefined, trace))
 }
 
 /** Prints one record in the chosen -f/-c (nothing in --json mode, where oclif prints the returned data). */

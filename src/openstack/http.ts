@@ -2,6 +2,8 @@
  * One HTTP client for every OpenStack call (axios): timeouts, TLS as configured, no connection reuse (uwsgi-served
  * APIs close idle sockets without a word), retries with backoff for idempotent requests only, and API errors turned
  * into one-line WdErrors with the server's own message. Request headers and bodies never reach an error message.
+ * An optional trace (`--debug`) gets one line per attempt: method, URL, headers with every credential redacted,
+ * and the outcome; bodies (passwords, secrets) are never shown, only their size.
  */
 import axios, {type AxiosInstance, type AxiosResponse} from 'axios'
 import {readFileSync} from 'node:fs'
@@ -28,7 +30,25 @@ export interface HttpClient {
   send(req: Request): Promise<AxiosResponse>
 }
 
-export function httpClient(config: Pick<CloudConfig, 'verify' | 'cacert' | 'timeout'>, backoffMs = 400): HttpClient {
+export type Trace = (line: string) => void
+
+const CREDENTIAL_HEADER = /token|authorization|secret|password|cookie/i
+
+function traceLine(req: Request, outcome: string): string {
+  const headers = Object.entries(req.headers ?? {})
+    .map(([k, v]) => `${k}: ${CREDENTIAL_HEADER.test(k) ? '<redacted>' : v}`)
+    .join(', ')
+  const body = req.body === undefined ? '' : ` body ${bodyText(req.body).length} bytes (not shown)`
+  return `http: ${req.method} ${req.url} {${headers}}${body} -> ${outcome}`
+}
+
+const bodyText = (body: unknown) => (typeof body === 'string' ? body : JSON.stringify(body))
+
+export function httpClient(
+  config: Pick<CloudConfig, 'verify' | 'cacert' | 'timeout'>,
+  backoffMs = 400,
+  trace?: Trace,
+): HttpClient {
   let ca: Buffer | undefined
   if (config.cacert) {
     try {
@@ -53,20 +73,28 @@ export function httpClient(config: Pick<CloudConfig, 'verify' | 'cacert' | 'time
       for (let attempt = 1; ; attempt++) {
         let res: AxiosResponse | undefined
         let failure: NodeJS.ErrnoException | undefined
+        const started = Date.now()
         try {
           res = await client.request({
             method: req.method,
             url: req.url,
             headers: req.headers,
-            data:
-              req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body),
+            data: req.body === undefined ? undefined : bodyText(req.body),
           })
         } catch (e) {
           failure = e as NodeJS.ErrnoException
         }
         const retry = failure ? NETWORK_RETRY.has(failure.code ?? '') : RETRY_STATUS.has(res!.status)
-        if (retry && attempt < attempts) {
-          await new Promise((r) => setTimeout(r, backoffMs * 2 ** (attempt - 1)))
+        const wait = retry && attempt < attempts ? backoffMs * 2 ** (attempt - 1) : undefined
+        if (trace) {
+          const took = `${Date.now() - started} ms`
+          const what = failure
+            ? `${failure.code ?? failure.message} after ${took}`
+            : `${res!.status} in ${took}, ${String(res!.data ?? '').length} bytes`
+          trace(traceLine(req, wait === undefined ? what : `${what}; retrying in ${wait} ms`))
+        }
+        if (wait !== undefined) {
+          await new Promise((r) => setTimeout(r, wait))
           continue
         }
         if (failure) throw unreachable(req, failure, attempt)

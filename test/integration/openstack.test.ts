@@ -248,6 +248,20 @@ describe('authentication', () => {
     expect(debug.stdout + debug.stderr).not.toContain('not-the-password')
   })
 
+  live('--debug shows every HTTP exchange, with no token, password or body in it', () => {
+    const r = wd(['flavor', 'list', '--debug'], undefined, osEnv('demo'))
+    expect(r.status).toBe(0)
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('http: '))
+    expect(lines[0]).toMatch(
+      /^http: POST http:\/\/127\.0\.0\.1:5000\/v3\/auth\/tokens \{.*\} body \d+ bytes \(not shown\) -> 201 in \d+ ms/,
+    )
+    expect(lines[1]).toMatch(
+      /^http: GET http:\/\/127\.0\.0\.1:8774\/v2\.1\/flavors\/detail\S* \{.*X-Auth-Token: <redacted>.*\} -> 200 in/,
+    )
+    expect(r.stderr).not.toContain(osEnv('demo').OS_PASSWORD)
+    expect(r.stderr).not.toMatch(/gAAAAA/) // a Fernet token
+  })
+
   live('v3applicationcredential', async () => {
     const token = await demo.token()
     const res = await httpClient({verify: true, timeout: 30}).send({
