@@ -169,6 +169,39 @@ describe('wd image on real Glance', () => {
   })
 })
 
+describe('the Glance metadef namespace', () => {
+  live('wd schema export --glance-metadef is accepted by real Glance and reads back as exported', async () => {
+    const exported = json(wd(['schema', 'export', '--glance-metadef']))
+    const ns = encodeURIComponent(String(exported.namespace))
+    // the test Glance loads no default metadefs; one left by an interrupted run goes first (unprotect, delete)
+    const drop = async () => {
+      const seen = await admin.call('image', 'GET', `/metadefs/namespaces/${ns}`, {accept: [404]})
+      if (seen.status === 404) return
+      await admin.call('image', 'PUT', `/metadefs/namespaces/${ns}`, {body: {...exported, protected: false}})
+      await admin.call('image', 'DELETE', `/metadefs/namespaces/${ns}`)
+    }
+    await drop()
+    try {
+      const made = await admin.call('image', 'POST', '/metadefs/namespaces', {body: exported})
+      expect(made.status).toBe(201)
+      const back = JSON.parse(
+        (await admin.call('image', 'GET', `/metadefs/namespaces/${ns}/properties/watchdog_action`)).data as string,
+      ) as {enum: string[]}
+      expect(back.enum).toEqual(['none', 'pause', 'poweroff', 'reset', 'disabled'])
+      const types = JSON.parse((await admin.call('image', 'GET', `/metadefs/namespaces/${ns}`)).data as string) as {
+        resource_type_associations: {name: string; prefix: string}[]
+      }
+      expect(types.resource_type_associations.map((r) => [r.name, r.prefix]).sort()).toEqual([
+        ['OS::Cinder::Volume', 'hw_'],
+        ['OS::Glance::Image', 'hw_'],
+        ['OS::Nova::Flavor', 'hw:'],
+      ])
+    } finally {
+      await drop()
+    }
+  })
+})
+
 describe("the cloud's own refusals, explained in one line", () => {
   live("Nova's 400 (a value wd would have refused first) and Glance's 409 carry the server's words", async () => {
     const {findFlavor, setFlavorWatchdog} = await import('../../src/openstack/nova.js')
