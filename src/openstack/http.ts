@@ -39,7 +39,16 @@ function traceLine(req: Request, outcome: string): string {
     .map(([k, v]) => `${k}: ${CREDENTIAL_HEADER.test(k) ? '<redacted>' : v}`)
     .join(', ')
   const body = req.body === undefined ? '' : ` body ${bodyText(req.body).length} bytes (not shown)`
-  return `http: ${req.method} ${req.url} {${headers}}${body} -> ${outcome}`
+  return `http: ${req.method} ${withoutUserinfo(req.url)} {${headers}}${body} -> ${outcome}`
+}
+
+/** A URL as it may be shown: a `user:password@` in it is redacted. */
+function withoutUserinfo(url: string): string {
+  const u = new URL(url)
+  if (!u.username && !u.password) return url
+  u.username = 'redacted'
+  u.password = ''
+  return u.href
 }
 
 const bodyText = (body: unknown) => (typeof body === 'string' ? body : JSON.stringify(body))

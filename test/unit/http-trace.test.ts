@@ -40,3 +40,14 @@ it('the --debug trace: one line per attempt, retries said, every credential head
   expect(lines[0]).toContain('X-Auth-Token: <redacted>, X-Subject-Token: <redacted>, Authorization: <redacted>')
   expect(lines.join('\n')).not.toMatch(/secret|c2VjcmV0/)
 })
+
+it('the trace never shows a password written into a URL', async () => {
+  const lines: string[] = []
+  const client = httpClient({verify: true, timeout: 2}, 1, (l) => lines.push(l))
+  await expect(
+    client.send({method: 'POST', url: 'http://admin:url-secret@127.0.0.1:9/v3/auth/tokens', service: 'keystone'}),
+  ).rejects.toThrow(/cannot reach/)
+  expect(lines).toEqual([
+    expect.stringMatching(/^http: POST http:\/\/redacted@127\.0\.0\.1:9\/v3\/auth\/tokens \{\} -> ECONNREFUSED after/),
+  ])
+})
