@@ -5,8 +5,9 @@
  */
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {loadCloudConfig} from '../../src/openstack/cloud-config.js'
+import {loadCloudConfig, normalize} from '../../src/openstack/cloud-config.js'
 import {connect, json, type Connection} from '../../src/openstack/connection.js'
+import type {Token} from '../../src/openstack/keystone.js'
 import {root} from './cli.js'
 
 export const openstackSkipped = process.env.WD_SKIP_OPENSTACK === '1'
@@ -115,4 +116,33 @@ export async function createServer(owner: Connection, name: string, imageRef: st
 
 export async function deleteServer(owner: Connection, id: string): Promise<void> {
   await owner.call('compute', 'DELETE', `/servers/${id}`, {accept: [404]})
+}
+
+/** A new application credential of the connection's user; Keystone ends it (and its tokens) at `expiresAt`. */
+export async function applicationCredential(
+  owner: Connection,
+  expiresAt?: Date,
+): Promise<{id: string; secret: string}> {
+  const user = (await owner.token()).user!.id
+  const res = await owner.call('identity', 'POST', `/users/${user}/application_credentials`, {
+    body: {application_credential: {name: unique('appcred'), ...(expiresAt && {expires_at: expiresAt.toISOString()})}},
+  })
+  return json<{application_credential: {id: string; secret: string}}>(res).application_credential
+}
+
+/** A real token that expires in `seconds`: Keystone ends a token no later than the application credential it came from. */
+export async function shortLivedToken(owner: Connection, seconds: number): Promise<Token> {
+  const cred = await applicationCredential(owner, new Date(Date.now() + seconds * 1000))
+  const config = normalize('short-lived', {
+    auth_type: 'v3applicationcredential',
+    auth_url: cloud().OS_AUTH_URL,
+    application_credential_id: cred.id,
+    application_credential_secret: cred.secret,
+  })
+  return connect(config).token()
+}
+
+/** Waits until the token has expired (a second past its expires_at). */
+export async function outlive(token: Token): Promise<void> {
+  await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(token.expiresAt!) - Date.now() + 1000)))
 }

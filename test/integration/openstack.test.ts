@@ -7,6 +7,7 @@ import {httpClient} from '../../src/openstack/http.js'
 import type {Connection} from '../../src/openstack/connection.js'
 import {wd} from '../helpers/cli.js'
 import {
+  applicationCredential,
   cloud,
   connectAs,
   createFlavor,
@@ -295,28 +296,31 @@ describe('authentication', () => {
     expect(r.stderr).not.toMatch(/gAAAAA/) // a Fernet token
   })
 
-  live('v3applicationcredential', async () => {
-    const token = await demo.token()
-    const res = await httpClient({verify: true, timeout: 30}).send({
-      method: 'POST',
-      url: `${cloud().OS_AUTH_URL}/users/${token.user!.id}/application_credentials`,
-      headers: {'X-Auth-Token': token.value, 'Content-Type': 'application/json'},
-      body: {application_credential: {name: unique('appcred')}},
-      service: 'keystone',
-    })
-    const cred = (JSON.parse(res.data as string) as {application_credential: {id: string; secret: string}})
-      .application_credential
-    const env = {
-      OS_AUTH_URL: cloud().OS_AUTH_URL!,
-      OS_AUTH_TYPE: 'v3applicationcredential',
-      OS_APPLICATION_CREDENTIAL_ID: cred.id,
-      OS_APPLICATION_CREDENTIAL_SECRET: cred.secret,
-    }
-    expect(wd(['flavor', 'list', '-f', 'json'], undefined, env).status).toBe(0)
-    const bad = wd(['flavor', 'list'], undefined, {...env, OS_APPLICATION_CREDENTIAL_SECRET: 'wrong'})
-    expect(bad.status).toBe(2)
-    expect(bad.stderr).toMatch(/^wd: keystone: HTTP 401/)
-  })
+  live(
+    'v3applicationcredential: works; a wrong secret and an expired credential are refused at Keystone',
+    async () => {
+      const expiresAt = new Date(Date.now() + 5000)
+      const cred = await applicationCredential(demo, expiresAt)
+      const env = {
+        OS_AUTH_URL: cloud().OS_AUTH_URL!,
+        OS_AUTH_TYPE: 'v3applicationcredential',
+        OS_APPLICATION_CREDENTIAL_ID: cred.id,
+        OS_APPLICATION_CREDENTIAL_SECRET: cred.secret,
+      }
+      expect(wd(['flavor', 'list', '-f', 'json'], undefined, env).status).toBe(0)
+      const bad = wd(['flavor', 'list'], undefined, {...env, OS_APPLICATION_CREDENTIAL_SECRET: 'wrong'})
+      expect(bad.status).toBe(2)
+      expect(bad.stderr).toMatch(/^wd: keystone: HTTP 401/)
+      // (a token issued from an application credential cannot be rescoped, so OS_TOKEN cannot carry one: Keystone's 403
+      // "Using a delegated token to create another token is not allowed"; wd serve's tests take the expired token itself)
+      await new Promise((r) => setTimeout(r, expiresAt.getTime() - Date.now() + 1000))
+      const expired = wd(['flavor', 'list'], undefined, env)
+      expect(expired.status).toBe(2)
+      expect(expired.stderr).toMatch(/^wd: keystone: HTTP 401 on POST \/v3\/auth\/tokens: /)
+      expect(expired.stdout + expired.stderr).not.toContain(cred.secret)
+    },
+    30_000,
+  )
 
   live('token: a valid one works; a revoked one is refused at Keystone; a garbage one too', async () => {
     const issued = await connectAs('demo').token()

@@ -2,7 +2,7 @@ import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 import type {FastifyInstance} from 'fastify'
 import {load} from 'js-yaml'
 import {normalize} from '../../src/openstack/cloud-config.js'
-import {connect, json, type Connection} from '../../src/openstack/connection.js'
+import {connect, type Connection} from '../../src/openstack/connection.js'
 import {httpClient} from '../../src/openstack/http.js'
 import {loadPolicy} from '../../src/policy/load.js'
 import {buildApp} from '../../src/service/app.js'
@@ -17,6 +17,8 @@ import {
   deleteFlavor,
   deleteImage,
   deleteServer,
+  outlive,
+  shortLivedToken,
   openstackSkipped,
   unique,
 } from '../helpers/openstack.js'
@@ -127,28 +129,10 @@ describe('wd serve: Keystone tokens', () => {
   live(
     'an expired token is served while it lasts and refused from the moment it expires, cached or not',
     async () => {
-      // Keystone ends a token no later than the application credential it came from: a real token that expires soon
-      const user = (await demo.token()).user!.id
-      const expiresAt = new Date(Date.now() + 6000)
-      const res = await httpClient({verify: true, timeout: 30}).send({
-        method: 'POST',
-        url: `${cloud().OS_AUTH_URL}/users/${user}/application_credentials`,
-        headers: {'X-Auth-Token': await tokenOf(demo), 'Content-Type': 'application/json'},
-        body: {application_credential: {name: unique('short'), expires_at: expiresAt.toISOString()}},
-        service: 'keystone',
-      })
-      const cred = json<{application_credential: {id: string; secret: string}}>(res).application_credential
-      const short = await connect(
-        normalize('short', {
-          auth_type: 'v3applicationcredential',
-          auth_url: cloud().OS_AUTH_URL,
-          application_credential_id: cred.id,
-          application_credential_secret: cred.secret,
-        }),
-      ).token()
-      expect(Date.parse(short.expiresAt!)).toBeLessThanOrEqual(expiresAt.getTime())
+      const short = await shortLivedToken(demo, 6)
+      expect(Date.parse(short.expiresAt!)).toBeLessThanOrEqual(Date.now() + 6000)
       expect((await resolveAs(app, short.value)).statusCode).toBe(200) // now in the service's cache (ttl 60 s)
-      await new Promise((r) => setTimeout(r, Date.parse(short.expiresAt!) - Date.now() + 1000))
+      await outlive(short)
       const expired = await resolveAs(app, short.value)
       expect([expired.statusCode, expired.json<{error: {message: string}}>().error.message]).toEqual([
         401,
