@@ -54,9 +54,8 @@ export const resolve = {
       description:
         'As `wd resolve --format json` (schemas/resolution.schema.json), plus the libvirt element and Proxmox line',
       properties: {
-        device: {
-          anyOf: [{type: 'null'}, {type: 'object', properties: {model: {type: 'string'}, action: {type: 'string'}}}],
-        },
+        // a type list, not anyOf: fast-json-stringify settles anyOf with an ajv validation on every response
+        device: {type: ['object', 'null'], properties: {model: {type: 'string'}, action: {type: 'string'}}},
         decidedBy: {type: 'string', enum: ['flavor', 'image', 'default']},
         valid: {type: 'boolean'},
         warnings: {type: 'array', items: {type: 'string'}},
