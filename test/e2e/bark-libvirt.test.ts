@@ -81,7 +81,8 @@ e2e(
     execFileSync('bash', [libvirtd, 'stop'])
     await until(() => /virsh event ended/.test(watcher.said()), 15, 'warning about the lost libvirtd')
     execFileSync('bash', [libvirtd, 'start'])
-    await new Promise((r) => setTimeout(r, 3000)) // the watcher's retry (backoff 0.5, 1, 2 s) has reconnected
+    // the watcher retries with backoff (0.5, 1, 2, 4 s); the guest below needs 8 s or more before it barks
+    await new Promise((r) => setTimeout(r, 3000))
     virsh('start', domain)
     await firstBarks(journal, 60)
     expect(virsh('domstate', domain, '--reason')).toBe('paused (watchdog)')

@@ -2,8 +2,9 @@
 # up.sh - wd's test cloud (adapted from the project's proven reference recipe):
 # install (if missing), configure, start and bootstrap a minimal
 # OpenStack Zed (Debian 12 packages) for tests: Keystone + Glance API + Nova API, and the
-# Neutron and Placement APIs Nova's API asks when showing and deleting servers; bound to 127.0.0.1 only. sqlite databases, oslo.messaging fake:// transport,
-# no RabbitMQ / MySQL / Placement / nova-compute / Apache / systemd.
+# Neutron and Placement APIs that Nova's API asks when showing and deleting servers;
+# bound to 127.0.0.1 only. sqlite databases, oslo.messaging fake:// transport,
+# no RabbitMQ / MySQL / nova-compute / conductor / Neutron agents / Apache / systemd.
 #
 # Idempotent: re-running it with the services up only re-checks and re-prints.
 # Everything lives in $WD_OS_STATE (default: <dir of this script>/state).
