@@ -79,21 +79,36 @@ mkdir -p "$STATE"/keystone/{fernet-keys,credential-keys,receipt-keys}
 mkdir -p "$STATE"/glance/{images,staging,tasks} "$STATE"/nova
 chmod 700 "$STATE"
 
-AUTHTOKEN() { # $1 = service user name
+# keystoneauth password options of a service user ($1), as every section that talks to Keystone takes them
+SERVICE_AUTH() {
 cat <<EOF
-[keystone_authtoken]
-www_authenticate_uri = http://$HOST:$KS_PORT
-auth_url = http://$HOST:$KS_PORT
 auth_type = password
+auth_url = http://$HOST:$KS_PORT
 user_domain_name = Default
 project_domain_name = Default
 project_name = service
 username = $1
 password = $SERVICE_PASSWORD
+EOF
+}
+AUTHTOKEN() { # $1 = service user name
+cat <<EOF
+[keystone_authtoken]
+www_authenticate_uri = http://$HOST:$KS_PORT
+$(SERVICE_AUTH "$1")
 # no memcached: tokens cached in-process
 service_token_roles_required = true
 # no token cache in the APIs: wd's tests revoke tokens and expect Nova and Glance to refuse them at once
 token_cache_time = -1
+EOF
+}
+# Nova's client section [$1] for another service's API, as Nova's own service user
+NOVA_CLIENT() {
+cat <<EOF
+[$1]
+$(SERVICE_AUTH nova)
+region_name = RegionOne
+valid_interfaces = public
 EOF
 }
 
@@ -219,26 +234,8 @@ enforce_scope = false
 driver = noop
 [cinder]
 os_region_name = RegionOne
-[neutron]
-auth_type = password
-auth_url = http://$HOST:$KS_PORT
-username = nova
-password = $SERVICE_PASSWORD
-project_name = service
-user_domain_name = Default
-project_domain_name = Default
-region_name = RegionOne
-valid_interfaces = public
-[placement]
-auth_type = password
-auth_url = http://$HOST:$KS_PORT
-username = nova
-password = $SERVICE_PASSWORD
-project_name = service
-user_domain_name = Default
-project_domain_name = Default
-region_name = RegionOne
-valid_interfaces = public
+$(NOVA_CLIENT neutron)
+$(NOVA_CLIENT placement)
 $(AUTHTOKEN nova)
 EOF
 
