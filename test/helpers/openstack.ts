@@ -146,3 +146,8 @@ export async function shortLivedToken(owner: Connection, seconds: number): Promi
 export async function outlive(token: Token): Promise<void> {
   await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(token.expiresAt!) - Date.now() + 1000)))
 }
+
+/** Revokes a token at Keystone, as an admin. */
+export async function revokeToken(admin: Connection, token: string): Promise<void> {
+  await admin.call('identity', 'DELETE', '/auth/tokens', {headers: {'X-Subject-Token': token}})
+}

@@ -19,6 +19,7 @@ import {
   imageOf,
   openstackSkipped,
   osEnv,
+  revokeToken,
   unique,
 } from '../helpers/openstack.js'
 
@@ -332,13 +333,7 @@ describe('authentication', () => {
       OS_PROJECT_DOMAIN_NAME: 'Default',
     }
     expect(wd(['flavor', 'list', '-f', 'json'], undefined, env).status).toBe(0)
-    const adminToken = await admin.token()
-    await httpClient({verify: true, timeout: 30}).send({
-      method: 'DELETE',
-      url: `${cloud().OS_AUTH_URL}/auth/tokens`,
-      headers: {'X-Auth-Token': adminToken.value, 'X-Subject-Token': issued.value},
-      service: 'keystone',
-    })
+    await revokeToken(admin, issued.value)
     const revoked = wd(['flavor', 'list'], undefined, env)
     expect(revoked.status).toBe(2)
     expect(revoked.stderr).toMatch(/^wd: keystone: HTTP (401|404) on POST \/v3\/auth\/tokens/)
@@ -350,13 +345,7 @@ describe('authentication', () => {
   live('a token revoked in the middle of a command: one new token, and the call goes through', async () => {
     const conn = connectAs('demo')
     const first = await conn.token()
-    const adminToken = await admin.token()
-    await httpClient({verify: true, timeout: 30}).send({
-      method: 'DELETE',
-      url: `${cloud().OS_AUTH_URL}/auth/tokens`,
-      headers: {'X-Auth-Token': adminToken.value, 'X-Subject-Token': first.value},
-      service: 'keystone',
-    })
+    await revokeToken(admin, first.value)
     const res = await conn.call('compute', 'GET', '/flavors')
     expect(res.status).toBe(200)
     expect((await conn.token()).value).not.toBe(first.value)

@@ -20,6 +20,7 @@ import {
   outlive,
   shortLivedToken,
   openstackSkipped,
+  revokeToken,
   unique,
 } from '../helpers/openstack.js'
 
@@ -51,15 +52,7 @@ async function service(policyText?: string, ttl = 60): Promise<FastifyInstance> 
 }
 
 const tokenOf = async (c: Connection) => (await c.token()).value
-async function revoke(token: string) {
-  const admin = await tokenOf(connectAs('admin'))
-  await httpClient({verify: true, timeout: 30}).send({
-    method: 'DELETE',
-    url: `${cloud().OS_AUTH_URL}/auth/tokens`,
-    headers: {'X-Auth-Token': admin, 'X-Subject-Token': token},
-    service: 'keystone',
-  })
-}
+const revoke = (token: string) => revokeToken(connectAs('admin'), token)
 
 const resolveAs = (
   app: FastifyInstance,
