@@ -34,11 +34,11 @@ export type Trace = (line: string) => void
 
 const CREDENTIAL_HEADER = /token|authorization|secret|password|cookie/i
 
-function traceLine(req: Request, outcome: string): string {
+function traceLine(req: Request, data: string | undefined, outcome: string): string {
   const headers = Object.entries(req.headers ?? {})
     .map(([k, v]) => `${k}: ${CREDENTIAL_HEADER.test(k) ? '<redacted>' : v}`)
     .join(', ')
-  const body = req.body === undefined ? '' : ` body ${bodyText(req.body).length} bytes (not shown)`
+  const body = data === undefined ? '' : ` body ${data.length} bytes (not shown)`
   return `http: ${req.method} ${withoutUserinfo(req.url)} {${headers}}${body} -> ${outcome}`
 }
 
@@ -50,8 +50,6 @@ function withoutUserinfo(url: string): string {
   u.password = ''
   return u.href
 }
-
-const bodyText = (body: unknown) => (typeof body === 'string' ? body : JSON.stringify(body))
 
 export function httpClient(
   config: Pick<CloudConfig, 'verify' | 'cacert' | 'timeout'>,
@@ -78,6 +76,9 @@ export function httpClient(
   })
   return {
     async send(req) {
+      // the body as sent, made once for every attempt
+      const data =
+        req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body)
       const attempts = IDEMPOTENT.has(req.method) ? RETRIES + 1 : 1
       for (let attempt = 1; ; attempt++) {
         let res: AxiosResponse | undefined
@@ -88,7 +89,7 @@ export function httpClient(
             method: req.method,
             url: req.url,
             headers: req.headers,
-            data: req.body === undefined ? undefined : bodyText(req.body),
+            data,
           })
         } catch (e) {
           failure = e as NodeJS.ErrnoException
@@ -100,7 +101,7 @@ export function httpClient(
           const what = failure
             ? `${failure.code ?? failure.message} after ${took}`
             : `${res!.status} in ${took}, ${String(res!.data ?? '').length} bytes`
-          trace(traceLine(req, wait === undefined ? what : `${what}; retrying in ${wait} ms`))
+          trace(traceLine(req, data, wait === undefined ? what : `${what}; retrying in ${wait} ms`))
         }
         if (wait !== undefined) {
           await new Promise((r) => setTimeout(r, wait))
