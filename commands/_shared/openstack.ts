@@ -5,7 +5,7 @@
 import {Flags} from '@oclif/core'
 import {AUTH_TYPES} from '../../src/openstack/auth-types.js'
 import type {Connection} from '../../src/openstack/connection.js'
-import {RECORD_FORMATS, type RecordFormat} from '../../src/report/record-formats.js'
+import {LIST_FORMATS, RECORD_FORMATS, type ListFormat, type RecordFormat} from '../../src/report/record-formats.js'
 
 const os = (description: string, extra: {options?: string[]} = {}) =>
   Flags.string({description, helpGroup: 'OPENSTACK', ...extra})
@@ -37,11 +37,25 @@ export const openstackFlags = {
   insecure: Flags.boolean({description: 'Do not verify TLS certificates.', helpGroup: 'OPENSTACK'}),
 }
 
+const columnFlag = Flags.string({
+  char: 'c',
+  description: 'Show only this column (repeatable).',
+  multiple: true,
+  helpValue: 'COLUMN',
+})
+
+/** -f and -c of a command that prints one record (the openstack CLI's ShowOne formats, `shell` included). */
 export const outputFlags = {
   format: Flags.string({char: 'f', description: 'Output format.', options: [...RECORD_FORMATS], default: 'table'}),
-  column: Flags.string({
-    char: 'c',
-    description: 'Show only this column (repeatable).',
+  column: columnFlag,
+}
+
+/** -f, -c and --sort-column of a command that prints many records (the openstack CLI's Lister formats). */
+export const listFlags = {
+  format: Flags.string({char: 'f', description: 'Output format.', options: [...LIST_FORMATS], default: 'table'}),
+  column: columnFlag,
+  'sort-column': Flags.string({
+    description: 'Sort by this column, NAME or NAME:desc (repeatable: later columns break ties).',
     multiple: true,
     helpValue: 'COLUMN',
   }),
@@ -83,8 +97,8 @@ export async function printList(
   log: (s: string) => void,
   rows: Record<string, unknown>[],
   columns: string[],
-  flags: {format: string; column?: string[]},
+  flags: {format: string; column?: string[]; 'sort-column'?: string[]},
 ) {
   const {formatList} = await import('../../src/report/records.js')
-  log(formatList(rows, columns, flags.format as RecordFormat, flags.column))
+  log(formatList(rows, columns, flags.format as ListFormat, {columns: flags.column, sort: flags['sort-column']}))
 }

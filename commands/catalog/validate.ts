@@ -2,9 +2,9 @@ import {Args, Flags} from '@oclif/core'
 import {WdError} from '../../src/errors.js'
 import {expandInputs} from '../../src/catalog/inputs.js'
 import {MAX_CATALOG_BYTES} from '../../src/catalog/load.js'
-import {validateCatalogText} from '../../src/catalog/validate.js'
+import {DEFAULT_MAX_FINDINGS, validateCatalogText} from '../../src/catalog/validate.js'
 import {jsonReport, type JsonReport} from '../../src/report/catalog/json.js'
-import type {FileResult} from '../../src/report/catalog/model.js'
+import {summarize, type FileResult} from '../../src/report/catalog/model.js'
 import {readInput} from '../../src/source/read.js'
 import {WdCommand} from '../_shared/base.js'
 import {policyFlag, readPolicy} from '../_shared/policy.js'
@@ -15,7 +15,9 @@ export default class CatalogValidate extends WdCommand<typeof CatalogValidate> {
   static override description = `Reads YAML (several documents allowed) and JSON catalogs in wd's layout or osism \
 flavor-manager's (reference/mandatory/recommended), directories recursively, globs, and '-' for stdin. Reports YAML \
 syntax errors and duplicate keys, schema violations, watchdog values Nova refuses, keys Nova silently ignores, \
-duplicate flavor names and ids, and (with --policy) what the operator policy forbids.
+duplicate flavor names and ids, and (with --policy) what the operator policy forbids. A file that is a wd policy \
+is skipped with a notice; a catalog with nothing in it is a warning. At most --max-findings findings are listed per \
+file (default ${DEFAULT_MAX_FINDINGS}); one closing finding counts the rest, and the summary counts them all.
 
 Exit status: 0 no errors (warnings allowed unless --strict), 1 findings, 2 an unreadable file or a usage error.`
 
@@ -41,6 +43,12 @@ Exit status: 0 no errors (warnings allowed unless --strict), 1 findings, 2 an un
       default: 'text',
     }),
     strict: Flags.boolean({description: 'Warnings fail too (exit 1).'}),
+    'max-findings': Flags.integer({
+      description: 'Findings listed per file; the rest are counted in one closing finding (0 lists all).',
+      default: DEFAULT_MAX_FINDINGS,
+      min: 0,
+      helpValue: 'N',
+    }),
   }
 
   public async run(): Promise<JsonReport> {
@@ -50,14 +58,15 @@ Exit status: 0 no errors (warnings allowed unless --strict), 1 findings, 2 an un
     for (const file of files) {
       try {
         const input = await readInput(file, MAX_CATALOG_BYTES)
-        results.push(validateCatalogText(input.text, input.name, policy))
+        results.push(validateCatalogText(input.text, input.name, {policy, maxFindings: this.flags['max-findings']}))
       } catch (e) {
         if (!(e instanceof WdError) || e.exit !== 2) throw e
         results.push({file, findings: [], unreadable: e.message})
       }
     }
     await this.print(results)
-    const failing = results.some((r) => r.findings.some((f) => f.severity === 'error' || this.flags.strict))
+    const summary = summarize(results)
+    const failing = summary.errors > 0 || (this.flags.strict && summary.warnings > 0)
     if (results.some((r) => r.unreadable)) process.exitCode = 2
     else if (failing) this.findings()
     return jsonReport(results)

@@ -3,7 +3,7 @@ import {WdError} from '../../src/errors.js'
 import type {Bark} from '../../src/events/bark.js'
 import {readJournal} from '../../src/events/journal.js'
 import {WdCommand} from '../_shared/base.js'
-import {outputFlags, printList} from '../_shared/openstack.js'
+import {listFlags, printList} from '../_shared/openstack.js'
 
 const UNITS: Record<string, number> = {s: 1, m: 60, h: 3600, d: 86400}
 
@@ -19,6 +19,10 @@ function since(value: string): number {
 export default class EventsList extends WdCommand<typeof EventsList> {
   static override summary = 'List the recorded watchdog barks.'
 
+  static override description = `The journal is read as a stream: memory holds the barks that match, not the \
+journal. Lines that are not bark records are skipped with a warning on stderr. A journal that does not exist is \
+an error (exit 2), not an empty list.`
+
   static override examples = [
     '<%= config.bin %> <%= command.id %> --journal /var/lib/wd/barks.jsonl --since 24h',
     '<%= config.bin %> <%= command.id %> --journal barks.jsonl --vm 101 -f json',
@@ -28,15 +32,16 @@ export default class EventsList extends WdCommand<typeof EventsList> {
     journal: Flags.string({description: 'The bark journal.', required: true, helpValue: 'FILE'}),
     since: Flags.string({description: 'Only barks from then on: a time, or a duration back (90m, 2h, 7d).'}),
     vm: Flags.string({description: 'Only this VM.'}),
-    ...outputFlags,
+    ...listFlags,
   }
 
   public async run(): Promise<Bark[]> {
     const from = this.flags.since === undefined ? undefined : since(this.flags.since)
-    const barks = readJournal(this.flags.journal).filter(
-      (b) =>
-        (from === undefined || Date.parse(b.time) >= from) && (this.flags.vm === undefined || b.vm === this.flags.vm),
-    )
+    const vm = this.flags.vm
+    const barks: Bark[] = []
+    for await (const b of readJournal(this.flags.journal, (m) => this.warning(m))) {
+      if ((from === undefined || Date.parse(b.time) >= from) && (vm === undefined || b.vm === vm)) barks.push(b)
+    }
     const rows = barks.map((b) => ({
       Time: b.time,
       VM: b.vm,

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {listFlavors} from '../../src/openstack/nova.js'
 import {FLAVOR_COLUMNS, flavorRow} from '../../src/openstack/records.js'
 import {WdCommand} from '../_shared/base.js'
-import {connectFromFlags, openstackFlags, outputFlags, printList} from '../_shared/openstack.js'
+import {connectFromFlags, openstackFlags, listFlags, printList} from '../_shared/openstack.js'
 
 export default class FlavorList extends WdCommand<typeof FlavorList> {
   static override summary = 'List flavors with the watchdog each gives.'
@@ -14,7 +14,7 @@ export default class FlavorList extends WdCommand<typeof FlavorList> {
 
   static override flags = {
     all: Flags.boolean({description: 'Private flavors too (all flavors, for an admin).'}),
-    ...outputFlags,
+    ...listFlags,
     ...openstackFlags,
   }
 

@@ -4,7 +4,7 @@
  */
 import {WdError} from '../errors.js'
 import {schemaProblems, type SchemaProblem} from '../schema/problems.js'
-import {validator} from '../schema/validator.js'
+import {validator, type SchemaName} from '../schema/validator.js'
 import {parseSource, type Path, type SourceFile} from '../source/yaml-source.js'
 import type {CatalogFlavor, CatalogImage, Layout} from './model.js'
 
@@ -75,6 +75,34 @@ function lift(catalog: Catalog, doc: number, data: Obj, layout: Layout): void {
   })
 }
 
+/**
+ * The lists of each layout whose items are validated one by one. ajv gathers the errors of a referenced schema with
+ * an array concat per call, so validating a list of 40,000 bad items in one call is quadratic (25 s measured); item
+ * by item it is linear, and the paths are put back together here.
+ */
+const ITEMS: Record<'catalog' | 'osism-flavors', Record<string, [SchemaName, string]>> = {
+  catalog: {flavors: ['flavor', ''], images: ['image', '']},
+  'osism-flavors': {mandatory: ['osism-flavors', '/$defs/flavor'], recommended: ['osism-flavors', '/$defs/flavor']},
+}
+
+function documentProblems(schema: 'catalog' | 'osism-flavors', data: unknown): SchemaProblem[] {
+  const out: SchemaProblem[] = []
+  // the document with its lists emptied, so the whole-document check does not walk their items again
+  const shell: unknown = isObj(data) ? {...data} : data
+  for (const [key, [name, fragment]] of Object.entries(ITEMS[schema])) {
+    const list = isObj(data) ? data[key] : undefined
+    if (!Array.isArray(list)) continue
+    ;(shell as Obj)[key] = []
+    const validate = validator(name, fragment)
+    list.forEach((item, i) => {
+      if (!validate(item)) out.push(...schemaProblems(validate.errors, [key, i]))
+    })
+  }
+  const validate = validator(schema)
+  if (!validate(shell)) out.push(...schemaProblems(validate.errors))
+  return out
+}
+
 export function loadCatalog(text: string, name: string): Catalog {
   if (text.length > MAX_CATALOG_BYTES) {
     throw new WdError('WD_FILE_TOO_LARGE', `${name} is larger than ${MAX_CATALOG_BYTES / 1024 / 1024} MiB`)
@@ -85,10 +113,9 @@ export function loadCatalog(text: string, name: string): Catalog {
     const layout = layoutOf(data)
     catalog.layouts.push(layout)
     if (data === undefined || data === null) return // a syntax problem, or an empty document
-    const validate = validator(layout === 'osism' ? 'osism-flavors' : 'catalog')
-    if (!validate(data)) {
-      for (const p of schemaProblems(validate.errors)) catalog.schemaProblems.push({...p, doc})
-    }
+    const schema = layout === 'osism' ? 'osism-flavors' : 'catalog'
+    // assigned, not spread: a spread would make every problem's message now
+    for (const p of documentProblems(schema, data)) catalog.schemaProblems.push(Object.assign(p, {doc}))
     if (layout) lift(catalog, doc, data as Obj, layout)
   })
   return catalog

@@ -15,6 +15,7 @@ import {QEMU_ACTIONS} from '../vocab/qemu.js'
 import {WdError} from '../errors.js'
 import type {Finding, Subject} from './findings.js'
 import {didYouMean, looksLike} from './suggest.js'
+import {clip} from '../text/clip.js'
 
 export type Properties = Readonly<Record<string, string>>
 
@@ -29,7 +30,7 @@ function fixedValue(value: string): string | undefined {
 }
 
 function invalidValue(subject: Subject, key: string, value: string): Finding {
-  const where = `${WHAT[subject]} ${key}='${value}'`
+  const where = `${WHAT[subject]} ${clip(key)}='${clip(value)}'`
   const stage =
     subject === 'image'
       ? 'nova-api refuses to boot from such an image (HTTP 400)'

@@ -10,6 +10,7 @@ import type {Device} from '../vocab/systems.js'
 import {FLAVOR_KEY, IMAGE_KEY, NOVA_ACTIONS, type NovaAction} from '../vocab/nova.js'
 import {errorsOf, warningsOf, type Finding} from './findings.js'
 import {checkProperties, type Properties} from './nova-checks.js'
+import {clip} from '../text/clip.js'
 
 export type DecidedBy = 'flavor' | 'image' | 'default'
 
@@ -52,7 +53,7 @@ export function resolve(input: ResolveInput): Resolution {
   } else {
     setting = fromFlavor
     decidedBy = 'flavor'
-    trace.push(`flavor ${FLAVOR_KEY}='${fromFlavor}'`)
+    trace.push(`flavor ${FLAVOR_KEY}='${clip(fromFlavor)}'`)
   }
 
   const fromImage = image[IMAGE_KEY]
@@ -61,7 +62,7 @@ export function resolve(input: ResolveInput): Resolution {
   } else {
     setting = fromImage
     decidedBy = 'image'
-    trace.push(`image ${IMAGE_KEY}='${fromImage}' wins over the flavor (any image value does, 'disabled' too)`)
+    trace.push(`image ${IMAGE_KEY}='${clip(fromImage)}' wins over the flavor (any image value does, 'disabled' too)`)
   }
 
   let device: Device<'nova'> | null = null
@@ -69,9 +70,9 @@ export function resolve(input: ResolveInput): Resolution {
     trace.push(`'disabled': Nova adds no watchdog device`)
   } else if (isNovaAction(setting)) {
     device = {model: 'i6300esb', action: setting}
-    trace.push(`'${setting}' is a Nova watchdog action: Nova adds model 'i6300esb' (its only model) with it`)
+    trace.push(`'${clip(setting)}' is a Nova watchdog action: Nova adds model 'i6300esb' (its only model) with it`)
   } else {
-    trace.push(`'${setting}' is not a Nova watchdog action: Nova refuses the instance, no device`)
+    trace.push(`'${clip(setting)}' is not a Nova watchdog action: Nova refuses the instance, no device`)
   }
   for (const f of findings) trace.push(`${f.severity}: ${f.message}`)
 

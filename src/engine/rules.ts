@@ -27,6 +27,10 @@ export const RULES = {
   'nova/blueprint-key': {summary: "The 2013 blueprint's watchdog= key, which no Nova release reads.", level: 'warning'},
   'yaml/syntax': {summary: 'YAML or JSON that does not parse.', level: 'error'},
   'yaml/duplicate-key': {summary: 'A key that appears twice in one mapping.', level: 'error'},
+  'yaml/alias-expansion': {
+    summary: 'Aliases that expand past 1,000,000 nodes (a "billion laughs"): the document is refused.',
+    level: 'error',
+  },
   'schema/additional-properties': {summary: 'A key the catalog schema does not know.', level: 'error'},
   'schema/required': {summary: 'A key the catalog schema requires is missing.', level: 'error'},
   'schema/type': {summary: 'A value of the wrong type.', level: 'error'},
@@ -37,6 +41,11 @@ export const RULES = {
   'catalog/duplicate-flavor-id': {summary: 'Two flavors with one id: Nova refuses the second.', level: 'error'},
   'catalog/duplicate-image-name': {
     summary: 'Two images with one name: lookups by name become ambiguous.',
+    level: 'error',
+  },
+  'catalog/empty': {summary: 'A catalog with no flavors and no images: nothing was checked.', level: 'warning'},
+  'catalog/more-findings': {
+    summary: 'More findings than --max-findings: the rest are counted in this one, not listed.',
     level: 'error',
   },
   'policy/action-not-allowed': {
@@ -60,8 +69,15 @@ export const RULES = {
 
 export type RuleId = keyof typeof RULES
 
-/** The rule id of a schema problem, from the ajv keyword. */
+const schemaRules = new Map<string, RuleId>()
+
+/** The rule id of a schema problem, from the ajv keyword (asked once per problem: remembered per keyword). */
 export function schemaRule(keyword: string): RuleId {
-  const id = `schema/${keyword.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`
-  return id in RULES ? (id as RuleId) : 'schema/invalid'
+  let rule = schemaRules.get(keyword)
+  if (rule === undefined) {
+    const id = `schema/${keyword.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`
+    rule = id in RULES ? (id as RuleId) : 'schema/invalid'
+    schemaRules.set(keyword, rule)
+  }
+  return rule
 }

@@ -1,26 +1,58 @@
 /**
  * The bark journal: JSON lines, appended and fsynced one record at a time, so a crash of the watcher loses nothing
- * it has reported. Reading skips a torn last line (a crash mid-write) and knows every id, so nothing is recorded twice.
+ * it has reported. It is read as a stream, never whole (it only grows): a line that is torn (a crash mid-write), too
+ * long, not JSON or not a record (schemas/bark.schema.json) is skipped, with a warning for all but a torn last line.
  */
-import {existsSync, readFileSync} from 'node:fs'
-import {open, type FileHandle} from 'node:fs/promises'
+import {createReadStream} from 'node:fs'
+import {open, stat, type FileHandle} from 'node:fs/promises'
+import {WdError} from '../errors.js'
+import {validator} from '../schema/validator.js'
+import {clip} from '../text/clip.js'
 import type {Bark} from './bark.js'
+import {BoundedLines} from './lines.js'
 
-export function readJournal(path: string): Bark[] {
-  return parseJournal(existsSync(path) ? readFileSync(path, 'utf8') : '')
-}
+export type ProblemSink = (message: string) => void
 
-function parseJournal(text: string): Bark[] {
-  const out: Bark[] = []
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue
+/** Every record of the journal, in order; a missing journal is WD_NOT_FOUND. */
+export async function* readJournal(path: string, onProblem: ProblemSink = () => undefined): AsyncGenerator<Bark> {
+  const isBark = validator('bark')
+  const ready: Bark[] = []
+  const take = (text: string, n: number, last: boolean) => {
+    if (text.trim() === '') return
+    let record: unknown
     try {
-      out.push(JSON.parse(line) as Bark)
+      record = JSON.parse(text)
     } catch {
-      // a torn line from a crash mid-write: the record was not reported, so nothing is lost by skipping it
+      // a torn last line is a crash mid-write: that record was never reported, so nothing is lost by skipping it
+      if (!last) onProblem(`${path}:${n}: not JSON, skipped: ${clip(text)}`)
+      return
     }
+    if (isBark(record)) ready.push(record as Bark)
+    else onProblem(`${path}:${n}: not a bark record, skipped: ${clip(text)}`)
   }
-  return out
+  const lines = new BoundedLines({
+    line: (text, n) => take(text, n, false),
+    overlong: (n, max) => onProblem(`${path}:${n}: a line longer than ${max} bytes, skipped`),
+  })
+  let stream
+  try {
+    await stat(path)
+    stream = createReadStream(path, {highWaterMark: 1024 * 1024})
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new WdError('WD_NOT_FOUND', `${path}: no such journal`, {
+        hint: "give the --journal that 'wd events watch' writes",
+      })
+    }
+    throw new WdError('WD_FILE_UNREADABLE', `${path}: ${(e as Error).message}`)
+  }
+  for await (const chunk of stream) {
+    lines.push(chunk as Buffer)
+    yield* ready.splice(0)
+  }
+  const rest = lines.end()
+  if (rest !== undefined) take(rest, lines.line, true)
+  yield* ready.splice(0)
 }
 
 export interface Journal {
@@ -29,24 +61,56 @@ export interface Journal {
   close(): Promise<void>
 }
 
-export async function openJournal(path: string): Promise<Journal> {
-  const text = existsSync(path) ? readFileSync(path, 'utf8') : ''
-  const seen = new Set(parseJournal(text).map((b) => b.id))
-  const handle: FileHandle = await open(path, 'a', 0o640)
+/**
+ * Opens the journal for appending (creating it), after one streaming pass that learns every recorded id and hands
+ * each record to `seenRecord` (the textfile's counts start from there).
+ */
+export async function openJournal(
+  path: string,
+  onProblem: ProblemSink = () => undefined,
+  seenRecord: (bark: Bark) => void = () => undefined,
+): Promise<Journal> {
+  const seen = new Set<string>()
+  let size = 0
+  try {
+    size = (await stat(path)).size
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new WdError('WD_FILE_UNREADABLE', `${path}: ${(e as Error).message}`)
+  }
+  if (size > 0) {
+    for await (const b of readJournal(path, onProblem)) {
+      if (seen.has(b.id)) continue
+      seen.add(b.id)
+      seenRecord(b)
+    }
+  }
+  let handle: FileHandle
+  try {
+    handle = await open(path, 'a+', 0o640)
+  } catch (e) {
+    throw new WdError('WD_FILE_UNREADABLE', `${path}: ${(e as Error).message}`, {cause: e})
+  }
   // a torn last line (a crash mid-write) is ended first, or the next record would be glued to it and lost
-  if (text !== '' && !text.endsWith('\n')) await handle.write('\n')
+  if (size > 0) {
+    const last = Buffer.alloc(1)
+    await handle.read(last, 0, 1, size - 1)
+    if (last[0] !== 10) await handle.write('\n')
+  }
   // writes are serialized: two barks at once must not interleave their lines
   let queue = Promise.resolve(true)
   return {
     append(bark) {
-      queue = queue.then(async () => {
+      const next = queue.then(async () => {
         if (seen.has(bark.id)) return false
-        seen.add(bark.id)
         await handle.write(JSON.stringify(bark) + '\n')
         await handle.sync()
+        seen.add(bark.id)
         return true
       })
-      return queue
+      // a failed write fails its own append, not every later one
+      queue = next.catch(() => false)
+      return next
     },
     close: () => handle.close(),
   }

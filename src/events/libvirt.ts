@@ -4,18 +4,25 @@
  * backoff. The domain's UUID is recorded too: for a Nova instance it is the instance's uuid.
  */
 import {execFile, spawn} from 'node:child_process'
-import {createInterface} from 'node:readline'
+import {clip} from '../text/clip.js'
+import {QEMU_ACTIONS} from '../vocab/qemu.js'
 import {barkId, type Bark} from './bark.js'
+import {BoundedLines} from './lines.js'
 import type {FollowOptions} from './qmp.js'
 
 const LINE = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?)([+-]\d\d)(\d\d): event 'watchdog' for domain '(.+)': (\S+)$/
 
-/** A virsh event line as a bark (without the uuid), or undefined for any other line. */
+/**
+ * A virsh event line as a bark (without the uuid), or undefined for any other line, or for one whose time is no time
+ * or whose action is none of libvirt's watchdog event actions (VIR_DOMAIN_EVENT_WATCHDOG_*, which are QEMU's names).
+ */
 export function parseVirshEvent(line: string, uri: string): Omit<Bark, 'instance'> | undefined {
   const m = LINE.exec(line.trim())
   if (!m) return undefined
   const [, day, clock, tzh, tzm, vm, action] = m
-  const time = new Date(`${day}T${clock}${tzh}:${tzm}`).toISOString()
+  const t = new Date(`${day}T${clock}${tzh}:${tzm}`)
+  if (Number.isNaN(t.getTime()) || !(QEMU_ACTIONS as readonly string[]).includes(action!)) return undefined
+  const time = t.toISOString()
   const source = `libvirt:${uri}`
   return {id: barkId(source, vm!, time, action!), time, vm: vm!, action: action!, source}
 }
@@ -36,19 +43,30 @@ export async function followLibvirt(uri: string, o: Omit<FollowOptions, 'vm'>): 
     const child = spawn('virsh', ['-q', '-c', uri, 'event', '--event', 'watchdog', '--loop', '--timestamp'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
+    // virsh missing or not runnable: said like any other end of virsh, and tried again
+    child.on('error', (e) => (said = e.message))
     const stop = () => child.kill('SIGTERM')
     o.signal.addEventListener('abort', stop, {once: true})
-    const lines = createInterface({input: child.stdout})
-    lines.on('line', (line) => {
-      const bark = parseVirshEvent(line, uri)
-      if (!bark) {
-        if (line.trim() !== '') o.onProblem?.(`libvirt ${uri}: unexpected line: ${line.slice(0, 200)}`)
-        return
-      }
-      void domainUuid(uri, bark.vm).then((uuid) => o.onBark({...bark, ...(uuid && {instance: uuid})}))
+    // barks keep their order while each waits for its domain's uuid
+    let order = Promise.resolve()
+    const lines = new BoundedLines({
+      overlong: (_n, max) => o.onProblem?.(`libvirt ${uri}: a line of virsh longer than ${max} bytes; dropped`),
+      line: (line) => {
+        const bark = parseVirshEvent(line, uri)
+        if (!bark) {
+          if (line.trim() !== '') o.onProblem?.(`libvirt ${uri}: unexpected line: ${clip(line)}`)
+          return
+        }
+        const uuid = domainUuid(uri, bark.vm)
+        order = order.then(async () => {
+          const id = await uuid
+          o.onBark({...bark, ...(id && {instance: id})})
+        })
+      },
     })
+    child.stdout.on('data', (chunk: Buffer) => lines.push(chunk))
     let said = ''
-    child.stderr.on('data', (d) => (said += String(d)))
+    child.stderr.on('data', (d) => (said = clip(said + String(d), 1000)))
     const code = await new Promise<number | null>((r) => child.once('close', r))
     o.signal.removeEventListener('abort', stop)
     if (o.signal.aborted) return

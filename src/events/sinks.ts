@@ -1,26 +1,67 @@
 /** Where a recorded bark goes besides the journal: a Prometheus textfile, and a webhook (retried). */
-import {rename, writeFile} from 'node:fs/promises'
+import {randomBytes} from 'node:crypto'
+import {rename, unlink, writeFile} from 'node:fs/promises'
+import {basename, dirname, join} from 'node:path'
 import type {HttpClient} from '../openstack/http.js'
 import type {Bark} from './bark.js'
 
 const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
 
-/** node_exporter's textfile collector format, written atomically (it reads the file at any moment). */
-export async function writeTextfile(path: string, barks: readonly Bark[]): Promise<void> {
-  const counts = new Map<string, number>()
-  for (const b of barks) {
-    const k = `vm="${esc(b.vm)}",action="${esc(b.action)}"`
-    counts.set(k, (counts.get(k) ?? 0) + 1)
+/**
+ * node_exporter's textfile collector format: wd_watchdog_barks_total{vm,action}, kept as counts (not as the barks)
+ * and written atomically (the collector reads the file at any moment). Writes never overlap: a burst of barks while
+ * one write is under way is coalesced into one more write with the newest counts.
+ */
+export class Textfile {
+  private readonly counts = new Map<string, number>()
+  private writing: Promise<void> | undefined
+  private again = false
+
+  constructor(private readonly path: string) {}
+
+  count(bark: Bark): void {
+    const k = `vm="${esc(bark.vm)}",action="${esc(bark.action)}"`
+    this.counts.set(k, (this.counts.get(k) ?? 0) + 1)
   }
-  const body = [
-    '# HELP wd_watchdog_barks_total Watchdog barks recorded by wd, by VM and action.',
-    '# TYPE wd_watchdog_barks_total counter',
-    ...[...counts].sort().map(([labels, n]) => `wd_watchdog_barks_total{${labels}} ${n}`),
-    '',
-  ].join('\n')
-  const temp = `${path}.${process.pid}.tmp`
-  await writeFile(temp, body)
-  await rename(temp, path)
+
+  /** Resolves once a write that includes every count so far is on disk. */
+  flush(): Promise<void> {
+    if (this.writing) {
+      this.again = true
+      return this.writing
+    }
+    this.writing = (async () => {
+      try {
+        do {
+          this.again = false
+          await this.write()
+        } while (this.again)
+      } finally {
+        this.writing = undefined
+      }
+    })()
+    return this.writing
+  }
+
+  private async write(): Promise<void> {
+    const body = [
+      '# HELP wd_watchdog_barks_total Watchdog barks recorded by wd, by VM and action.',
+      '# TYPE wd_watchdog_barks_total counter',
+      ...[...this.counts].sort().map(([labels, n]) => `wd_watchdog_barks_total{${labels}} ${n}`),
+      '',
+    ].join('\n')
+    const temp = join(
+      dirname(this.path),
+      `.${basename(this.path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+    )
+    try {
+      await writeFile(temp, body, {mode: 0o644})
+      await rename(temp, this.path)
+    } catch (e) {
+      await unlink(temp).catch(() => undefined)
+      throw e
+    }
+  }
 }
 
 /** POSTs the bark as JSON; retried with backoff on failure. Resolves to the last error, or undefined. */

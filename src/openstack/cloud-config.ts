@@ -8,7 +8,7 @@ import {existsSync, readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 import {WdError} from '../errors.js'
-import {parseSource} from '../source/yaml-source.js'
+import {loadConfigDocument} from '../source/config-document.js'
 import {AUTH_TYPES, type AuthType} from './auth-types.js'
 
 export {AUTH_TYPES, type AuthType}
@@ -90,10 +90,7 @@ function firstFile(candidates: string[]): {path: string; data: Obj} | undefined 
     } catch {
       continue
     }
-    const source = parseSource(text, path)
-    const problem = source.problems[0]
-    if (problem) throw new WdError('WD_CONFIG', problem.message, {location: problem.position})
-    const data = source.data[0]
+    const data = loadConfigDocument(text, path)
     if (!isObj(data)) throw new WdError('WD_CONFIG', `${path} is not a mapping`)
     return {path, data}
   }

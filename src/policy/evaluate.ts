@@ -6,6 +6,7 @@ import type {Finding} from '../engine/findings.js'
 import type {Resolution} from '../engine/resolve.js'
 import {FLAVOR_KEY, IMAGE_KEY, isNovaSetting, type NovaSetting} from '../vocab/nova.js'
 import {STRICTNESS, type Policy} from './policy.js'
+import {clip} from '../text/clip.js'
 
 export interface NamedProps {
   name: string
@@ -28,7 +29,7 @@ function notAllowed(policy: Policy, subject: 'flavor' | 'image', key: string, se
       subject,
       key,
       on: 'value',
-      message: `watchdog action '${setting}' is not allowed by the policy ${policy.name} (allowed: ${allowed.join(', ')})`,
+      message: `watchdog action '${clip(setting)}' is not allowed by the policy ${policy.name} (allowed: ${allowed.join(', ')})`,
     },
   ]
 }
@@ -57,7 +58,7 @@ export function evaluateFlavor(policy: Policy, flavor: NamedProps): Finding[] {
         subject: 'flavor',
         key: FLAVOR_KEY,
         on: 'value',
-        message: `flavors matching '${r.flavors}' must use one of: ${wanted.join(', ')} (policy ${policy.name}), not '${setting}'`,
+        message: `flavors matching '${r.flavors}' must use one of: ${wanted.join(', ')} (policy ${policy.name}), not '${clip(setting)}'`,
         fix: `${FLAVOR_KEY}=${wanted[0]}`,
       })
     }
@@ -85,7 +86,7 @@ export function evaluateImage(policy: Policy, image: NamedProps, flavors: readon
       return s !== undefined && STRICTNESS[value] < STRICTNESS[s]
     })
     if (weakened.length > 0) {
-      const names = weakened.slice(0, 5).map((f) => `${f.name || 'the flavor'} (${flavorSetting(f.props)})`)
+      const names = weakened.slice(0, 5).map((f) => `${clip(f.name) || 'the flavor'} (${flavorSetting(f.props)})`)
       const more = weakened.length > 5 ? ` and ${weakened.length - 5} more` : ''
       findings.push({
         rule: 'policy/image-weakens-flavor',
@@ -94,7 +95,7 @@ export function evaluateImage(policy: Policy, image: NamedProps, flavors: readon
         key: IMAGE_KEY,
         on: 'value',
         message:
-          `${IMAGE_KEY}='${value}' would ${value === 'disabled' ? 'switch off' : 'weaken'} the watchdog of ${names.join(', ')}${more} ` +
+          `${IMAGE_KEY}='${clip(value)}' would ${value === 'disabled' ? 'switch off' : 'weaken'} the watchdog of ${names.join(', ')}${more} ` +
           `(policy ${policy.name}: same-or-stricter; order disabled < none < pause < poweroff < reset)`,
       })
     }

@@ -14,6 +14,8 @@ export const SCHEMA_NAMES = [
   'policy',
   'resolution',
   'service-config',
+  'qmp-watchdog-event',
+  'bark',
 ] as const
 export type SchemaName = (typeof SCHEMA_NAMES)[number]
 
@@ -40,9 +42,10 @@ function instance(): Ajv2020 {
   return ajv
 }
 
-export function validator(name: SchemaName): ValidateFunction {
-  const v = instance().getSchema(schemaId(name))
-  if (!v) throw new WdError('WD_NOT_FOUND', `no schema '${name}'`)
+/** The validator of a published schema, or of one of its parts (`fragment`, a JSON pointer such as `/$defs/flavor`). */
+export function validator(name: SchemaName, fragment = ''): ValidateFunction {
+  const v = instance().getSchema(schemaId(name) + (fragment && `#${fragment}`))
+  if (!v) throw new WdError('WD_NOT_FOUND', `no schema '${name}${fragment && `#${fragment}`}'`)
   return v
 }
 

@@ -166,7 +166,7 @@ export async function buildApp(options: ServiceOptions): Promise<FastifyInstance
     scoped.removeAllContentTypeParsers()
     scoped.addContentTypeParser('*', {parseAs: 'string'}, (_req, body, done) => done(null, body))
     scoped.post<{Body: string}>('/v1/validate', {schema: s.validate, onRequest: guard('read')}, async (req, reply) => {
-      const report = jsonReport([validateCatalogText(req.body, 'request', policy)])
+      const report = jsonReport([validateCatalogText(req.body, 'request', {policy})])
       return reply.code(200).send(report)
     })
   })

@@ -1,9 +1,6 @@
 /** The `wd serve` configuration file (schemas/service-config.schema.json), as plain settings. */
-import {WdError} from '../errors.js'
 import {normalize, type CloudConfig} from '../openstack/cloud-config.js'
-import {schemaProblems} from '../schema/problems.js'
-import {validator} from '../schema/validator.js'
-import {parseSource} from '../source/yaml-source.js'
+import {loadConfigDocument} from '../source/config-document.js'
 
 export interface ServiceConfig {
   host: string
@@ -30,19 +27,7 @@ interface File {
 export const DEFAULT_PORT = 8787
 
 export function serviceConfig(text: string | undefined, name = 'service config'): ServiceConfig {
-  let f: File = {}
-  if (text !== undefined) {
-    const source = parseSource(text, name)
-    const syntax = source.problems[0]
-    if (syntax) throw new WdError('WD_CONFIG', syntax.message, {location: syntax.position})
-    const data = source.data[0] ?? {}
-    const validate = validator('service-config')
-    if (!validate(data)) {
-      const [p] = schemaProblems(validate.errors)
-      throw new WdError('WD_CONFIG', p!.message, {location: source.locate(0, p!.path, p!.on)})
-    }
-    f = data
-  }
+  const f = (text === undefined ? {} : loadConfigDocument(text, name, 'service-config')) as File
   return {
     host: f.listen?.host ?? '127.0.0.1',
     port: f.listen?.port ?? DEFAULT_PORT,

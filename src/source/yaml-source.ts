@@ -19,7 +19,7 @@ import type {SourcePosition} from '../errors.js'
 export type Path = readonly (string | number)[]
 
 export interface SyntaxProblem {
-  /** `duplicate-key` or `syntax` */
+  /** `duplicate-key`, `syntax` or `alias-expansion` (the rule is `yaml/<code>`) */
   code: string
   message: string
   position: SourcePosition
@@ -89,6 +89,89 @@ function walk(events: Event[], source: string, i: number, t: Trie | undefined): 
   return i + 1
 }
 
+/**
+ * Aliases may expand past this many nodes per document: far above any real catalog's use of anchors (50,000 flavors
+ * sharing one anchored extra-spec map of five keys expand by 300,000), far below a "billion laughs" (9 levels of 9
+ * aliases: 387 million). Aliases are shared references in the loaded data, but ajv and the reports walk them as trees.
+ */
+export const MAX_ALIAS_EXPANSION = 1_000_000
+
+/** The first alias (per document) at which the aliases' expansion passes the bound, as the offset of its `*`. */
+function aliasBombs(events: readonly Event[], source: string): Map<number, number> {
+  const bombs = new Map<number, number>()
+  const sizes = new Map<string, number>()
+  // each open collection: its size so far, and its anchor name
+  const open: {size: number; anchor: string}[] = []
+  let doc = -1
+  let expanded = 0
+  const add = (n: number) => {
+    const top = open.at(-1)
+    if (top) top.size += n
+  }
+  const anchorOf = (e: {anchorStart: number; anchorEnd: number}) =>
+    e.anchorEnd > e.anchorStart ? source.slice(e.anchorStart, e.anchorEnd) : ''
+  for (const e of events) {
+    if (e.type === EVENT_ID.DOCUMENT) {
+      doc++
+      expanded = 0
+      open.length = 0
+      continue
+    }
+    if (bombs.has(doc)) continue
+    if (e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE) open.push({size: 1, anchor: anchorOf(e)})
+    else if (e.type === EVENT_ID.SCALAR) {
+      add(1)
+      const name = anchorOf(e)
+      if (name) sizes.set(name, 1)
+    } else if (e.type === EVENT_ID.ALIAS) {
+      const n = sizes.get(source.slice(e.anchorStart, e.anchorEnd)) ?? 1
+      expanded += n
+      if (expanded > MAX_ALIAS_EXPANSION) bombs.set(doc, Math.max(0, e.anchorStart - 1))
+      add(n)
+    } else if (e.type === EVENT_ID.POP) {
+      const done = open.pop()
+      if (!done) continue
+      if (done.anchor) sizes.set(done.anchor, done.size)
+      add(done.size)
+    }
+  }
+  return bombs
+}
+
+const lineOf = (text: string, offset: number) => {
+  let n = 0
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) n++
+  return n
+}
+
+/**
+ * The innermost flow collection ([ or {) still open at `offset`, or undefined. A bracket opens one only where YAML
+ * starts a node (after `: `, `- `, `,`, another bracket, or at a line's start); quoted text and comments are skipped.
+ */
+function unclosedFlow(text: string, offset: number): number | undefined {
+  const stack: number[] = []
+  let last = '\n' // the last character that was not a space
+  for (let i = 0; i < offset && i < text.length; i++) {
+    const c = text[i]!
+    if (c === '"' || c === "'") {
+      const q = c
+      for (i++; i < offset && text[i] !== q; i++) if (q === '"' && text[i] === '\\') i++
+      last = q
+    } else if (c === '#' && (last === '\n' || text[i - 1] === ' ' || text[i - 1] === '\t')) {
+      while (i < offset && text[i + 1] !== '\n') i++
+    } else if ((c === '[' || c === '{') && (stack.length > 0 || /[\n:,\-[{]/.test(last))) {
+      stack.push(i)
+      last = c
+    } else if ((c === ']' || c === '}') && stack.length > 0) {
+      stack.pop()
+      last = c
+    } else if (c === '\n') {
+      last = '\n'
+    } else if (c !== ' ' && c !== '\t' && c !== '\r') last = c
+  }
+  return stack.at(-1)
+}
+
 function problemCode(e: YAMLException): string {
   return e.reason.startsWith('duplicated mapping key') ? 'duplicate-key' : 'syntax'
 }
@@ -111,16 +194,36 @@ export function parseSource(text: string, name: string): SourceFile {
     const b = lc(end)
     return {file: name, line: a.line, col: a.col, endLine: b.line, endCol: b.col}
   }
-  const problem = (e: YAMLException): SyntaxProblem => ({
-    code: problemCode(e),
-    message: e.reason,
-    position: at(e.mark?.position ?? 0),
-  })
+  const problem = (e: YAMLException): SyntaxProblem => {
+    const offset = e.mark?.position ?? 0
+    // js-yaml notices an unclosed [ or { only where the next line starts (or at the end): point at the bracket
+    const open = offset > 0 ? unclosedFlow(text, offset) : undefined
+    if (open !== undefined && lineOf(text, open) < lineOf(text, offset)) {
+      return {code: 'syntax', message: `${e.reason}: this '${text[open]}' is never closed`, position: at(open)}
+    }
+    return {code: problemCode(e), message: e.reason, position: at(offset)}
+  }
 
   let events: Event[] | undefined
   const eventsOf = () => (events ??= parseEvents(text, {filename: name}))
   let data: unknown[] = []
   const problems: SyntaxProblem[] = []
+  // Only text that could hold an alias pays for the event stream here; a catalog without anchors never does.
+  let bombs = new Map<number, number>()
+  if (text.includes('*') && text.includes('&')) {
+    try {
+      bombs = aliasBombs(eventsOf(), text)
+    } catch {
+      // a syntax error: the load below reports it
+    }
+  }
+  for (const at_ of bombs.values()) {
+    problems.push({
+      code: 'alias-expansion',
+      message: `aliases expand past ${MAX_ALIAS_EXPANSION.toLocaleString('en')} nodes here; wd refuses the document`,
+      position: at(at_),
+    })
+  }
   try {
     data = loadAll(text, {schema: CORE_SCHEMA, filename: name})
   } catch (e) {
@@ -146,6 +249,9 @@ export function parseSource(text: string, name: string): SourceFile {
       problems.push(problem(err))
     }
   }
+
+  // a refused document is not handed on: whatever walks it would walk every expansion
+  for (const doc of bombs.keys()) if (doc < data.length) data[doc] = undefined
 
   const place = (requests: readonly Place[]): SourcePosition[] => {
     if (requests.length === 0) return []

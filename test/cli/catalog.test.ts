@@ -52,7 +52,7 @@ describe('wd catalog validate', () => {
   it('--format json lists findings with positions and a summary', () => {
     const r = wd(['catalog', 'validate', '-', '--format', 'json'], BAD)
     const report = JSON.parse(r.stdout) as {files: {findings: {rule: string; position: object}[]}[]; summary: object}
-    expect(report.summary).toEqual({files: 1, errors: 1, warnings: 1, unreadable: 0})
+    expect(report.summary).toEqual({files: 1, errors: 1, warnings: 1, unreadable: 0, skipped: 0})
     expect(report.files[0]!.findings.map((f) => [f.rule, f.position])).toEqual([
       ['nova/invalid-action', {file: '<stdin>', line: 4, col: 27, endLine: 4, endCol: 32}],
       ['nova/blueprint-key', {file: '<stdin>', line: 5, col: 7, endLine: 5, endCol: 15}],

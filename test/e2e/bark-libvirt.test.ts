@@ -3,10 +3,9 @@ import {execFileSync, type ChildProcess} from 'node:child_process'
 import {existsSync, mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {readJournal} from '../../src/events/journal.js'
 import {root, wd} from '../helpers/cli.js'
 import {expectValidDomain} from '../helpers/libvirt-rng.js'
-import {firstBarks, startWatcher, stopWatcher, until} from '../helpers/barks.js'
+import {firstBarks, journalOf, startWatcher, stopWatcher, until} from '../helpers/barks.js'
 
 // a guest boots under TCG (no KVM here): a bark takes 8-18 s
 jest.setTimeout(120_000)
@@ -89,7 +88,7 @@ e2e(
     await new Promise((r) => setTimeout(r, 1000))
     await stopWatcher(watcher)
     const uuid = virsh('domuuid', domain)
-    expect(readJournal(journal)).toEqual([
+    expect(await journalOf(journal)).toEqual([
       expect.objectContaining({vm: domain, action: 'pause', source: `libvirt:${uri}`, instance: uuid}),
     ])
   },

@@ -3,10 +3,9 @@ import {spawn, type ChildProcess} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {readJournal} from '../../src/events/journal.js'
 import {root, wd} from '../helpers/cli.js'
 import {qmpCommand} from '../helpers/qmp.js'
-import {firstBarks, startWatcher, stopWatcher} from '../helpers/barks.js'
+import {firstBarks, journalOf, startWatcher, stopWatcher} from '../helpers/barks.js'
 
 // a guest boots under TCG (no KVM here): a bark takes 8-18 s
 jest.setTimeout(120_000)
@@ -68,7 +67,7 @@ describe('a real guest barks (QEMU, TCG)', () => {
     expect(await b.exited).toBe(0) // the second boot powers off once it has seen the card reset
     expect(readFileSync(b.serial, 'utf8')).toMatch(/WDT-REBOOT-DETECTED: bootstatus=\d+ \(WDIOF_CARDRESET\)/)
     await stopWatcher(b.watcher)
-    expect(readJournal(b.journal)).toEqual([expect.objectContaining({vm: 'guest1', action: 'reset'})])
+    expect(await journalOf(b.journal)).toEqual([expect.objectContaining({vm: 'guest1', action: 'reset'})])
   })
 
   e2e('poweroff: QEMU exits right after the bark, one bark recorded', async () => {
@@ -78,7 +77,7 @@ describe('a real guest barks (QEMU, TCG)', () => {
     expect(log).toMatch(/HANG: killed petting daemon/)
     expect(log).not.toMatch(/WDT-REBOOT-DETECTED/)
     await stopWatcher(b.watcher)
-    expect(readJournal(b.journal)).toEqual([expect.objectContaining({vm: 'guest1', action: 'poweroff'})])
+    expect(await journalOf(b.journal)).toEqual([expect.objectContaining({vm: 'guest1', action: 'poweroff'})])
   })
 
   e2e("pause: the VM stops in QEMU's 'watchdog' run state, one bark recorded", async () => {
@@ -88,7 +87,7 @@ describe('a real guest barks (QEMU, TCG)', () => {
     await new Promise((r) => setTimeout(r, 1000))
     await stopWatcher(b.watcher)
     b.qemu.kill('SIGTERM')
-    expect(readJournal(b.journal)).toEqual([expect.objectContaining({vm: 'guest1', action: 'pause'})])
+    expect(await journalOf(b.journal)).toEqual([expect.objectContaining({vm: 'guest1', action: 'pause'})])
     // events list reads the journal back
     const listed = wd(['events', 'list', '--journal', b.journal, '--vm', 'guest1', '-f', 'json'])
     expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({VM: 'guest1', Action: 'pause'})])

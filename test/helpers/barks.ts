@@ -1,5 +1,6 @@
 /** What the bark tests share: `wd events watch` as a child process, and waiting for the journal to fill. */
 import {spawn, type ChildProcess} from 'node:child_process'
+import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 import type {Bark} from '../../src/events/bark.js'
 import {readJournal} from '../../src/events/journal.js'
@@ -31,10 +32,18 @@ export async function stopWatcher(w: ChildProcess): Promise<void> {
   await gone
 }
 
+/** Every record of a journal (none while it does not exist yet). */
+export async function journalOf(journal: string): Promise<Bark[]> {
+  const out: Bark[] = []
+  if (!existsSync(journal)) return out
+  for await (const b of readJournal(journal)) out.push(b)
+  return out
+}
+
 /** The journal once it has a record, polled until `seconds` have passed. */
 export async function firstBarks(journal: string, seconds: number): Promise<Bark[]> {
   for (const end = Date.now() + seconds * 1000; Date.now() < end;) {
-    const barks = readJournal(journal)
+    const barks = await journalOf(journal)
     if (barks.length) return barks
     await new Promise((r) => setTimeout(r, 200))
   }

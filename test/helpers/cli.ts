@@ -17,6 +17,7 @@ export function wd(args: string[], input?: string, env?: Record<string, string>,
     cwd,
     encoding: 'utf8',
     input,
+    maxBuffer: 512 * 1024 * 1024,
     env: {...base, ...env, NODE_OPTIONS: ''},
   })
   return {status: r.status, stdout: r.stdout, stderr: r.stderr}

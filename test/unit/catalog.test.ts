@@ -18,7 +18,7 @@ function at(text: string, needle: string, occurrence = 1): {line: number; col: n
 
 function only(text: string, policyText?: string) {
   const policy = policyText === undefined ? undefined : loadPolicy(policyText, 'policy.yaml')
-  return validateCatalogText(text, 'c.yaml', policy).findings.map((f) => ({
+  return validateCatalogText(text, 'c.yaml', {policy}).findings.map((f) => ({
     rule: f.rule,
     severity: f.severity,
     line: f.position.line,

@@ -4,10 +4,11 @@ import net from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {Bark} from '../../src/events/bark.js'
-import {openJournal, readJournal} from '../../src/events/journal.js'
+import {openJournal} from '../../src/events/journal.js'
 import {parseVirshEvent} from '../../src/events/libvirt.js'
 import {followQmp} from '../../src/events/qmp.js'
-import {writeTextfile} from '../../src/events/sinks.js'
+import {Textfile} from '../../src/events/sinks.js'
+import {journalOf} from '../helpers/barks.js'
 
 const bark = (n: number, action = 'reset'): Bark => ({
   id: `qmp:s|vm|${n}|${action}`,
@@ -28,12 +29,14 @@ describe('the bark journal', () => {
     expect(await again.append(bark(2))).toBe(false)
     expect(await again.append(bark(3))).toBe(true)
     await again.close()
-    expect(readJournal(path).map((b) => b.id)).toEqual([bark(1).id, bark(2).id, bark(3).id])
+    expect((await journalOf(path)).map((b) => b.id)).toEqual([bark(1).id, bark(2).id, bark(3).id])
   })
 
   it('counts barks in a Prometheus textfile', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'wd-prom-')), 'wd.prom')
-    await writeTextfile(path, [bark(1), bark(2), bark(3, 'pause')])
+    const t = new Textfile(path)
+    for (const b of [bark(1), bark(2), bark(3, 'pause')]) t.count(b)
+    await t.flush()
     expect(readFileSync(path, 'utf8')).toContain(
       'wd_watchdog_barks_total{vm="vm",action="pause"} 1\nwd_watchdog_barks_total{vm="vm",action="reset"} 2\n',
     )

@@ -2,13 +2,18 @@
 import {summarize, type FileResult, type Summary} from './model.js'
 
 export interface JsonReport {
-  files: {file: string; findings: FileResult['findings']; unreadable?: string}[]
+  files: {file: string; findings: FileResult['findings']; unreadable?: string; skipped?: string}[]
   summary: Summary
 }
 
 export function jsonReport(results: readonly FileResult[]): JsonReport {
   return {
-    files: results.map((r) => ({file: r.file, findings: r.findings, ...(r.unreadable && {unreadable: r.unreadable})})),
+    files: results.map((r) => ({
+      file: r.file,
+      findings: r.findings,
+      ...(r.unreadable && {unreadable: r.unreadable}),
+      ...(r.skipped && {skipped: r.skipped}),
+    })),
     summary: summarize(results),
   }
 }

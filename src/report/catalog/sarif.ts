@@ -48,6 +48,19 @@ export function sarifReport(results: readonly FileResult[], version: string, str
             })),
           },
         },
+        // a file that could not be read is the tool failing on it: code scanning shows these notifications
+        invocations: [
+          {
+            executionSuccessful: !results.some((r) => r.unreadable),
+            toolExecutionNotifications: results
+              .filter((r) => r.unreadable)
+              .map((r) => ({
+                level: 'error',
+                message: {text: `cannot read: ${r.unreadable}`},
+                locations: [{physicalLocation: {artifactLocation: {uri: r.file.split('\\').join('/')}}}],
+              })),
+          },
+        ],
         columnKind: 'utf16CodeUnits',
         results: sarifResults,
       },

@@ -1,11 +1,28 @@
 /** Human text: findings grouped per file, each with its source line and a caret under the place. */
+import {CLIP} from '../../text/clip.js'
 import {summarize, summaryLine, type FileResult} from './model.js'
+
+/**
+ * At most CLIP characters of a source line, around the place (a minified JSON catalog is one line of megabytes),
+ * with the caret's column and width inside what is shown.
+ */
+function sourceWindow(src: string, col: number, width: number): {text: string; col: number; width: number} {
+  if (src.length <= CLIP) return {text: src, col, width}
+  const start = Math.max(0, Math.min(col - 1 - 20, src.length - CLIP))
+  const text = (start > 0 ? '…' : '') + src.slice(start + (start > 0 ? 1 : 0), start + CLIP - 1) + '…'
+  const at = col - start
+  return {text, col: at, width: Math.max(1, Math.min(width, CLIP - at))}
+}
 
 export function textReport(results: readonly FileResult[]): string {
   const out: string[] = []
   for (const r of results) {
     if (r.unreadable) {
       out.push(`${r.file}`, `  cannot read: ${r.unreadable}`, '')
+      continue
+    }
+    if (r.skipped) {
+      out.push(`${r.file}`, `  skipped: ${r.skipped}`, '')
       continue
     }
     if (r.findings.length === 0) continue
@@ -19,7 +36,11 @@ export function textReport(results: readonly FileResult[]): string {
       if (src !== undefined) {
         const width = endLine === line && endCol !== undefined && endCol > col ? endCol - col : 1
         const gutter = String(line).length
-        out.push(`    ${line} | ${src}`, `    ${' '.repeat(gutter)} | ${' '.repeat(col - 1)}${'^'.repeat(width)}`)
+        const shown = sourceWindow(src, col, width)
+        out.push(
+          `    ${line} | ${shown.text}`,
+          `    ${' '.repeat(gutter)} | ${' '.repeat(shown.col - 1)}${'^'.repeat(shown.width)}`,
+        )
       }
       if (f.fix) out.push(`    fix: ${f.fix}`)
     }

@@ -1,0 +1,39 @@
+import {describe, expect, it} from '@jest/globals'
+import {formatList, formatRecord} from '../../src/report/records.js'
+
+const rows = (n: number) => Array.from({length: n}, (_, i) => ({ID: `id-${i}`, Name: `f${n - i}`, RAM: (i % 7) * 512}))
+
+describe('records as the openstack CLI prints them', () => {
+  it('a table of 200,000 rows (a big cloud, a long journal) does not overflow the stack', () => {
+    const out = formatList(rows(200000), ['ID', 'Name', 'RAM'], 'table')
+    const lines = out.split('\n')
+    expect(lines).toHaveLength(200000 + 4)
+    expect(lines[1]).toBe('| ID        | Name    | RAM  |')
+    expect(lines[3]).toBe('| id-0      | f200000 | 0    |')
+  })
+
+  it('csv as cliff writes it: a header, strings quoted, numbers bare', () => {
+    const out = formatList([{ID: 'a"1', Name: 'x, y', RAM: 512}], ['ID', 'Name', 'RAM'], 'csv')
+    expect(out).toBe('"ID","Name","RAM"\n"a""1","x, y",512')
+  })
+
+  it('shell as cliff writes it: one name="value" per field, safe to eval', () => {
+    const out = formatRecord({id: 'f1', 'hw:watchdog_action': 'reset', name: 'a "b" $(x)'}, 'shell')
+    expect(out).toBe('id="f1"\nhw_watchdog_action="reset"\nname="a \\"b\\" \\$(x)"')
+  })
+
+  it('--sort-column: ascending, NAME:desc, ties broken by the next column; a wrong column is named', () => {
+    const data = [
+      {Name: 'b', RAM: 2},
+      {Name: 'a', RAM: 2},
+      {Name: 'c', RAM: 1},
+    ]
+    const order = (sort: string[]) =>
+      formatList(data, ['Name', 'RAM'], 'value', {sort})
+        .split('\n')
+        .map((l) => l.split(' ')[0])
+    expect(order(['RAM', 'Name'])).toEqual(['c', 'a', 'b'])
+    expect(order(['RAM:desc', 'Name:desc'])).toEqual(['b', 'a', 'c'])
+    expect(() => order(['Colour'])).toThrow("--sort-column: no column 'Colour'")
+  })
+})
