@@ -5,6 +5,12 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fixture, wd} from '../helpers/cli.js'
 
+interface Report {
+  files: {findings: {rule: string; message: string; position: {line: number; col: number}}[]}[]
+  summary: object
+}
+const report = (stdout: string) => JSON.parse(stdout) as Report
+
 const tmp = () => mkdtempSync(join(tmpdir(), 'wd-catalog-hostile-'))
 const file = (name: string, text: string) => {
   const path = join(tmp(), name)
@@ -36,12 +42,10 @@ describe('findings are capped per file and counted in full', () => {
   })
 
   it('--max-findings sets the cap; 0 lists all', () => {
-    const five = JSON.parse(wd(['catalog', 'validate', '-', '-f', 'json', '--max-findings', '5'], many).stdout)
-    expect(five.files[0].findings.map((f: {position: {col: number}}) => f.position.col)).toEqual([
-      11, 13, 15, 17, 19, 19,
-    ])
-    const all = JSON.parse(wd(['catalog', 'validate', '-', '-f', 'json', '--max-findings', '0'], many).stdout)
-    expect(all.files[0].findings).toHaveLength(20000)
+    const five = report(wd(['catalog', 'validate', '-', '-f', 'json', '--max-findings', '5'], many).stdout)
+    expect(five.files[0]!.findings.map((f) => f.position.col)).toEqual([11, 13, 15, 17, 19, 19])
+    const all = report(wd(['catalog', 'validate', '-', '-f', 'json', '--max-findings', '0'], many).stdout)
+    expect(all.files[0]!.findings).toHaveLength(20000)
   })
 })
 
@@ -101,10 +105,7 @@ describe("Nova's own bounds and values YAML cannot put in JSON", () => {
       '    disk: .nan\n    rxtx_factor: 0\n'
     const r = wd(['catalog', 'validate', '-', '-f', 'json'], text)
     expect(r.status).toBe(1)
-    const found = (JSON.parse(r.stdout).files[0].findings as {message: string; position: {line: number}}[]).map((f) => [
-      f.position.line,
-      f.message,
-    ])
+    const found = report(r.stdout).files[0]!.findings.map((f) => [f.position.line, f.message])
     expect(found).toEqual([
       [3, 'must be <= 2147483647 (got 1e+29)'],
       [4, 'must be <= 2147483647 (got 2.3611832414348226e+21)'],
@@ -144,8 +145,8 @@ describe('nothing passes silently', () => {
 
   it('SARIF carries the unreadable file as a tool execution notification', () => {
     const r = wd(['catalog', 'validate', 'missing.yaml', fixture('catalogs/valid.yaml'), '-f', 'sarif'])
-    const run = JSON.parse(r.stdout).runs[0]
-    expect(run.invocations[0]).toMatchObject({
+    const sarif = JSON.parse(r.stdout) as {runs: {invocations: unknown[]}[]}
+    expect(sarif.runs[0]!.invocations[0]).toMatchObject({
       executionSuccessful: false,
       toolExecutionNotifications: [
         {
