@@ -24,6 +24,12 @@ export const ERROR_CODES = {
   WD_FILE_UNREADABLE: {exit: 2, http: 400, summary: 'A file cannot be read'},
   WD_FILE_TOO_LARGE: {exit: 2, http: 413, summary: 'A file is larger than wd reads'},
   WD_FILE_CHANGED: {exit: 2, http: 409, summary: 'A file changed while wd was editing it'},
+  WD_FILE_UNWRITABLE: {exit: 2, http: 500, summary: 'A file or its directory cannot be written'},
+  WD_FILE_REFUSED: {
+    exit: 2,
+    http: 415,
+    summary: 'A file is not of the kind wd edits (binary, NUL bytes, UTF-16, lone CR line ends); it is left untouched',
+  },
   WD_CONFIG: {exit: 2, http: 500, summary: 'A policy or configuration file is invalid'},
   WD_AUTH: {exit: 2, http: 401, summary: 'Keystone or the identity provider refused the credentials or the token'},
   WD_FORBIDDEN: {exit: 2, http: 403, summary: 'The cloud does not allow this user to do that'},

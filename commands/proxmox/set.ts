@@ -1,21 +1,20 @@
 import {Flags} from '@oclif/core'
 import {WdError} from '../../src/errors.js'
-import {parseConfig, pendingWatchdog, withWatchdog} from '../../src/proxmox/config-file.js'
-import {replaceFile} from '../../src/proxmox/replace-file.js'
+import {parseConfig, pendingWatchdog} from '../../src/proxmox/config-file.js'
 import {renderProxmoxLine, type ProxmoxWatchdog} from '../../src/render/proxmox.js'
-import {readInput} from '../../src/source/read.js'
 import {SYSTEMS, type System} from '../../src/vocab/systems.js'
 import {assertDevice, translate} from '../../src/vocab/translate.js'
 import {WdCommand} from '../_shared/base.js'
 import {keyValues} from '../_shared/flags.js'
-import {configPath, proxmoxDirFlag, proxmoxTarget} from '../_shared/proxmox.js'
+import {configPath, dryRunFlag, editConfig, proxmoxDirFlag, proxmoxTarget} from '../_shared/proxmox.js'
 
 export default class ProxmoxSet extends WdCommand<typeof ProxmoxSet> {
   static override summary = "Set a Proxmox VE guest's watchdog, editing only the main section's watchdog: line."
 
   static override description = `Every other byte of the file stays as it was ([PENDING], [special:…] and snapshot \
 sections, the description comments). The write is atomic (temp file and rename in the same directory) and refused if \
-the file changed meanwhile. The action can be given in another system's words (--vocabulary) or come from a Nova \
+the file changed meanwhile; mode, owner and symlinks are kept (a symlink's target is edited). What is no Proxmox \
+config (binary data, NUL bytes, lone CR line ends) is refused and left untouched (exit 2). The action can be given in another system's words (--vocabulary) or come from a Nova \
 flavor and image (--from-flavor / --from-image, resolved as Nova does); what Proxmox has no equivalent for is refused \
 with the reason. Proxmox applies a changed watchdog at the guest's next cold start.`
 
@@ -30,6 +29,7 @@ with the reason. Proxmox applies a changed watchdog at the guest's next cold sta
 
   static override flags = {
     ...proxmoxDirFlag,
+    ...dryRunFlag,
     action: Flags.string({
       description: 'Watchdog action (Proxmox words unless --vocabulary).',
       exclusive: ['from-flavor', 'from-image'],
@@ -72,17 +72,18 @@ with the reason. Proxmox applies a changed watchdog at the guest's next cold sta
     return translate(device, from, 'proxmox')
   }
 
-  public async run(): Promise<{file: string; line: string | null; changed: boolean}> {
+  public async run(): Promise<{file: string; line: string | null; changed: boolean; dryRun?: boolean}> {
     const path = configPath(this.args.target, this.flags.dir)
     const watchdog = await this.watchdog()
-    const input = await readInput(path, 1024 * 1024)
-    const text = withWatchdog(input.text, watchdog)
-    const changed = text !== input.text
-    if (changed) await replaceFile(path, input.text, text)
+    const dryRun = this.flags['dry-run']
+    const {text, changed} = await editConfig(path, watchdog, dryRun)
     const line = watchdog ? renderProxmoxLine(watchdog) : null
-    this.log(changed ? `${path}: ${line ?? 'watchdog removed (Nova would give no watchdog)'}` : `${path}: unchanged`)
+    const would = dryRun ? 'would write ' : ''
+    this.log(
+      changed ? `${path}: ${would}${line ?? 'watchdog removed (Nova would give no watchdog)'}` : `${path}: unchanged`,
+    )
     const pending = pendingWatchdog(parseConfig(text))
     if (pending) this.warning(`[PENDING] also has the watchdog ${pending}; Proxmox applies that at the next cold start`)
-    return {file: path, line, changed}
+    return {file: path, line, changed, ...(dryRun && {dryRun})}
   }
 }

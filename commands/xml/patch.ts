@@ -1,8 +1,9 @@
 import {Args, Flags} from '@oclif/core'
-import writeFileAtomic from 'write-file-atomic'
 import {WdError} from '../../src/errors.js'
+import {replaceFile} from '../../src/fs/replace-file.js'
 import {patchDomainXml} from '../../src/render/domain-patch.js'
-import {readInput} from '../../src/source/read.js'
+import {readBytes} from '../../src/source/read.js'
+import {decodeText} from '../../src/source/text-bytes.js'
 import type {Device} from '../../src/vocab/systems.js'
 import {assertDevice, translate} from '../../src/vocab/translate.js'
 import {WdCommand} from '../_shared/base.js'
@@ -25,7 +26,9 @@ export default class XmlPatch extends WdCommand<typeof XmlPatch> {
   static override description = `The watchdog comes from a flavor and image (as with 'wd resolve') or from --model and \
 --action in libvirt's own words. Every byte outside the watchdog element is kept. An existing watchdog of the same \
 model keeps its <alias> and <address>. On q35, libvirt's implicit itco watchdog is kept and given the same action, \
-since libvirt requires one action for all watchdogs of a domain.`
+since libvirt requires one action for all watchdogs of a domain. The file's bytes are kept (any encoding but UTF-16, \
+its own line ends); --in-place writes atomically, keeps mode, owner and symlinks, and refuses a file that changed \
+while wd worked on it.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> guest.xml --flavor-spec hw:watchdog_action=reset > guest-new.xml',
@@ -49,6 +52,7 @@ since libvirt requires one action for all watchdogs of a domain.`
     }),
     remove: Flags.boolean({description: 'Remove the watchdog.', exclusive: ['flavor-spec', 'image-prop', 'catalog']}),
     'in-place': Flags.boolean({char: 'i', description: 'Rewrite the file atomically instead of printing.'}),
+    'dry-run': Flags.boolean({description: 'With --in-place: say whether the file would change, write nothing.'}),
   }
 
   private async device(): Promise<Device<'libvirt'> | null> {
@@ -69,11 +73,17 @@ since libvirt requires one action for all watchdogs of a domain.`
     const {file} = this.args
     if (this.flags['in-place'] && file === '-') throw new WdError('WD_USAGE', '--in-place needs a file, not stdin')
     const device = await this.device()
-    const input = await readInput(file, MAX_DOMAIN_BYTES)
-    const {xml, warnings} = patchDomainXml(input.text, device)
+    const input = await readBytes(file, MAX_DOMAIN_BYTES)
+    const decoded = decodeText(input.bytes, input.name, 'domain XML')
+    const {xml, warnings} = patchDomainXml(decoded.text, device, input.name)
     for (const w of warnings) this.warning(w)
-    if (this.flags['in-place']) await writeFileAtomic(file, xml)
-    else if (!this.jsonEnabled()) process.stdout.write(xml) // byte for byte, no newline added
-    return {file: input.name, device, warnings, written: this.flags['in-place'], xml}
+    const out = decoded.encode(xml)
+    const changed = !out.equals(input.bytes)
+    const write = this.flags['in-place'] && changed && !this.flags['dry-run']
+    if (write) await replaceFile(file, input.bytes, out)
+    if (this.flags['in-place']) {
+      this.logToStderr(`${file}: ${changed ? (write ? 'written' : 'would change') : 'unchanged'}`)
+    } else if (!this.jsonEnabled()) process.stdout.write(out) // byte for byte, no newline added
+    return {file: input.name, device, warnings, written: write, xml}
   }
 }

@@ -5,6 +5,7 @@
 import {SaxesParser, type SaxesTagPlain} from 'saxes'
 import {WdError} from '../errors.js'
 import type {Device} from '../vocab/systems.js'
+import {clip} from '../text/clip.js'
 import {renderLibvirtElement} from './libvirt.js'
 
 interface Span {
@@ -32,7 +33,7 @@ export interface PatchResult {
   warnings: string[]
 }
 
-function scan(xml: string): DomainShape {
+function scan(xml: string, name: string): DomainShape {
   const parser = new SaxesParser({position: true, xmlns: false})
   const stack: string[] = []
   const starts: number[] = []
@@ -78,26 +79,46 @@ function scan(xml: string): DomainShape {
     parser.write(xml).close()
   } catch (e) {
     if (e instanceof WdError) throw e
-    throw new WdError('WD_SYNTAX', `the domain XML is not well-formed: ${(e as Error).message}`, {cause: e})
+    // saxes puts its own "line:col: " in front of the reason; the location says it once, with the file
+    const reason = (e as Error).message.replace(/^[^:]*:?\d+:\d+: /, '')
+    throw new WdError('WD_SYNTAX', `the domain XML is not well-formed: ${clip(reason)}`, {
+      location: {file: name, line: parser.line, col: parser.column},
+      cause: e,
+    })
   }
-  if (shape.domainCloseStart < 0) throw new WdError('WD_SYNTAX', 'no libvirt <domain> element')
+  if (shape.domainCloseStart < 0) {
+    throw new WdError('WD_SYNTAX', 'no libvirt <domain> element', {location: {file: name, line: 1, col: 1}})
+  }
   return shape
+}
+
+/** Where the line `pos` is on starts: after the previous LF, or CR in a file of lone-CR line ends. */
+const lineStartOf = (xml: string, pos: number) =>
+  Math.max(xml.lastIndexOf('\n', pos - 1), xml.lastIndexOf('\r', pos - 1)) + 1
+
+/** The file's own line end (the first one it has), so an inserted line matches its neighbours. */
+function lineEnd(xml: string): string {
+  const m = /\r\n|\n|\r/.exec(xml)
+  return m ? m[0] : '\n'
 }
 
 /** The whitespace that starts the line `pos` is on, when only whitespace precedes `pos` there. */
 function indentAt(xml: string, pos: number): string | undefined {
-  const lineStart = xml.lastIndexOf('\n', pos - 1) + 1
+  const lineStart = lineStartOf(xml, pos)
   const lead = xml.slice(lineStart, pos)
   return /^[ \t]*$/.test(lead) ? lead : undefined
 }
 
 /** Widens a span to its whole line when it stands alone on it, so a removal leaves no blank line. */
 function wholeLine(xml: string, span: Span): Span {
-  const lineStart = xml.lastIndexOf('\n', span.start - 1) + 1
-  const nl = xml.indexOf('\n', span.end)
-  const rest = xml.slice(span.end, nl < 0 ? xml.length : nl)
+  const lineStart = lineStartOf(xml, span.start)
+  const eol = /\r\n|\n|\r/g
+  eol.lastIndex = span.end
+  const m = eol.exec(xml)
+  const nl = m ? m.index : xml.length
+  const rest = xml.slice(span.end, nl)
   if (!/^[ \t]*$/.test(xml.slice(lineStart, span.start)) || !/^[ \t]*$/.test(rest)) return span
-  return {start: lineStart, end: nl < 0 ? xml.length : nl + 1}
+  return {start: lineStart, end: m ? nl + m[0].length : xml.length}
 }
 
 function constraints(device: Device<'libvirt'>, q35: boolean): void {
@@ -124,8 +145,8 @@ interface Edit extends Span {
  * Inserts, replaces or (device null) removes the domain's explicit watchdog. Implicit q35 iTCO watchdogs stay, with
  * their action aligned: libvirt requires one action for all watchdogs of a domain.
  */
-export function patchDomainXml(xml: string, device: Device<'libvirt'> | null): PatchResult {
-  const shape = scan(xml)
+export function patchDomainXml(xml: string, device: Device<'libvirt'> | null, name = 'domain.xml'): PatchResult {
+  const shape = scan(xml, name)
   const q35 = /q35/.test(shape.machine ?? '')
   const warnings: string[] = []
   if (device) constraints(device, q35)
@@ -168,6 +189,7 @@ export function patchDomainXml(xml: string, device: Device<'libvirt'> | null): P
 }
 
 function insertion(xml: string, shape: DomainShape, element: string): Edit {
+  const nl = lineEnd(xml)
   const devices = shape.devices
   if (!devices) {
     const at = shape.domainCloseStart
@@ -176,7 +198,7 @@ function insertion(xml: string, shape: DomainShape, element: string): Edit {
     const text =
       indent === undefined
         ? `<devices>${element}</devices>`
-        : `${inner}<devices>\n${inner}  ${element}\n${inner}</devices>\n`
+        : `${inner}<devices>${nl}${inner}  ${element}${nl}${inner}</devices>${nl}`
     return indent === undefined
       ? {start: at, end: at, text}
       : {start: at - indent.length, end: at - indent.length, text}
@@ -185,10 +207,10 @@ function insertion(xml: string, shape: DomainShape, element: string): Edit {
   const lastChild = shape.deviceChildStarts.at(-1)
   const childIndent = (lastChild !== undefined ? indentAt(xml, lastChild) : undefined) ?? (closingIndent ?? '') + '  '
   if (devices.selfClosing) {
-    const text = `<devices>\n${childIndent}${element}\n${closingIndent ?? ''}</devices>`
+    const text = `<devices>${nl}${childIndent}${element}${nl}${closingIndent ?? ''}</devices>`
     return {start: devices.start, end: devices.end, text}
   }
   if (closingIndent === undefined) return {start: devices.closeStart, end: devices.closeStart, text: element}
   const lineStart = devices.closeStart - closingIndent.length
-  return {start: lineStart, end: lineStart, text: `${childIndent}${element}\n`}
+  return {start: lineStart, end: lineStart, text: `${childIndent}${element}${nl}`}
 }

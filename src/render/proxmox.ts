@@ -3,6 +3,8 @@
  * (qemu-server `$watchdog_fmt`, model is the default key). Without an action QEMU's default (reset) applies.
  */
 import {WdError} from '../errors.js'
+import {didYouMean} from '../engine/suggest.js'
+import {clip} from '../text/clip.js'
 import {PROXMOX_ACTIONS, PROXMOX_DEFAULT_MODEL, PROXMOX_KEY, PROXMOX_MODELS} from '../vocab/proxmox.js'
 import type {ProxmoxAction, ProxmoxModel} from '../vocab/proxmox.js'
 
@@ -22,18 +24,26 @@ export function renderProxmoxLine(w: ProxmoxWatchdog): string {
 
 function oneOf<T extends string>(key: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T
-  throw new WdError('WD_INVALID_VALUE', `Proxmox watchdog ${key} '${value}' is not one of: ${allowed.join(', ')}`)
+  const mean = didYouMean(value, allowed)
+  throw new WdError(
+    'WD_INVALID_VALUE',
+    `Proxmox watchdog ${key} '${clip(value)}' is not one of: ${allowed.join(', ')}` +
+      (mean ? `; did you mean '${mean}'?` : ''),
+    mean ? {hint: `write ${key}=${mean} (Proxmox is case-sensitive)`} : {},
+  )
 }
 
 /** Parses the value of a `watchdog:` line as Proxmox's property-string parser does. */
 export function parseProxmoxValue(value: string): ProxmoxWatchdog {
+  // Proxmox's own parser refuses an empty value ("watchdog: " alone): it is no watchdog, and no valid config either
+  if (value.trim() === '') throw new WdError('WD_INVALID_VALUE', 'the watchdog line has no value; Proxmox refuses it')
   const seen: Record<string, string> = {}
   for (const part of value.split(',')) {
     if (/^\s*$/.test(part)) continue
     const eq = part.indexOf('=')
     const [key, v] = eq > 0 ? [part.slice(0, eq), part.slice(eq + 1)] : ['model', part]
     if (key !== 'model' && key !== 'action') {
-      throw new WdError('WD_INVALID_VALUE', `Proxmox watchdog option '${key}' is unknown (known: model, action)`)
+      throw new WdError('WD_INVALID_VALUE', `Proxmox watchdog option '${clip(key)}' is unknown (known: model, action)`)
     }
     if (seen[key] !== undefined) throw new WdError('WD_INVALID_VALUE', `Proxmox watchdog option '${key}' is repeated`)
     seen[key] = v

@@ -4,7 +4,7 @@ import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {parseConfig, pendingWatchdog, readWatchdog, withWatchdog} from '../../src/proxmox/config-file.js'
-import {replaceFile} from '../../src/proxmox/replace-file.js'
+import {replaceFile} from '../../src/fs/replace-file.js'
 
 const fixture = readFileSync(new URL('../fixtures/proxmox-101.conf', import.meta.url), 'utf8')
 const lines = (t: string) => t.split('\n')
@@ -39,7 +39,8 @@ describe('Proxmox config editing', () => {
     expect(withWatchdog(crlf, {model: 'i6300esb', action: 'none'})).toBe(
       'boot: order=scsi0\r\ncores: 1\r\nwatchdog: model=i6300esb,action=none\r\n',
     )
-    expect(withWatchdog('cores: 1', {model: 'i6300esb'})).toBe('cores: 1\nwatchdog: model=i6300esb\n')
+    // a file without a final newline keeps that style, so unset gives it back byte for byte
+    expect(withWatchdog('cores: 1', {model: 'i6300esb'})).toBe('cores: 1\nwatchdog: model=i6300esb')
     expect(withWatchdog('#just a description\n\n[PENDING]\ncores: 2\n', {model: 'i6300esb', action: 'reset'})).toBe(
       '#just a description\nwatchdog: model=i6300esb,action=reset\n\n[PENDING]\ncores: 2\n',
     )
@@ -113,9 +114,11 @@ describe('replaceFile', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wd-pve-'))
     const path = join(dir, '101.conf')
     writeFileSync(path, 'cores: 1\n', {mode: 0o640})
-    await replaceFile(path, 'cores: 1\n', 'cores: 2\n')
+    await replaceFile(path, Buffer.from('cores: 1\n'), Buffer.from('cores: 2\n'))
     expect(readFileSync(path, 'utf8')).toBe('cores: 2\n')
-    await expect(replaceFile(path, 'cores: 1\n', 'cores: 3\n')).rejects.toMatchObject({code: 'WD_FILE_CHANGED'})
+    await expect(replaceFile(path, Buffer.from('cores: 1\n'), Buffer.from('cores: 3\n'))).rejects.toMatchObject({
+      code: 'WD_FILE_CHANGED',
+    })
     expect(readFileSync(path, 'utf8')).toBe('cores: 2\n')
     const {readdirSync, statSync} = await import('node:fs')
     expect(readdirSync(dir)).toEqual(['101.conf']) // no temp file left behind
