@@ -2,11 +2,35 @@
  * What every wd command shares: --json, --debug, and one place that turns a WdError into a one-line reason and an
  * exit status (1 invalid input, 2 usage or environment). Stacks appear only with --debug.
  */
-import {Command, Flags, type Interfaces} from '@oclif/core'
-import {isWdError} from '../../src/errors.js'
+import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
+import {WdError, isWdError} from '../../src/errors.js'
 
 export type WdFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof WdCommand)['baseFlags'] & T['flags']>
 export type WdArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+/**
+ * An oclif parse error's text in one line: its decoration (colours, "See more help", the multiple-values note, the
+ * "following errors occurred" header, the argument table) dropped, the rest joined.
+ */
+function usageLine(message: string): string {
+  // eslint-disable-next-line no-control-regex -- ANSI colour codes
+  const plain = message.replace(/\u001b\[[0-9;]*m/g, '')
+  const lines = plain
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/^(See more help|Note:|Alternatively,|The following errors? occurred)/.test(l))
+  const missing = /^Missing (\d+) required args?:?$/.exec(lines[0] ?? '')
+  if (missing)
+    return `missing argument${missing[1] === '1' ? '' : 's'}: ${lines
+      .slice(1)
+      .map((l) => l.split(/\s{2,}/)[0]!.toUpperCase())
+      .join(', ')}`
+  return lines
+    .join('; ')
+    .replace(/^Nonexistent flags?: /, 'unknown flag: ')
+    .replace(/^Unexpected arguments?: /, 'unexpected argument: ')
+    .replace(/Missing required flag (\S+)/g, 'missing required flag --$1')
+}
 
 export abstract class WdCommand<T extends typeof Command> extends Command {
   static override enableJsonFlag = true
@@ -46,12 +70,27 @@ export abstract class WdCommand<T extends typeof Command> extends Command {
     process.exitCode = 1
   }
 
-  protected override async catch(err: Error & {exitCode?: number}): Promise<unknown> {
-    const debug = this.argv.includes('--debug')
-    if (!isWdError(err)) {
-      if (debug && err.stack) this.logToStderr(err.stack)
-      return super.catch(err)
+  /** oclif's own errors as wd's: a usage error in one line with a pointer to the help, anything else internal. */
+  private asWdError(err: Error): WdError | undefined {
+    if (isWdError(err)) return err
+    if (err instanceof Errors.ExitError) return undefined
+    const help = `see: ${this.config.bin} ${(this.id ?? '').replaceAll(':', ' ')} --help`.replace(/ +/g, ' ')
+    if ('parse' in err || (err instanceof Errors.CLIError && err.oclif.exit === 2)) {
+      return new WdError('WD_USAGE', usageLine(err.message), {hint: help})
     }
+    return new WdError('WD_INTERNAL', `internal error: ${err.message.split('\n')[0]}`, {
+      hint: 'run it again with --debug and report what it prints',
+      cause: err,
+    })
+  }
+
+  protected override async catch(thrown: Error & {exitCode?: number}): Promise<unknown> {
+    const debug = this.argv.includes('--debug')
+    const err = this.asWdError(thrown)
+    if (!err) return super.catch(thrown)
+    // the arguments were parsed, and refused: oclif need not warn that parsing was forgotten
+    this.parsed = true
+    if (err !== thrown && debug && thrown.stack) this.logToStderr(thrown.stack)
     process.exitCode = err.exit
     if (this.jsonEnabled()) {
       this.logJson({error: err.toJSON()})

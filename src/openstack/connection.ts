@@ -25,14 +25,37 @@ export interface Connection {
 export type Service = 'compute' | 'image' | 'identity'
 const NAMES = {compute: 'nova', image: 'glance', identity: 'keystone'} as const
 
+/** After a failed login, the next one is tried no sooner than this (doubling from the first, up to the last). */
+export const LOGIN_BACKOFF_MS = {first: 500, max: 30000}
+
 /**
  * Tokens come from the cloud's credentials, or are `given`: a caller's own, already validated token (the policy
- * service acts with it). A given token is never renewed, so a 401 then stays a 401.
+ * service acts with it). A given token is never renewed, so a 401 then stays a 401. A failed login is not kept: the
+ * next call logs in again once the backoff since the last failure has passed (before that it fails at once with the
+ * same error), so a long-running `wd serve` recovers by itself when Keystone comes back.
  */
 export function connect(config: CloudConfig, http: HttpClient = httpClient(config), given?: Token): Connection {
   let token: Promise<Token> | undefined = given && Promise.resolve(given)
   const renewable = !given && !config.authType.endsWith('token')
-  const fresh = () => (token = authenticate(config, http))
+  let failures = 0
+  let failedAt = 0
+  let lastFailure: unknown
+  const fresh = (): Promise<Token> => {
+    const backoff = Math.min(LOGIN_BACKOFF_MS.first * 2 ** (failures - 1), LOGIN_BACKOFF_MS.max)
+    if (failures > 0 && Date.now() - failedAt < backoff) return Promise.reject(lastFailure as Error)
+    const attempt = authenticate(config, http)
+    token = attempt
+    attempt.then(
+      () => (failures = 0),
+      (e: unknown) => {
+        if (token === attempt) token = undefined
+        failures++
+        failedAt = Date.now()
+        lastFailure = e
+      },
+    )
+    return attempt
+  }
   return {
     config,
     token: () => token ?? fresh(),

@@ -23,6 +23,8 @@ const FORBIDDEN_HINT = (status: number) =>
   status === 403 ? 'changing flavor extra specs is admin-only in Nova by default; use an admin account' : undefined
 
 export async function getFlavorById(conn: Connection, id: string): Promise<Flavor | undefined> {
+  // '.' and '..' are path segments, not ids: the URL would climb out of /flavors/
+  if (id === '.' || id === '..') return undefined
   const res = await conn.call('compute', 'GET', `/flavors/${encodeURIComponent(id)}`, {
     headers: VERSION_HEADERS,
     accept: [404],

@@ -21,6 +21,7 @@ import {renderLibvirtElement} from '../render/libvirt.js'
 import {renderProxmoxLine} from '../render/proxmox.js'
 import {jsonReport} from '../report/catalog/json.js'
 import {resolutionView} from '../report/resolution.js'
+import {clip} from '../text/clip.js'
 import {translate} from '../vocab/translate.js'
 import {serviceMetrics} from './metrics.js'
 import * as s from './schemas.js'
@@ -51,9 +52,50 @@ export function vendordataFor(specs: Record<string, string>, props: Record<strin
   return {answer, resolution}
 }
 
+/** An answer in wd's envelope, for the places Fastify answers before any route (written to the raw socket). */
+const envelope = (code: string, message: string) => JSON.stringify({error: {code, message}})
+
+/**
+ * A JSON body, parsed with the keys that could change object prototypes refused by name (`__proto__`, and a
+ * `constructor` holding a `prototype`): the caller learns what is wrong, not only that something is.
+ */
+function parseJsonBody(text: string): unknown {
+  if (text === '') throw new WdError('WD_USAGE', 'the body is empty; a JSON object is expected')
+  try {
+    return JSON.parse(text, (key, value: unknown) => {
+      if (
+        key === '__proto__' ||
+        (key === 'constructor' && typeof value === 'object' && value !== null && 'prototype' in value)
+      ) {
+        throw new WdError(
+          'WD_USAGE',
+          `the body has a key '${key}', which wd refuses (it could change object prototypes)`,
+        )
+      }
+      return value
+    })
+  } catch (e) {
+    if (e instanceof WdError) throw e
+    throw new WdError('WD_USAGE', `the body is not valid JSON: ${clip((e as Error).message)}`)
+  }
+}
+
 export async function buildApp(options: ServiceOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(options.https && {https: options.https}),
+    // what Node's HTTP parser refuses (headers too large, a malformed request) never reaches a route
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
+      const tooLarge = err.code === 'HPE_HEADER_OVERFLOW'
+      const body = tooLarge
+        ? envelope('WD_USAGE', 'the request headers are larger than the server accepts')
+        : envelope('WD_USAGE', 'the request is not valid HTTP')
+      if (socket.writable) {
+        socket.end(
+          `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
+            `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        )
+      } else socket.destroy()
+    },
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     // fastify's defaults would drop unknown keys and turn 5 into "5": a request that is wrong is refused instead
     ajv: {customOptions: {removeAdditional: false, coerceTypes: false, allErrors: true}},
@@ -68,6 +110,18 @@ export async function buildApp(options: ServiceOptions): Promise<FastifyInstance
   })
   const metrics = serviceMetrics()
   const {keystone, policy} = options
+
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', {parseAs: 'string'}, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string))
+    } catch (e) {
+      done(e as Error, undefined)
+    }
+  })
+  app.setNotFoundHandler(async (req, reply) =>
+    reply.code(404).send({error: {code: 'WD_NOT_FOUND', message: `no route ${req.method} ${clip(req.url)}`}}),
+  )
 
   await app.register(swagger, {
     openapi: {

@@ -90,7 +90,12 @@ export const validate = {
 export const lookup = (what: 'flavor' | 'image') => ({
   summary: `A ${what}'s stored watchdog value, the watchdog it gives, findings and all ${what === 'flavor' ? 'extra specs' : 'properties'}`,
   security,
-  params: {type: 'object', required: ['id'], properties: {id: ref(what === 'flavor' ? 'Flavor' : 'Image')}},
+  // '.' and '..' are no ids: in a URL path they would climb out of /flavors/ (or /images/) at the API
+  params: {
+    type: 'object',
+    required: ['id'],
+    properties: {id: {...ref(what === 'flavor' ? 'Flavor' : 'Image'), not: {enum: ['.', '..']}}},
+  },
   response: {200: {type: 'object', additionalProperties: true}, ...errors},
 })
 

@@ -7,6 +7,7 @@ import {httpClient} from '../../src/openstack/http.js'
 import {loadPolicy} from '../../src/policy/load.js'
 import {buildApp} from '../../src/service/app.js'
 import {tokenValidator} from '../../src/service/tokens.js'
+import {door} from '../helpers/door.js'
 import {
   activateImage,
   cloud,
@@ -28,9 +29,9 @@ import {
 const live = openstackSkipped ? it.skip : it
 
 /** The service's own account: Nova's service user (admin and service roles on the service project). */
-function serviceConnection() {
+function serviceConnection(authUrl = cloud().OS_AUTH_URL) {
   const config = normalize('keystone', {
-    auth_url: cloud().OS_AUTH_URL,
+    auth_url: authUrl,
     username: 'nova',
     password: 'service-secret',
     project_name: 'service',
@@ -42,8 +43,8 @@ function serviceConnection() {
   return {config, http, conn: connect(config, http)}
 }
 
-async function service(policyText?: string, ttl = 60): Promise<FastifyInstance> {
-  const {config, http, conn} = serviceConnection()
+async function service(policyText?: string, ttl = 60, authUrl?: string): Promise<FastifyInstance> {
+  const {config, http, conn} = serviceConnection(authUrl)
   return buildApp({
     version: 'test',
     keystone: {config, http, service: conn, validator: tokenValidator(conn, ttl)},
@@ -133,6 +134,31 @@ describe('wd serve: Keystone tokens', () => {
       ])
     },
     30_000,
+  )
+
+  live(
+    'Keystone down when wd serve first logs in: refused while down, served once it is back, without a restart',
+    async () => {
+      const keystone = await door(cloud().OS_AUTH_URL!)
+      const down = await service(undefined, 60, keystone.url)
+      try {
+        const ready = () => down.inject({method: 'GET', url: '/readyz'})
+        expect((await ready()).statusCode).toBe(503)
+        const token = await tokenOf(demo)
+        expect((await resolveAs(down, token)).statusCode).toBe(502)
+        await keystone.open() // Keystone is started
+        let answer = await ready()
+        for (const end = Date.now() + 40_000; answer.statusCode !== 200 && Date.now() < end; answer = await ready()) {
+          await new Promise((r) => setTimeout(r, 250))
+        }
+        expect(answer.json()).toEqual({status: 'ok', keystone: 'reachable'})
+        expect((await resolveAs(down, token)).statusCode).toBe(200)
+      } finally {
+        await down.close()
+        await keystone.shut()
+      }
+    },
+    60_000,
   )
 
   live('readyz says Keystone is reachable', async () => {

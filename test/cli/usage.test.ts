@@ -1,0 +1,57 @@
+/** What a new user meets first: usage errors, misspelled commands, -h, version. One line and a hint, exit 2. */
+import {describe, expect, it} from '@jest/globals'
+import {wd} from '../helpers/cli.js'
+
+describe('usage errors are one line and a hint, exit 2', () => {
+  it.each([
+    [['resolve', '--bogus'], 'unknown flag: --bogus', 'see: wd resolve --help'],
+    [['flavor', 'set', 'm1.small'], 'missing required flag --action', 'see: wd flavor set --help'],
+    [['flavor', 'set'], 'missing argument: FLAVOR', 'see: wd flavor set --help'],
+    [['catalog', 'validate'], 'missing argument: PATH', 'see: wd catalog validate --help'],
+    [
+      ['resolve', '-f', 'nope'],
+      'Expected --format=nope to be one of: text, json, yaml, libvirt, proxmox, qemu',
+      'see: wd resolve --help',
+    ],
+  ])('wd %j', (args, message, hint) => {
+    const r = wd(args)
+    expect([r.status, r.stdout, r.stderr]).toEqual([2, '', `wd: ${message}\nhint: ${hint}\n`])
+  })
+
+  it('with --json the same error is the short {"error": …} document on stdout', () => {
+    for (const args of [
+      ['resolve', '--bogus', '--json'],
+      ['catalog', 'validate', '--json'],
+      ['flavor', 'set', 'x', '--json'],
+    ]) {
+      const r = wd(args)
+      expect(r.status).toBe(2)
+      const doc = JSON.parse(r.stdout) as {error: Record<string, string>}
+      expect(Object.keys(doc)).toEqual(['error'])
+      expect(doc.error).toMatchObject({code: 'WD_USAGE', hint: expect.stringMatching(/^see: wd .* --help$/) as string})
+      expect(r.stdout.split('\n').length).toBeLessThan(10)
+    }
+  })
+})
+
+describe('misspelled commands get the nearest one', () => {
+  it.each([
+    [
+      ['flavour', 'set', 'm1.small', '--action', 'reset'],
+      "wd: 'flavour set' is not a wd command; did you mean 'flavor set'?",
+    ],
+    [['resolv'], "wd: 'resolv' is not a wd command; did you mean 'resolve'?"],
+    [['help', 'flavour'], "wd: 'flavour' is not a wd command or topic; did you mean 'flavor'?"],
+  ])('wd %j', (args, line) => {
+    const r = wd(args)
+    expect([r.status, r.stderr]).toEqual([2, `${line}\nhint: see: wd --help\n`])
+  })
+
+  it('-h is --help; wd version and -v answer', () => {
+    expect(wd(['-h']).stdout).toBe(wd(['--help']).stdout)
+    expect(wd(['flavor', 'set', '-h']).stdout).toContain('USAGE\n  $ wd flavor set FLAVOR')
+    const v = wd(['version', '--json'])
+    expect(JSON.parse(v.stdout)).toMatchObject({version: '0.1.0', node: process.version})
+    expect(wd(['-v']).stdout).toMatch(/^wd\/0\.1\.0 /)
+  })
+})

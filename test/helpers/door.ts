@@ -1,0 +1,46 @@
+/**
+ * A door in front of a real service: a loopback port that refuses connections while shut (what a stopped service
+ * looks like to its clients) and forwards them to the real service while open. It injects only the outage.
+ */
+import net from 'node:net'
+
+export interface Door {
+  /** the door's URL for the service's `url` (same path, the door's port) */
+  url: string
+  open(): Promise<void>
+  shut(): Promise<void>
+}
+
+export async function door(serviceUrl: string): Promise<Door> {
+  const target = new URL(serviceUrl)
+  // a free port, given back at once: nothing listens on it until the door opens
+  const probe = net.createServer()
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r))
+  const port = (probe.address() as net.AddressInfo).port
+  await new Promise((r) => probe.close(r))
+  let server: net.Server | undefined
+  const conns = new Set<net.Socket>()
+  const url = new URL(serviceUrl)
+  url.host = `127.0.0.1:${port}`
+  return {
+    url: url.href.replace(/\/$/, serviceUrl.endsWith('/') ? '/' : ''),
+    open: () =>
+      new Promise<void>((ready) => {
+        server = net.createServer((client) => {
+          const upstream = net.connect(Number(target.port || 80), target.hostname)
+          conns.add(client).add(upstream)
+          client.pipe(upstream).pipe(client)
+          upstream.on('error', () => client.destroy())
+          client.on('error', () => upstream.destroy())
+        })
+        server.listen(port, '127.0.0.1', () => ready())
+      }),
+    shut: () =>
+      new Promise<void>((done) => {
+        for (const c of conns) c.destroy()
+        conns.clear()
+        if (server) server.close(() => done())
+        else done()
+      }),
+  }
+}
