@@ -39,15 +39,15 @@ export function connect(config: CloudConfig, http: HttpClient = httpClient(confi
   const renewable = !given && !config.authType.endsWith('token')
   let failures = 0
   let failedAt = 0
-  let lastFailure: unknown
+  let lastFailure: Error | undefined
   const fresh = (): Promise<Token> => {
     const backoff = Math.min(LOGIN_BACKOFF_MS.first * 2 ** (failures - 1), LOGIN_BACKOFF_MS.max)
-    if (failures > 0 && Date.now() - failedAt < backoff) return Promise.reject(lastFailure as Error)
+    if (failures > 0 && Date.now() - failedAt < backoff) return Promise.reject(lastFailure!)
     const attempt = authenticate(config, http)
     token = attempt
     attempt.then(
       () => (failures = 0),
-      (e: unknown) => {
+      (e: Error) => {
         if (token === attempt) token = undefined
         failures++
         failedAt = Date.now()

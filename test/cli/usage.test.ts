@@ -28,7 +28,10 @@ describe('usage errors are one line and a hint, exit 2', () => {
       expect(r.status).toBe(2)
       const doc = JSON.parse(r.stdout) as {error: Record<string, string>}
       expect(Object.keys(doc)).toEqual(['error'])
-      expect(doc.error).toMatchObject({code: 'WD_USAGE', hint: expect.stringMatching(/^see: wd .* --help$/) as string})
+      expect(doc.error).toMatchObject({
+        code: 'WD_USAGE',
+        hint: expect.stringMatching(/^see: wd .* --help$/) as unknown as string,
+      })
       expect(r.stdout.split('\n').length).toBeLessThan(10)
     }
   })
