@@ -4,6 +4,7 @@
  */
 import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
 import {WdError, isWdError} from '../../src/errors.js'
+import type {Completions} from './complete.js'
 
 export type WdFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof WdCommand)['baseFlags'] & T['flags']>
 export type WdArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -40,6 +41,9 @@ export abstract class WdCommand<T extends typeof Command> extends Command {
       helpGroup: 'GLOBAL',
     }),
   }
+
+  /** values of flags that do not list them as oclif options, for `wd __complete` */
+  static completions?: Completions
 
   protected flags!: WdFlags<T>
   protected args!: WdArgs<T>

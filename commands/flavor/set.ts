@@ -18,6 +18,8 @@ flavor's other extra specs stay as they are. Needs an admin account (Nova's defa
     '<%= config.bin %> <%= command.id %> 2a7e9a3c-5b1d-4f0e-8c6a-1d2e3f4a5b6c --action poweroff --os-cloud prod -f json',
   ]
 
+  static override completions = {action: NOVA_SETTINGS}
+
   static override args = {flavor: Args.string({description: 'Flavor name or id.', required: true})}
 
   static override flags = {

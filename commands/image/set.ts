@@ -20,6 +20,8 @@ read) is pointed out; --migrate-legacy removes that key in the same change.`
     '<%= config.bin %> <%= command.id %> old-appliance --action reset --migrate-legacy',
   ]
 
+  static override completions = {action: NOVA_SETTINGS}
+
   static override args = {image: Args.string({description: 'Image name or id.', required: true})}
 
   static override flags = {

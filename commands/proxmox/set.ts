@@ -7,6 +7,7 @@ import {assertDevice, translate} from '../../src/vocab/translate.js'
 import {WdCommand} from '../_shared/base.js'
 import {keyValues} from '../_shared/flags.js'
 import {configPath, dryRunFlag, editConfig, proxmoxDirFlag, proxmoxTarget} from '../_shared/proxmox.js'
+import {PROXMOX_ACTIONS, PROXMOX_MODELS} from '../../src/vocab/proxmox.js'
 
 export default class ProxmoxSet extends WdCommand<typeof ProxmoxSet> {
   static override summary = "Set a Proxmox VE guest's watchdog, editing only the main section's watchdog: line."
@@ -24,6 +25,8 @@ with the reason. Proxmox applies a changed watchdog at the guest's next cold sta
     '<%= config.bin %> <%= command.id %> 101 --from-flavor hw:watchdog_action=reset --from-image hw_watchdog_action=pause',
     '<%= config.bin %> <%= command.id %> ./101.conf --action inject-nmi --vocabulary libvirt   # refused: Proxmox has no inject-nmi',
   ]
+
+  static override completions = {action: PROXMOX_ACTIONS, model: PROXMOX_MODELS}
 
   static override args = proxmoxTarget
 

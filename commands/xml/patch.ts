@@ -9,6 +9,7 @@ import {assertDevice, translate} from '../../src/vocab/translate.js'
 import {WdCommand} from '../_shared/base.js'
 import {resolutionFlags} from '../_shared/flags.js'
 import {resolveFromFlags} from '../_shared/resolution.js'
+import {LIBVIRT_ACTIONS, LIBVIRT_MODELS} from '../../src/vocab/libvirt.js'
 
 const MAX_DOMAIN_BYTES = 16 * 1024 * 1024
 
@@ -35,6 +36,8 @@ while wd worked on it.`
     '<%= config.bin %> <%= command.id %> guest.xml --action poweroff --in-place',
     'virsh dumpxml guest | <%= config.bin %> <%= command.id %> - --model i6300esb --action pause | virsh define /dev/stdin',
   ]
+
+  static override completions = {action: LIBVIRT_ACTIONS, model: LIBVIRT_MODELS}
 
   static override args = {
     file: Args.string({description: "Domain XML file, or '-' for standard input.", required: true}),

@@ -65,7 +65,9 @@ describe('wd serve: edges', () => {
     const broken = await raw('POST', '/v1/resolve', json, '{"flavorSpecs": ')
     expect(broken).toMatchObject({
       status: 400,
-      json: {error: {code: 'WD_USAGE', message: expect.stringMatching(/^the body is not valid JSON: /) as unknown as string}},
+      json: {
+        error: {code: 'WD_USAGE', message: expect.stringMatching(/^the body is not valid JSON: /) as unknown as string},
+      },
     })
   })
 })
