@@ -69,6 +69,8 @@ Exit status: 0 resolved (warnings allowed), 1 an input value Nova refuses, 2 usa
       // Device formats print only the device (nothing for none); what is wrong goes to stderr.
       for (const e of view.errors) this.logToStderr(`error: ${e}`)
       for (const w of view.warnings) this.logToStderr(`warning: ${w}`)
+      if (!device && view.valid)
+        this.logToStderr(`no watchdog device (from ${view.decidedBy}); nothing to print as ${format}`)
       if (device && format === 'libvirt') this.log(renderLibvirtElement(translate(device, 'nova', 'libvirt')))
       if (device && format === 'proxmox') this.log(renderProxmoxLine(translate(device, 'nova', 'proxmox')))
       if (device && format === 'qemu')

@@ -34,6 +34,10 @@ export const openstackFlags = {
   'os-access-token': os('OIDC access token, for v3oidcaccesstoken [env: OS_ACCESS_TOKEN].'),
   'os-openid-scope': os('OIDC scope [env: OS_OPENID_SCOPE; default: openid profile].'),
   'os-cacert': os('CA bundle to verify TLS with [env: OS_CACERT].'),
+  'os-api-timeout': os('Seconds a request may take [env: OS_API_TIMEOUT; clouds.yaml api_timeout; default: 30].'),
+  'os-compute-api-version': os(
+    'Compute microversion to send, instead of negotiating one [env: OS_COMPUTE_API_VERSION].',
+  ),
   insecure: Flags.boolean({description: 'Do not verify TLS certificates.', helpGroup: 'OPENSTACK'}),
 }
 
@@ -80,7 +84,10 @@ export async function connectFromFlags(flags: OpenstackFlagValues): Promise<Conn
   const config = loadCloudConfig(overrides)
   // --debug shows each HTTP exchange (credentials redacted, bodies never), as `openstack --debug` does
   const trace = flags.debug ? (line: string) => void process.stderr.write(`${line}\n`) : undefined
-  return connect(config, httpClient(config, undefined, trace))
+  // retries are said as they happen, so a slow cloud is not mistaken for a hung wd
+  const onRetry = (line: string) => void process.stderr.write(`wd: ${line}\n`)
+  const warn = (line: string) => void process.stderr.write(`warning: ${line}\n`)
+  return connect(config, httpClient(config, undefined, trace, onRetry), undefined, warn)
 }
 
 /** Prints one record in the chosen -f/-c (nothing in --json mode, where oclif prints the returned data). */
@@ -101,4 +108,25 @@ export async function printList(
 ) {
   const {formatList} = await import('../../src/report/records.js')
   log(formatList(rows, columns, flags.format as ListFormat, {columns: flags.column, sort: flags['sort-column']}))
+}
+
+/** --dry-run of the commands that write to the cloud. */
+export const dryRunFlag = {
+  'dry-run': Flags.boolean({description: 'Look everything up and say what would change; write nothing.'}),
+}
+
+/** Several records (one per flavor or image named): one JSON or YAML list, else one block each. */
+export async function printRecords(
+  log: (s: string) => void,
+  rows: Record<string, unknown>[],
+  flags: {format: string; column?: string[]},
+) {
+  if (rows.length === 1) return printRecord(log, rows[0]!, flags)
+  const {formatRecord} = await import('../../src/report/records.js')
+  if (flags.format === 'json' || flags.format === 'yaml') {
+    const picked = rows.map((r) => JSON.parse(formatRecord(r, 'json', flags.column)) as unknown)
+    log(flags.format === 'json' ? JSON.stringify(picked, null, 2) : (await import('js-yaml')).dump(picked).trimEnd())
+    return
+  }
+  log(rows.map((r) => formatRecord(r, flags.format as RecordFormat, flags.column)).join('\n\n'))
 }

@@ -3,27 +3,44 @@ import {findFlavor, unsetFlavorWatchdog} from '../../src/openstack/nova.js'
 import {flavorRecord} from '../../src/openstack/records.js'
 import {FLAVOR_KEY} from '../../src/vocab/nova.js'
 import {WdCommand} from '../_shared/base.js'
-import {connectFromFlags, openstackFlags, outputFlags, printRecord} from '../_shared/openstack.js'
+import {connectFromFlags, dryRunFlag, openstackFlags, outputFlags, printRecords} from '../_shared/openstack.js'
+import {forEachTarget} from '../_shared/targets.js'
 
 export default class FlavorUnset extends WdCommand<typeof FlavorUnset> {
-  static override summary = "Remove a flavor's watchdog action (the flavor then gives no watchdog)."
+  static override summary = "Remove flavors' watchdog action (the flavor then gives no watchdog)."
 
   static override description = `Deletes only the extra spec hw:watchdog_action; a flavor without it is fine and \
-the command says so. Needs an admin account (Nova's default policy).`
+the command says so. Several flavors may be named. Needs an admin account (Nova's default policy).`
 
-  static override examples = ['<%= config.bin %> <%= command.id %> m1.small']
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> m1.small',
+    '<%= config.bin %> <%= command.id %> m1.small m1.large --dry-run',
+  ]
 
-  static override args = {flavor: Args.string({description: 'Flavor name or id.', required: true})}
+  static override strict = false
 
-  static override flags = {...outputFlags, ...openstackFlags}
+  static override args = {flavor: Args.string({description: 'Flavor names or ids.', required: true})}
 
-  public async run(): Promise<Record<string, unknown>> {
+  static override flags = {...dryRunFlag, ...outputFlags, ...openstackFlags}
+
+  public async run(): Promise<Record<string, unknown> | Record<string, unknown>[]> {
     const conn = await connectFromFlags(this.flags)
-    const flavor = await findFlavor(conn, this.args.flavor)
-    if (!(await unsetFlavorWatchdog(conn, flavor))) this.logToStderr(`flavor ${flavor.name} had no hw:watchdog_action`)
-    const rest = Object.fromEntries(Object.entries(flavor.extra_specs).filter(([k]) => k !== FLAVOR_KEY))
-    const record = flavorRecord({...flavor, extra_specs: rest})
-    await printRecord((s) => this.log(s), record, this.flags)
-    return record
+    const dryRun = this.flags['dry-run']
+    const records = await forEachTarget(
+      this.rest,
+      (l) => this.logToStderr(l),
+      async (ref) => {
+        const flavor = await findFlavor(conn, ref)
+        const had = flavor.extra_specs[FLAVOR_KEY] !== undefined
+        if (dryRun)
+          this.logToStderr(`dry run: would ${had ? 'remove' : 'leave'} ${FLAVOR_KEY} on flavor ${flavor.name}`)
+        else if (!(await unsetFlavorWatchdog(conn, flavor)))
+          this.logToStderr(`flavor ${flavor.name} had no ${FLAVOR_KEY}`)
+        const rest = Object.fromEntries(Object.entries(flavor.extra_specs).filter(([k]) => k !== FLAVOR_KEY))
+        return flavorRecord({...flavor, extra_specs: rest})
+      },
+    )
+    await printRecords((s) => this.log(s), records, this.flags)
+    return records.length === 1 ? records[0]! : records
   }
 }

@@ -25,9 +25,16 @@ export interface CloudConfig {
   /** TLS: verify certificates (default), with an extra CA bundle if given */
   verify: boolean
   cacert?: string
-  /** seconds per request */
+  /** seconds per request (clouds.yaml api_timeout, --os-api-timeout) */
   timeout: number
+  /** the compute microversion to send instead of negotiating one (--os-compute-api-version) */
+  computeApiVersion?: string
+  /** openstacksdk's `<service>_endpoint_override`: this URL instead of the catalog's */
+  endpointOverride?: Partial<Record<'compute' | 'image', string>>
 }
+
+/** Seconds a request may take unless the cloud says otherwise: what a person at a terminal will wait. */
+export const DEFAULT_API_TIMEOUT = 30
 
 /** Options as --os-* flags give them (kebab-case, without the prefix), e.g. {cloud, 'auth-url', password}. */
 export type Overrides = Partial<Record<string, string | boolean>>
@@ -36,6 +43,16 @@ const CONFIG_NAMES = ['clouds.yaml', 'clouds.yml', 'clouds.json']
 const SECURE_NAMES = ['secure.yaml', 'secure.yml', 'secure.json']
 /** OS_* variables that choose a cloud or a file rather than describe one */
 const SELECTORS = new Set(['cloud', 'region_name', 'client_config_file', 'client_secure_file', 'cloud_name'])
+/** Settings that tune how a cloud is reached, but do not on their own describe one. */
+const TUNING = new Set([
+  'api_timeout',
+  'compute_api_version',
+  'insecure',
+  'cacert',
+  'interface',
+  'compute_endpoint_override',
+  'image_endpoint_override',
+])
 /** keys that belong under `auth:` (keystoneauth plugin options) */
 const AUTH_KEYS = new Set([
   'auth_url',
@@ -152,7 +169,7 @@ export function normalize(name: string, flat: Obj): CloudConfig {
   // verify beats cacert; insecure is the CLI's older spelling of verify: false
   const insecure = bool(top.insecure)
   const verify = bool(top.verify) ?? (insecure === undefined ? true : !insecure)
-  const timeout = Number(asString(top.api_timeout) ?? asString(top.timeout) ?? 60)
+  const timeout = Number(asString(top.api_timeout) ?? asString(top.timeout) ?? DEFAULT_API_TIMEOUT)
   return {
     name,
     authType: authType as AuthType,
@@ -161,7 +178,14 @@ export function normalize(name: string, flat: Obj): CloudConfig {
     interface: iface as CloudConfig['interface'],
     verify,
     ...(asString(top.cacert) !== undefined && {cacert: asString(top.cacert)}),
-    timeout: Number.isFinite(timeout) && timeout > 0 ? timeout : 60,
+    timeout: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_API_TIMEOUT,
+    ...(asString(top.compute_api_version) !== undefined && {computeApiVersion: asString(top.compute_api_version)}),
+    ...((top.compute_endpoint_override !== undefined || top.image_endpoint_override !== undefined) && {
+      endpointOverride: {
+        ...(asString(top.compute_endpoint_override) && {compute: asString(top.compute_endpoint_override)}),
+        ...(asString(top.image_endpoint_override) && {image: asString(top.image_endpoint_override)}),
+      },
+    }),
   }
 }
 
@@ -177,6 +201,11 @@ export function loadCloudConfig(overrides: Overrides = {}, sources: ConfigSource
     ...(env[variable] ? [env[variable]] : []),
     ...dirs.flatMap((d) => names.map((n) => join(d, n))),
   ]
+  // a file named by the environment must exist: a typo there would otherwise quietly pick another cloud
+  for (const variable of ['OS_CLIENT_CONFIG_FILE', 'OS_CLIENT_SECURE_FILE']) {
+    const named = env[variable]
+    if (named && !existsSync(named)) throw new WdError('WD_CONFIG', `${variable} names ${named}, which does not exist`)
+  }
   const clouds = firstFile(withEnvFirst(CONFIG_NAMES, 'OS_CLIENT_CONFIG_FILE'))
   const secure = firstFile(withEnvFirst(SECURE_NAMES, 'OS_CLIENT_SECURE_FILE'))
   const all = merge(
@@ -197,21 +226,25 @@ export function loadCloudConfig(overrides: Overrides = {}, sources: ConfigSource
     if (!isObj(entry)) {
       const known = Object.keys(all)
       throw new WdError('WD_CONFIG', `no cloud '${wanted}' in ${clouds?.path ?? 'any clouds.yaml'}`, {
-        hint: known.length ? `clouds: ${known.join(', ')}` : 'looked in ./, ~/.config/openstack/ and /etc/openstack/',
+        hint: known.length ? `clouds: ${known.join(', ')}` : `looked in ${dirs.join(', ')}`,
       })
     }
     name = wanted
     // a named cloud takes only the region from the environment (as the openstack CLI does)
     base = merge(entry, envCloud.region_name !== undefined ? {region_name: envCloud.region_name} : {})
-  } else if (Object.keys(envCloud).some((k) => !SELECTORS.has(k))) {
+  } else if ([...Object.keys(envCloud), ...Object.keys(flags)].some((k) => !SELECTORS.has(k) && !TUNING.has(k))) {
+    // no cloud named: the OS_* variables and --os-* flags describe one (flags win, merged below)
     name = asString(envCloud.cloud_name) ?? 'envvars'
     base = envCloud
   } else if (Object.keys(all).length === 1) {
     name = Object.keys(all)[0]!
     base = all[name] as Obj
   } else {
+    const known = Object.keys(all)
     throw new WdError('WD_CONFIG', 'no cloud chosen', {
-      hint: 'use --os-cloud NAME (or OS_CLOUD) with a clouds.yaml, or set OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, …',
+      hint: known.length
+        ? `choose one with --os-cloud NAME or OS_CLOUD: ${known.join(', ')} (in ${clouds?.path})`
+        : `no clouds.yaml in ${dirs.join(', ')}: use --os-cloud NAME (or OS_CLOUD) with one, or set OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, …`,
     })
   }
   for (const k of ['cloud', 'cloud_name', 'client_config_file', 'client_secure_file']) delete base[k]

@@ -20,6 +20,8 @@ export interface Connection {
   config: CloudConfig
   token(): Promise<Token>
   call(service: Service, method: string, path: string, options?: CallOptions): Promise<AxiosResponse>
+  /** what the library has to tell the user without failing (the CLI prints it as a warning) */
+  warn(message: string): void
 }
 
 export type Service = 'compute' | 'image' | 'identity'
@@ -34,7 +36,12 @@ export const LOGIN_BACKOFF_MS = {first: 500, max: 30000}
  * next call logs in again once the backoff since the last failure has passed (before that it fails at once with the
  * same error), so a long-running `wd serve` recovers by itself when Keystone comes back.
  */
-export function connect(config: CloudConfig, http: HttpClient = httpClient(config), given?: Token): Connection {
+export function connect(
+  config: CloudConfig,
+  http: HttpClient = httpClient(config),
+  given?: Token,
+  warn: (message: string) => void = () => undefined,
+): Connection {
   let token: Promise<Token> | undefined = given && Promise.resolve(given)
   const renewable = !given && !config.authType.endsWith('token')
   let failures = 0
@@ -58,11 +65,13 @@ export function connect(config: CloudConfig, http: HttpClient = httpClient(confi
   }
   return {
     config,
+    warn,
     token: () => token ?? fresh(),
     async call(service, method, path, options = {}) {
       for (let attempt = 1; ; attempt++) {
         const t = await (token ?? fresh())
-        const base = endpoint(t, service, config)
+        const override = service === 'identity' ? undefined : config.endpointOverride?.[service]
+        const base = override?.replace(/\/+$/, '') ?? endpoint(t, service, config)
         const req: Request = {
           method,
           url: `${service === 'image' ? base.replace(/\/v2$/, '') + '/v2' : service === 'identity' ? identityBase(base) : base}${path}`,

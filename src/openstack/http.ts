@@ -14,7 +14,9 @@ import type {CloudConfig} from './cloud-config.js'
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
 const RETRY_STATUS = new Set([502, 503, 504])
-const NETWORK_RETRY = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'EAI_AGAIN'])
+// Not ECONNABORTED (axios's timeout): a server that took the whole timeout to say nothing would likely do it again,
+// and a person at a terminal should not wait four timeouts.
+const NETWORK_RETRY = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN'])
 export const RETRIES = 3
 
 export interface Request {
@@ -55,6 +57,8 @@ export function httpClient(
   config: Pick<CloudConfig, 'verify' | 'cacert' | 'timeout'>,
   backoffMs = 400,
   trace?: Trace,
+  /** told of each retry before its wait, e.g. `retrying in 0.4 s (1/3): nova: GET /flavors/detail: HTTP 503` */
+  onRetry?: Trace,
 ): HttpClient {
   let ca: Buffer | undefined
   if (config.cacert) {
@@ -104,6 +108,11 @@ export function httpClient(
           trace(traceLine(req, data, wait === undefined ? what : `${what}; retrying in ${wait} ms`))
         }
         if (wait !== undefined) {
+          const why = failure ? (failure.code ?? failure.message) : `HTTP ${res!.status}`
+          const path = new URL(req.url).pathname
+          onRetry?.(
+            `retrying in ${wait / 1000} s (${attempt}/${attempts - 1}): ${req.service}: ${req.method} ${path}: ${why}`,
+          )
           await new Promise((r) => setTimeout(r, wait))
           continue
         }

@@ -43,9 +43,12 @@ function scope(auth: Auth): object | undefined {
   return undefined
 }
 
+/** Where a missing setting can be given: the flag and the variable, as the openstack CLI names them. */
+const via = (key: string) => `--os-${key.replaceAll('_', '-')} or OS_${key.toUpperCase()}`
+
 function user(auth: Auth): object {
   if (auth.user_id) return {id: auth.user_id}
-  if (!auth.username) throw new WdError('WD_CONFIG', 'password auth needs username or user_id (--os-username)')
+  if (!auth.username) throw new WdError('WD_CONFIG', `password auth needs username or user_id (${via('username')})`)
   const domain = auth.user_domain_id
     ? {id: auth.user_domain_id}
     : auth.user_domain_name
@@ -58,15 +61,18 @@ function identity(type: AuthType, auth: Auth): object {
   switch (type) {
     case 'password':
     case 'v3password':
-      if (!auth.password) throw new WdError('WD_CONFIG', 'password auth needs a password (--os-password)')
+      if (!auth.password) throw new WdError('WD_CONFIG', `password auth needs a password (${via('password')})`)
       return {methods: ['password'], password: {user: {...user(auth), password: auth.password}}}
     case 'token':
     case 'v3token':
-      if (!auth.token) throw new WdError('WD_CONFIG', 'token auth needs a token (--os-token)')
+      if (!auth.token) throw new WdError('WD_CONFIG', `token auth needs a token (${via('token')})`)
       return {methods: ['token'], token: {id: auth.token}}
     case 'v3applicationcredential': {
       if (!auth.application_credential_secret) {
-        throw new WdError('WD_CONFIG', 'v3applicationcredential needs application_credential_secret')
+        throw new WdError(
+          'WD_CONFIG',
+          `v3applicationcredential needs application_credential_secret (${via('application_credential_secret')})`,
+        )
       }
       const cred = auth.application_credential_id
         ? {id: auth.application_credential_id}
@@ -129,13 +135,13 @@ async function issue(
 async function federated(config: CloudConfig, http: HttpClient, base: string): Promise<Token> {
   const {auth, authType} = config
   for (const k of ['identity_provider', 'protocol']) {
-    if (!auth[k]) throw new WdError('WD_CONFIG', `auth type ${authType} needs ${k} (--os-${k.replaceAll('_', '-')})`)
+    if (!auth[k]) throw new WdError('WD_CONFIG', `auth type ${authType} needs ${k} (${via(k)})`)
   }
   const access =
     authType === 'v3oidcaccesstoken'
       ? (auth.access_token ??
         (() => {
-          throw new WdError('WD_CONFIG', 'v3oidcaccesstoken needs access_token')
+          throw new WdError('WD_CONFIG', `v3oidcaccesstoken needs access_token (${via('access_token')})`)
         })())
       : // loaded for OIDC clouds only: most commands never need openid-client
         await (await import('./oidc.js')).idpAccessToken(auth, authType, http)

@@ -1,13 +1,19 @@
 /**
- * Flavors and their watchdog extra spec in Nova. Writes send compute microversion 2.86 so Nova validates the value
- * too; only the one key is ever written or deleted, so the flavor's other extra specs are never touched.
+ * Flavors and their watchdog extra spec in Nova. Only the one key is ever written or deleted, so the flavor's other
+ * extra specs are never touched. Flavor lists follow Nova's `flavors_links` pages (its `[api] max_limit`, 1,000 by
+ * default, caps a page).
+ *
+ * Microversions: wd asks for 2.86 (from 2.61 flavors carry their extra specs; from 2.86 Nova validates known extra
+ * specs on write). A Nova older than that answers 406; wd then reads its version document once and uses the highest
+ * microversion it offers: reads need 2.61, and writes go ahead below 2.86 with a warning that this Nova does not
+ * validate (wd has checked the value itself). `--os-compute-api-version` fixes the microversion instead.
  */
 import {WdError} from '../errors.js'
 import {EXTRA_SPEC_VALIDATION_MICROVERSION, FLAVOR_KEY} from '../vocab/nova.js'
-import {json, type Connection} from './connection.js'
+import {json, type CallOptions, type Connection} from './connection.js'
 
-// From 2.86 Nova validates known extra specs on write (and from 2.61 flavors carry their extra specs).
-const VERSION_HEADERS = {'OpenStack-API-Version': `compute ${EXTRA_SPEC_VALIDATION_MICROVERSION}`}
+/** From this microversion flavors carry their extra specs. */
+const EXTRA_SPECS_INLINE = '2.61'
 
 export interface Flavor {
   id: string
@@ -22,21 +28,88 @@ export interface Flavor {
 const FORBIDDEN_HINT = (status: number) =>
   status === 403 ? 'changing flavor extra specs is admin-only in Nova by default; use an admin account' : undefined
 
+const newer = (a: string, b: string) => {
+  const [am, an] = a.split('.').map(Number)
+  const [bm, bn] = b.split('.').map(Number)
+  return am! > bm! || (am === bm && an! > bn!)
+}
+
+/** The microversion each connection speaks, once negotiated (or as configured). */
+const negotiated = new WeakMap<Connection, string>()
+
+async function negotiate(conn: Connection): Promise<string> {
+  const doc = json<{version?: {version?: string}}>(await conn.call('compute', 'GET', '/'))
+  const max = doc.version?.version
+  if (!max || !/^\d+\.\d+$/.test(max)) {
+    throw new WdError('WD_UNREACHABLE', 'nova: its version document names no microversion')
+  }
+  if (newer(EXTRA_SPECS_INLINE, max)) {
+    throw new WdError(
+      'WD_UNREACHABLE',
+      `nova offers compute microversions up to ${max}; wd needs ${EXTRA_SPECS_INLINE}`,
+      {
+        hint: 'this Nova predates Rocky; its flavors do not carry their extra specs',
+      },
+    )
+  }
+  negotiated.set(conn, max)
+  return max
+}
+
+/** A compute call at the connection's microversion, negotiating it on a 406. */
+async function compute(conn: Connection, method: string, path: string, options: CallOptions = {}, write = false) {
+  const fixed = conn.config.computeApiVersion
+  const version = fixed ?? negotiated.get(conn) ?? EXTRA_SPEC_VALIDATION_MICROVERSION
+  const send = (v: string) =>
+    conn.call('compute', method, path, {
+      ...options,
+      headers: {...options.headers, 'OpenStack-API-Version': `compute ${v}`},
+      accept: [...(options.accept ?? []), ...(fixed ? [] : [406])],
+    })
+  let res = await send(version)
+  if (res.status === 406 && !fixed) res = await send(await negotiate(conn))
+  const used = fixed ?? negotiated.get(conn)
+  if (write && used && newer(EXTRA_SPEC_VALIDATION_MICROVERSION, used)) {
+    conn.warn(
+      `this Nova offers compute ${used}: it does not validate extra specs (2.86 does); wd checked the value itself`,
+    )
+  }
+  if (res.status === 406)
+    throw new WdError('WD_API_REFUSED', `nova: HTTP 406 on ${method} ${path} at compute ${version}`)
+  return res
+}
+
 export async function getFlavorById(conn: Connection, id: string): Promise<Flavor | undefined> {
   // '.' and '..' are path segments, not ids: the URL would climb out of /flavors/
   if (id === '.' || id === '..') return undefined
-  const res = await conn.call('compute', 'GET', `/flavors/${encodeURIComponent(id)}`, {
-    headers: VERSION_HEADERS,
-    accept: [404],
-  })
+  const res = await compute(conn, 'GET', `/flavors/${encodeURIComponent(id)}`, {accept: [404]})
   return res.status === 404 ? undefined : json<{flavor: Flavor}>(res).flavor
+}
+
+interface FlavorPage {
+  flavors: Flavor[]
+  flavors_links?: {rel?: string; href?: string}[]
+}
+
+/** The path (from /flavors on) of Nova's next-page link, or undefined on the last page. */
+function nextPage(links: {rel?: string; href?: string}[] | undefined): string | undefined {
+  const href = links?.find((l) => l.rel === 'next')?.href
+  if (!href) return undefined
+  const url = new URL(href, 'http://nova.invalid')
+  const at = url.pathname.lastIndexOf('/flavors')
+  return at < 0 ? undefined : url.pathname.slice(at) + url.search
 }
 
 export async function listFlavors(conn: Connection, all = false): Promise<Flavor[]> {
   // is_public=None: every flavor the caller may see, private ones too (admins see all)
-  const query = all ? '?is_public=None' : ''
-  const res = await conn.call('compute', 'GET', `/flavors/detail${query}`, {headers: VERSION_HEADERS})
-  return json<{flavors: Flavor[]}>(res).flavors
+  let next: string | undefined = `/flavors/detail${all ? '?is_public=None' : ''}`
+  const out: Flavor[] = []
+  while (next) {
+    const page: FlavorPage = json<FlavorPage>(await compute(conn, 'GET', next))
+    out.push(...page.flavors)
+    next = page.flavors.length > 0 ? nextPage(page.flavors_links) : undefined
+  }
+  return out
 }
 
 /** A flavor by id or by name, as the openstack CLI finds one; an ambiguous name is an error that lists the ids. */
@@ -54,24 +127,23 @@ export async function findFlavor(conn: Connection, ref: string): Promise<Flavor>
 }
 
 export async function setFlavorWatchdog(conn: Connection, flavor: Flavor, value: string): Promise<void> {
-  await conn.call('compute', 'POST', `/flavors/${encodeURIComponent(flavor.id)}/os-extra_specs`, {
-    headers: VERSION_HEADERS,
-    body: {extra_specs: {[FLAVOR_KEY]: value}},
-    hint: FORBIDDEN_HINT,
-  })
+  await compute(
+    conn,
+    'POST',
+    `/flavors/${encodeURIComponent(flavor.id)}/os-extra_specs`,
+    {body: {extra_specs: {[FLAVOR_KEY]: value}}, hint: FORBIDDEN_HINT},
+    true,
+  )
 }
 
 /** Deletes the watchdog extra spec; false when there was none. */
 export async function unsetFlavorWatchdog(conn: Connection, flavor: Flavor): Promise<boolean> {
-  const res = await conn.call(
-    'compute',
+  const res = await compute(
+    conn,
     'DELETE',
     `/flavors/${encodeURIComponent(flavor.id)}/os-extra_specs/${FLAVOR_KEY}`,
-    {
-      headers: VERSION_HEADERS,
-      accept: [404],
-      hint: FORBIDDEN_HINT,
-    },
+    {accept: [404], hint: FORBIDDEN_HINT},
+    true,
   )
   return res.status !== 404
 }

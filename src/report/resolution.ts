@@ -35,7 +35,8 @@ const DECIDER = {
 
 export function resolutionText(view: ResolutionView): string {
   const lines = [
-    `watchdog: ${view.device ? renderLibvirtElement(view.device) : 'none'} (from ${DECIDER[view.decidedBy]})`,
+    // "none" is also a Nova action (a device that does nothing): the absence of a device says so in words
+    `watchdog: ${view.device ? renderLibvirtElement(view.device) : 'no watchdog device'} (from ${DECIDER[view.decidedBy]})`,
   ]
   for (const e of view.errors) lines.push(`error: ${e}`)
   for (const w of view.warnings) lines.push(`warning: ${w}`)
