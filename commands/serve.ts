@@ -15,6 +15,7 @@ The API is described at /v1/openapi.json. SIGTERM or SIGINT: in-flight requests 
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --config /etc/wd/serve.yaml',
     '<%= config.bin %> <%= command.id %> --port 9000',
+    '<%= config.bin %> <%= command.id %> --config /etc/wd/serve.yaml --check   # before a restart',
   ]
 
   static override flags = {
@@ -25,14 +26,22 @@ The API is described at /v1/openapi.json. SIGTERM or SIGINT: in-flight requests 
       min: 0,
       max: 65535,
     }),
+    check: Flags.boolean({
+      description: 'Check the configuration (and the policy it names), then exit without serving.',
+    }),
   }
 
-  public async run(): Promise<{url: string}> {
+  public async run(): Promise<{url?: string; checked?: boolean}> {
     const file = this.flags.config === undefined ? undefined : await readInput(this.flags.config, 1024 * 1024)
     const config = serviceConfig(file?.text, file?.name)
     if (this.flags.host !== undefined) config.host = this.flags.host
     if (this.flags.port !== undefined) config.port = this.flags.port
-    const {startService} = await import('../src/service/start.js')
+    const {startService, loadServicePolicy} = await import('../src/service/start.js')
+    if (this.flags.check) {
+      await loadServicePolicy(config)
+      this.logToStderr(`wd serve: ${file?.name ?? 'the defaults'}: configuration ok`)
+      return {checked: true}
+    }
     const {app, url} = await startService(config, this.config.version)
     this.logToStderr(
       `wd serve: listening on ${url}${config.keystone ? '' : ' (no cloud configured: inline input only)'}`,

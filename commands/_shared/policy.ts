@@ -2,8 +2,6 @@
 import {Flags} from '@oclif/core'
 import type {Policy} from '../../src/policy/policy.js'
 
-const MAX_POLICY_BYTES = 1024 * 1024
-
 export const policyFlag = Flags.string({
   description: 'Operator policy file (YAML or JSON; see schemas/policy.schema.json).',
   helpValue: 'FILE',
@@ -12,7 +10,7 @@ export const policyFlag = Flags.string({
 export async function readPolicy(path: string | undefined): Promise<Policy | undefined> {
   if (path === undefined) return undefined
   // loaded only with --policy: the YAML parser, ajv and picomatch are startup cost every other run would pay
-  const [{readInput}, {loadPolicy}] = await Promise.all([
+  const [{readInput}, {loadPolicy, MAX_POLICY_BYTES}] = await Promise.all([
     import('../../src/source/read.js'),
     import('../../src/policy/load.js'),
   ])

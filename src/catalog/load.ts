@@ -6,6 +6,7 @@ import {WdError} from '../errors.js'
 import {schemaProblems, type SchemaProblem} from '../schema/problems.js'
 import {validator, type SchemaName} from '../schema/validator.js'
 import {parseSource, type Path, type SourceFile} from '../source/yaml-source.js'
+import {clip} from '../text/clip.js'
 import type {CatalogFlavor, CatalogImage, Layout} from './model.js'
 
 /** Larger files are refused before parsing: a catalog of 50,000 flavors is about 12 MB. */
@@ -130,9 +131,9 @@ function findEntry<T extends {name: string; id?: string}>(
 ): T {
   const hit = list.find((x) => x.name === ref) ?? list.find((x) => x.id === ref)
   if (hit) return hit
-  const names = list.map((x) => x.name).slice(0, 20)
-  throw new WdError('WD_NOT_FOUND', `${catalog.source.name} has no ${kind} '${ref}'`, {
-    hint: `${kind}s: ${names.join(', ') || 'none'}`,
+  const names = list.slice(0, 20).map((x) => clip(x.name))
+  throw new WdError('WD_NOT_FOUND', `${catalog.source.name} has no ${kind} '${clip(ref)}'`, {
+    hint: `${kind}s: ${names.join(', ') || 'none'}${list.length > 20 ? `, and ${list.length - 20} more` : ''}`,
   })
 }
 

@@ -5,6 +5,7 @@ import {resolve, type Resolution} from '../engine/resolve.js'
 import {withPolicy} from '../policy/evaluate.js'
 import type {Policy} from '../policy/policy.js'
 import type {Path} from '../source/yaml-source.js'
+import {clip} from '../text/clip.js'
 import {findFlavor, findImage, type Catalog} from './load.js'
 import type {CatalogFlavor, CatalogImage} from './model.js'
 
@@ -43,7 +44,7 @@ export function resolveFromCatalog(
     )
     if (p) {
       const location = catalog.source.locate(p.doc, p.path, p.on)
-      throw new WdError('WD_SCHEMA', `${entry.name}: ${p.message}`, {location})
+      throw new WdError('WD_SCHEMA', `${clip(entry.name)}: ${p.message}`, {location})
     }
   }
   return result

@@ -12,6 +12,9 @@ interface PolicyDocument {
   access?: {read?: string[]; anyProject?: string[]}
 }
 
+/** A policy is a few lines; a larger file is no policy. */
+export const MAX_POLICY_BYTES = 1024 * 1024
+
 export function loadPolicy(text: string, name: string): Policy {
   let d: PolicyDocument
   try {

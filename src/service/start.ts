@@ -4,19 +4,25 @@ import {readFileSync} from 'node:fs'
 import {WdError} from '../errors.js'
 import {connect} from '../openstack/connection.js'
 import {httpClient} from '../openstack/http.js'
-import {loadPolicy} from '../policy/load.js'
+import {loadPolicy, MAX_POLICY_BYTES} from '../policy/load.js'
+import type {Policy} from '../policy/policy.js'
 import {readInput} from '../source/read.js'
 import {buildApp} from './app.js'
 import type {ServiceConfig} from './config.js'
 import {tokenValidator} from './tokens.js'
 
+/** The policy the configuration names, read and checked (undefined without one). */
+export async function loadServicePolicy(config: ServiceConfig): Promise<Policy | undefined> {
+  if (!config.policy) return undefined
+  const input = await readInput(config.policy, MAX_POLICY_BYTES)
+  return loadPolicy(input.text, input.name)
+}
+
 export async function startService(
   config: ServiceConfig,
   version: string,
 ): Promise<{app: FastifyInstance; url: string}> {
-  const policy = config.policy
-    ? await readInput(config.policy, 1024 * 1024).then((i) => loadPolicy(i.text, i.name))
-    : undefined
+  const policy = await loadServicePolicy(config)
   let keystone
   if (config.keystone) {
     const http = httpClient(config.keystone)

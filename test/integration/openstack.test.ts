@@ -267,7 +267,7 @@ describe('authentication', () => {
       {OS_CLIENT_CONFIG_FILE: join(other, 'mine.yaml')},
       other,
     )
-    expect([r.status, r.stderr]).toEqual([2, 'wd: password auth needs a password (--os-password)\n'])
+    expect([r.status, r.stderr]).toEqual([2, 'wd: password auth needs a password (--os-password or OS_PASSWORD)\n'])
     const unknown = wd(['flavor', 'list', '--os-cloud', 'nope'], undefined, {}, dir)
     expect(unknown.stderr).toMatch(/^wd: no cloud 'nope' in .*clouds\.yaml\nhint: clouds: test\n$/)
   })
