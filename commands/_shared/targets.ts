@@ -4,6 +4,9 @@
  * done; the exit status is the worst of the failures. One target that fails is simply that command's error.
  */
 import {isWdError, type WdError} from '../../src/errors.js'
+import {printRecords} from './openstack.js'
+
+type Row = Record<string, unknown>
 
 export async function forEachTarget<T>(
   targets: readonly string[],
@@ -26,4 +29,15 @@ export async function forEachTarget<T>(
     process.exitCode = worst.exit
   }
   return done
+}
+
+/** Each target done in turn, the records printed in the chosen -f/-c; one record for one target, else the list. */
+export async function recordsFor(
+  targets: readonly string[],
+  out: {say: (line: string) => void; log: (text: string) => void; flags: {format: string; column?: string[]}},
+  act: (ref: string) => Promise<Row>,
+): Promise<Row | Row[]> {
+  const records = await forEachTarget(targets, out.say, act)
+  await printRecords(out.log, records, out.flags)
+  return records.length === 1 ? records[0]! : records
 }

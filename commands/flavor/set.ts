@@ -4,8 +4,8 @@ import {findFlavor, setFlavorWatchdog} from '../../src/openstack/nova.js'
 import {flavorRecord} from '../../src/openstack/records.js'
 import {FLAVOR_KEY, NOVA_SETTINGS} from '../../src/vocab/nova.js'
 import {WdCommand} from '../_shared/base.js'
-import {connectFromFlags, dryRunFlag, openstackFlags, outputFlags, printRecords} from '../_shared/openstack.js'
-import {forEachTarget} from '../_shared/targets.js'
+import {connectFromFlags, dryRunFlag, openstackFlags, outputFlags} from '../_shared/openstack.js'
+import {recordsFor} from '../_shared/targets.js'
 
 export default class FlavorSet extends WdCommand<typeof FlavorSet> {
   static override summary = "Set flavors' watchdog action (extra spec hw:watchdog_action)."
@@ -38,21 +38,16 @@ stop the rest. Needs an admin account (Nova's default policy).`
     const value = assertSetting('flavor', this.flags.action)
     const conn = await connectFromFlags(this.flags)
     const dryRun = this.flags['dry-run']
-    const records = await forEachTarget(
-      this.rest,
-      (l) => this.logToStderr(l),
-      async (ref) => {
-        const flavor = await findFlavor(conn, ref)
-        if (dryRun)
-          this.logToStderr(
-            `dry run: would set ${FLAVOR_KEY}=${value} on flavor ${flavor.name} (now: ${flavor.extra_specs[FLAVOR_KEY] ?? 'unset'})`,
-          )
-        else await setFlavorWatchdog(conn, flavor, value)
-        // Nova wrote exactly this key and nothing else: no need to read the flavor back
-        return flavorRecord({...flavor, extra_specs: {...flavor.extra_specs, [FLAVOR_KEY]: value}})
-      },
-    )
-    await printRecords((s) => this.log(s), records, this.flags)
-    return records.length === 1 ? records[0]! : records
+    const out = {say: (l: string) => this.logToStderr(l), log: (t: string) => this.log(t), flags: this.flags}
+    return recordsFor(this.rest, out, async (ref) => {
+      const flavor = await findFlavor(conn, ref)
+      if (dryRun)
+        this.logToStderr(
+          `dry run: would set ${FLAVOR_KEY}=${value} on flavor ${flavor.name} (now: ${flavor.extra_specs[FLAVOR_KEY] ?? 'unset'})`,
+        )
+      else await setFlavorWatchdog(conn, flavor, value)
+      // Nova wrote exactly this key and nothing else: no need to read the flavor back
+      return flavorRecord({...flavor, extra_specs: {...flavor.extra_specs, [FLAVOR_KEY]: value}})
+    })
   }
 }

@@ -3,8 +3,8 @@ import {findFlavor, unsetFlavorWatchdog} from '../../src/openstack/nova.js'
 import {flavorRecord} from '../../src/openstack/records.js'
 import {FLAVOR_KEY} from '../../src/vocab/nova.js'
 import {WdCommand} from '../_shared/base.js'
-import {connectFromFlags, dryRunFlag, openstackFlags, outputFlags, printRecords} from '../_shared/openstack.js'
-import {forEachTarget} from '../_shared/targets.js'
+import {connectFromFlags, dryRunFlag, openstackFlags, outputFlags} from '../_shared/openstack.js'
+import {recordsFor} from '../_shared/targets.js'
 
 export default class FlavorUnset extends WdCommand<typeof FlavorUnset> {
   static override summary = "Remove flavors' watchdog action (the flavor then gives no watchdog)."
@@ -26,21 +26,15 @@ the command says so. Several flavors may be named. Needs an admin account (Nova'
   public async run(): Promise<Record<string, unknown> | Record<string, unknown>[]> {
     const conn = await connectFromFlags(this.flags)
     const dryRun = this.flags['dry-run']
-    const records = await forEachTarget(
-      this.rest,
-      (l) => this.logToStderr(l),
-      async (ref) => {
-        const flavor = await findFlavor(conn, ref)
-        const had = flavor.extra_specs[FLAVOR_KEY] !== undefined
-        if (dryRun)
-          this.logToStderr(`dry run: would ${had ? 'remove' : 'leave'} ${FLAVOR_KEY} on flavor ${flavor.name}`)
-        else if (!(await unsetFlavorWatchdog(conn, flavor)))
-          this.logToStderr(`flavor ${flavor.name} had no ${FLAVOR_KEY}`)
-        const rest = Object.fromEntries(Object.entries(flavor.extra_specs).filter(([k]) => k !== FLAVOR_KEY))
-        return flavorRecord({...flavor, extra_specs: rest})
-      },
-    )
-    await printRecords((s) => this.log(s), records, this.flags)
-    return records.length === 1 ? records[0]! : records
+    const out = {say: (l: string) => this.logToStderr(l), log: (t: string) => this.log(t), flags: this.flags}
+    return recordsFor(this.rest, out, async (ref) => {
+      const flavor = await findFlavor(conn, ref)
+      const had = flavor.extra_specs[FLAVOR_KEY] !== undefined
+      if (dryRun) this.logToStderr(`dry run: would ${had ? 'remove' : 'leave'} ${FLAVOR_KEY} on flavor ${flavor.name}`)
+      else if (!(await unsetFlavorWatchdog(conn, flavor)))
+        this.logToStderr(`flavor ${flavor.name} had no ${FLAVOR_KEY}`)
+      const rest = Object.fromEntries(Object.entries(flavor.extra_specs).filter(([k]) => k !== FLAVOR_KEY))
+      return flavorRecord({...flavor, extra_specs: rest})
+    })
   }
 }

@@ -4,8 +4,8 @@ import {findImage, setImageWatchdog, type Image} from '../../src/openstack/glanc
 import {hasLegacyKey, imageRecord} from '../../src/openstack/records.js'
 import {BLUEPRINT_KEY, IMAGE_KEY, NOVA_SETTINGS} from '../../src/vocab/nova.js'
 import {WdCommand} from '../_shared/base.js'
-import {connectFromFlags, dryRunFlag, openstackFlags, outputFlags, printRecords} from '../_shared/openstack.js'
-import {forEachTarget} from '../_shared/targets.js'
+import {connectFromFlags, dryRunFlag, openstackFlags, outputFlags} from '../_shared/openstack.js'
+import {recordsFor} from '../_shared/targets.js'
 
 export default class ImageSet extends WdCommand<typeof ImageSet> {
   static override summary = "Set images' watchdog action (property hw_watchdog_action), which overrides every flavor's."
@@ -40,28 +40,23 @@ read) is pointed out; --migrate-legacy removes that key in the same change. Seve
     const conn = await connectFromFlags(this.flags)
     const migrate = this.flags['migrate-legacy']
     const dryRun = this.flags['dry-run']
-    const records = await forEachTarget(
-      this.rest,
-      (l) => this.logToStderr(l),
-      async (ref) => {
-        const image = await findImage(conn, ref)
-        let after: Image
-        if (dryRun) {
-          this.logToStderr(
-            `dry run: would set ${IMAGE_KEY}=${value} on image ${image.name ?? image.id} (now: ${typeof image[IMAGE_KEY] === 'string' ? image[IMAGE_KEY] : 'unset'})`,
-          )
-          after = {...image, [IMAGE_KEY]: value}
-          if (migrate) delete after[BLUEPRINT_KEY]
-        } else after = await setImageWatchdog(conn, image, value, migrate)
-        if (hasLegacyKey(after)) {
-          this.warning(
-            `image ${after.name ?? after.id} still has the blueprint property 'watchdog', which Nova ignores; --migrate-legacy removes it`,
-          )
-        }
-        return imageRecord(after)
-      },
-    )
-    await printRecords((s) => this.log(s), records, this.flags)
-    return records.length === 1 ? records[0]! : records
+    const out = {say: (l: string) => this.logToStderr(l), log: (t: string) => this.log(t), flags: this.flags}
+    return recordsFor(this.rest, out, async (ref) => {
+      const image = await findImage(conn, ref)
+      let after: Image
+      if (dryRun) {
+        this.logToStderr(
+          `dry run: would set ${IMAGE_KEY}=${value} on image ${image.name ?? image.id} (now: ${typeof image[IMAGE_KEY] === 'string' ? image[IMAGE_KEY] : 'unset'})`,
+        )
+        after = {...image, [IMAGE_KEY]: value}
+        if (migrate) delete after[BLUEPRINT_KEY]
+      } else after = await setImageWatchdog(conn, image, value, migrate)
+      if (hasLegacyKey(after)) {
+        this.warning(
+          `image ${after.name ?? after.id} still has the blueprint property 'watchdog', which Nova ignores; --migrate-legacy removes it`,
+        )
+      }
+      return imageRecord(after)
+    })
   }
 }

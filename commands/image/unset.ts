@@ -3,8 +3,8 @@ import {findImage, unsetImageWatchdog} from '../../src/openstack/glance.js'
 import {imageRecord} from '../../src/openstack/records.js'
 import {IMAGE_KEY} from '../../src/vocab/nova.js'
 import {WdCommand} from '../_shared/base.js'
-import {connectFromFlags, dryRunFlag, openstackFlags, outputFlags, printRecords} from '../_shared/openstack.js'
-import {forEachTarget} from '../_shared/targets.js'
+import {connectFromFlags, dryRunFlag, openstackFlags, outputFlags} from '../_shared/openstack.js'
+import {recordsFor} from '../_shared/targets.js'
 
 export default class ImageUnset extends WdCommand<typeof ImageUnset> {
   static override summary = "Remove images' watchdog action, so the flavor's applies again."
@@ -29,26 +29,21 @@ export default class ImageUnset extends WdCommand<typeof ImageUnset> {
   public async run(): Promise<Record<string, unknown> | Record<string, unknown>[]> {
     const conn = await connectFromFlags(this.flags)
     const dryRun = this.flags['dry-run']
-    const records = await forEachTarget(
-      this.rest,
-      (l) => this.logToStderr(l),
-      async (ref) => {
-        const image = await findImage(conn, ref)
-        const name = image.name ?? image.id
-        if (dryRun) {
-          this.logToStderr(
-            `dry run: would ${typeof image[IMAGE_KEY] === 'string' ? 'remove' : 'leave'} ${IMAGE_KEY} on image ${name}`,
-          )
-          const rest = {...image}
-          delete rest[IMAGE_KEY]
-          return imageRecord(rest)
-        }
-        const after = await unsetImageWatchdog(conn, image, this.flags['migrate-legacy'])
-        if (!after) this.logToStderr(`image ${name} had no ${IMAGE_KEY}`)
-        return imageRecord(after ?? image)
-      },
-    )
-    await printRecords((s) => this.log(s), records, this.flags)
-    return records.length === 1 ? records[0]! : records
+    const out = {say: (l: string) => this.logToStderr(l), log: (t: string) => this.log(t), flags: this.flags}
+    return recordsFor(this.rest, out, async (ref) => {
+      const image = await findImage(conn, ref)
+      const name = image.name ?? image.id
+      if (dryRun) {
+        this.logToStderr(
+          `dry run: would ${typeof image[IMAGE_KEY] === 'string' ? 'remove' : 'leave'} ${IMAGE_KEY} on image ${name}`,
+        )
+        const rest = {...image}
+        delete rest[IMAGE_KEY]
+        return imageRecord(rest)
+      }
+      const after = await unsetImageWatchdog(conn, image, this.flags['migrate-legacy'])
+      if (!after) this.logToStderr(`image ${name} had no ${IMAGE_KEY}`)
+      return imageRecord(after ?? image)
+    })
   }
 }

@@ -44,3 +44,25 @@ export async function door(serviceUrl: string): Promise<Door> {
       }),
   }
 }
+
+/** A proxy in front of a real service that drops the first `drops` connections without a word (what uwsgi does). */
+export async function droppingProxy(serviceUrl: string, drops: number) {
+  const target = new URL(serviceUrl)
+  let seen = 0
+  const server = net.createServer((client) => {
+    if (seen++ < drops) {
+      client.destroy()
+      return
+    }
+    const upstream = net.connect(Number(target.port), target.hostname)
+    client.pipe(upstream).pipe(client)
+    upstream.on('error', () => client.destroy())
+    client.on('error', () => upstream.destroy())
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}${target.pathname.replace(/\/$/, '')}`,
+    close: () => server.close(),
+    seen: () => seen,
+  }
+}

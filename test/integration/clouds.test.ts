@@ -13,6 +13,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {Connection} from '../../src/openstack/connection.js'
 import {root, wd} from '../helpers/cli.js'
+import {droppingProxy} from '../helpers/door.js'
 import {
   cloud,
   connectAs,
@@ -148,19 +149,12 @@ describe('services that hang or drop connections', () => {
   })
 
   live('retries are said on stderr as they happen', async () => {
-    const target = new URL(cloud().WD_NOVA_URL!)
-    let seen = 0
-    const dropper = net.createServer((client) => {
-      if (seen++ < 2) return void client.destroy()
-      const upstream = net.connect(Number(target.port), target.hostname)
-      client.pipe(upstream).pipe(client)
-      upstream.on('error', () => client.destroy())
-      client.on('error', () => upstream.destroy())
-    })
-    await new Promise<void>((r) => dropper.listen(0, '127.0.0.1', r))
+    const dropper = await droppingProxy(cloud().WD_NOVA_URL!, 2)
     try {
-      const url = `http://127.0.0.1:${(dropper.address() as net.AddressInfo).port}/v2.1`
-      const r = await wdAsync(['flavor', 'list', '-f', 'json'], {...osEnv('admin'), OS_COMPUTE_ENDPOINT_OVERRIDE: url})
+      const r = await wdAsync(['flavor', 'list', '-f', 'json'], {
+        ...osEnv('admin'),
+        OS_COMPUTE_ENDPOINT_OVERRIDE: dropper.url,
+      })
       expect(r.status).toBe(0)
       expect(r.stderr).toBe(
         'wd: retrying in 0.4 s (1/3): nova: GET /v2.1/flavors/detail: ECONNRESET\n' +

@@ -1,11 +1,11 @@
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 import {mkdtempSync, writeFileSync} from 'node:fs'
-import net from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {httpClient} from '../../src/openstack/http.js'
 import type {Connection} from '../../src/openstack/connection.js'
 import {wd} from '../helpers/cli.js'
+import {droppingProxy} from '../helpers/door.js'
 import {
   applicationCredential,
   cloud,
@@ -409,32 +409,12 @@ describe('the network in between', () => {
     expect(r.stderr).toBe('wd: keystone: cannot reach http://127.0.0.1:9: ECONNREFUSED\n')
   })
 
-  /** A proxy in front of the real Nova that drops the first `drops` connections without a word (what uwsgi does). */
-  async function droppingProxy(drops: number) {
-    const target = new URL(cloud().WD_NOVA_URL!)
-    let seen = 0
-    const server = net.createServer((client) => {
-      if (seen++ < drops) {
-        client.destroy()
-        return
-      }
-      const upstream = net.connect(Number(target.port), target.hostname)
-      client.pipe(upstream).pipe(client)
-      upstream.on('error', () => client.destroy())
-      client.on('error', () => upstream.destroy())
-    })
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-    return {
-      url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/v2.1`,
-      close: () => server.close(),
-      seen: () => seen,
-    }
-  }
+  const droppingNova = (drops: number) => droppingProxy(cloud().WD_NOVA_URL!, drops)
 
   live('idempotent requests are retried after a dropped connection; others are not', async () => {
     const token = (await demo.token()).value
     const http = httpClient({verify: true, timeout: 10}, 10)
-    const proxy = await droppingProxy(2)
+    const proxy = await droppingNova(2)
     try {
       const get = await http.send({
         method: 'GET',
@@ -447,7 +427,7 @@ describe('the network in between', () => {
     } finally {
       proxy.close()
     }
-    const once = await droppingProxy(1)
+    const once = await droppingNova(1)
     try {
       const post = http.send({
         method: 'POST',
