@@ -1,6 +1,7 @@
 /** What a new user meets first: usage errors, misspelled commands, -h, version. One line and a hint, exit 2. */
 import {describe, expect, it} from '@jest/globals'
-import {wd} from '../helpers/cli.js'
+import {readFileSync} from 'node:fs'
+import {root, wd} from '../helpers/cli.js'
 
 describe('usage errors are one line and a hint, exit 2', () => {
   it.each([
@@ -34,6 +35,23 @@ describe('usage errors are one line and a hint, exit 2', () => {
       })
       expect(r.stdout.split('\n').length).toBeLessThan(10)
     }
+  })
+})
+
+describe('nothing passes silently', () => {
+  it('a device format with no device says so on stderr', () => {
+    const r = wd(['resolve', '--image-prop', 'hw_watchdog_action=disabled', '-f', 'libvirt'])
+    expect([r.status, r.stdout, r.stderr]).toEqual([
+      0,
+      '',
+      'no watchdog device (from image); nothing to print as libvirt\n',
+    ])
+  })
+
+  it("the package's library entry point exists and resolves as the CLI does", async () => {
+    const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as {exports: string}
+    const lib = (await import(`${root}${pkg.exports}`)) as typeof import('../../src/index.js')
+    expect(lib.resolve({flavor: {'hw:watchdog_action': 'reset'}}).device).toEqual({model: 'i6300esb', action: 'reset'})
   })
 })
 

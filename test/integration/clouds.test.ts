@@ -166,6 +166,55 @@ describe('services that hang or drop connections', () => {
   })
 })
 
+describe('openstack CLI habits', () => {
+  live('several flavors in one set, each reported; a missing one is its own line and the exit status', async () => {
+    const a = unique('multi-a')
+    const b = unique('multi-b')
+    flavors.push(await createFlavor(admin, a, {'hw:cpu_policy': 'shared'}), await createFlavor(admin, b, {}))
+    const set = wd(['flavor', 'set', a, b, '--action', 'reset', '-f', 'json'], undefined, osEnv('admin'))
+    expect(set.status).toBe(0)
+    const both = JSON.parse(set.stdout) as {name: string; 'hw:watchdog_action': string}[]
+    expect(both.map((f) => [f.name, f['hw:watchdog_action']])).toEqual([
+      [a, 'reset'],
+      [b, 'reset'],
+    ])
+    const partly = wd(
+      ['flavor', 'unset', a, 'wd-it-no-such-flavor', '-f', 'value', '-c', 'name'],
+      undefined,
+      osEnv('admin'),
+    )
+    expect([partly.status, partly.stdout]).toEqual([2, `${a}\n`])
+    expect(partly.stderr).toBe("wd: wd-it-no-such-flavor: no flavor 'wd-it-no-such-flavor' (by id or name)\n")
+    expect(await flavorSpecs(admin, flavors.at(-2)!)).toEqual({'hw:cpu_policy': 'shared'})
+    expect(await flavorSpecs(admin, flavors.at(-1)!)).toEqual({'hw:watchdog_action': 'reset'})
+  })
+
+  live('--dry-run looks everything up, says what would change, and writes nothing', async () => {
+    const name = unique('dry')
+    const id = await createFlavor(admin, name, {'hw:watchdog_action': 'pause'})
+    flavors.push(id)
+    const dry = wd(
+      ['flavor', 'set', name, '--action', 'reset', '--dry-run', '-f', 'value', '-c', 'hw:watchdog_action'],
+      undefined,
+      osEnv('admin'),
+    )
+    expect([dry.status, dry.stdout, dry.stderr]).toEqual([
+      0,
+      'reset\n',
+      `dry run: would set hw:watchdog_action=reset on flavor ${name} (now: pause)\n`,
+    ])
+    const unset = wd(['flavor', 'unset', name, '--dry-run', '-f', 'value', '-c', 'name'], undefined, osEnv('admin'))
+    expect(unset.stderr).toBe(`dry run: would remove hw:watchdog_action on flavor ${name}\n`)
+    expect(await flavorSpecs(admin, id)).toEqual({'hw:watchdog_action': 'pause'})
+    const missing = wd(
+      ['flavor', 'set', 'wd-it-no-such-flavor', '--action', 'reset', '--dry-run'],
+      undefined,
+      osEnv('admin'),
+    )
+    expect(missing.status).toBe(2)
+  })
+})
+
 describe('what a new user gets wrong in the configuration', () => {
   const noClouds = {HOME: mkdtempSync(join(tmpdir(), 'wd-home-')), XDG_CONFIG_HOME: '/nonexistent'}
 
