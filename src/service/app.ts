@@ -139,7 +139,14 @@ export async function buildApp(options: ServiceOptions): Promise<FastifyInstance
 
   app.setErrorHandler(async (err: Error & {statusCode?: number; validation?: unknown; code?: string}, req, reply) => {
     if (isWdError(err)) return reply.code(err.httpStatus).send({error: err.toJSON()})
-    if (err.validation) return reply.code(400).send({error: {code: 'WD_USAGE', message: `request ${err.message}`}})
+    if (err.validation) {
+      // the one `not` in the route schemas: an id that is a path segment
+      const dots = (err.validation as {keyword?: string}[])[0]?.keyword === 'not'
+      const message = dots
+        ? "'.' and '..' are no flavor or image ids (they are path segments)"
+        : `request ${err.message}`
+      return reply.code(400).send({error: {code: 'WD_USAGE', message}})
+    }
     if (err.statusCode === 413) return reply.code(413).send({error: {code: 'WD_FILE_TOO_LARGE', message: err.message}})
     if (err.statusCode && err.statusCode < 500) {
       return reply.code(err.statusCode).send({error: {code: 'WD_USAGE', message: err.message}})

@@ -31,8 +31,10 @@ describe('wd serve: edges', () => {
   it("refuses '.' and '..' as flavor and image ids before any lookup", async () => {
     for (const path of ['/v1/flavors/%2e%2e/watchdog', '/v1/flavors/./watchdog', '/v1/images/%2E/watchdog']) {
       const r = await raw('GET', path)
-      expect(r.status).toBe(400)
-      expect(r.json).toMatchObject({error: {code: 'WD_USAGE'}})
+      expect(r).toEqual({
+        status: 400,
+        json: {error: {code: 'WD_USAGE', message: "'.' and '..' are no flavor or image ids (they are path segments)"}},
+      })
     }
   })
 
