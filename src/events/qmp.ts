@@ -95,6 +95,8 @@ function session(socket: string, o: FollowOptions): Promise<boolean> {
 }
 
 export async function followQmp(socket: string, o: FollowOptions): Promise<void> {
+  // compiled now, not at the first bark: compiling takes tens of milliseconds, and that bark is the one that matters
+  validator('qmp-watchdog-event')
   const first = o.retryMs ?? 200
   let delay = first
   while (!o.signal.aborted) {
