@@ -8,6 +8,7 @@ import {validator, type SchemaName} from '../schema/validator.js'
 import {parseSource, type Path, type SourceFile} from '../source/yaml-source.js'
 import {clip} from '../text/clip.js'
 import type {CatalogFlavor, CatalogImage, Layout} from './model.js'
+import {isObject} from '../is-object.js'
 
 /** Larger files are refused before parsing: a catalog of 50,000 flavors is about 12 MB. */
 export const MAX_CATALOG_BYTES = 64 * 1024 * 1024
@@ -29,7 +30,6 @@ export interface Catalog {
 }
 
 type Obj = Record<string, unknown>
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** Scalar values as Nova/Glance store them; anything else is left to the schema to report. */
 function strings(o: Obj, skip?: Set<string>): Record<string, string> {
@@ -42,13 +42,13 @@ function strings(o: Obj, skip?: Set<string>): Record<string, string> {
 }
 
 function layoutOf(data: unknown): Layout | undefined {
-  if (!isObj(data)) return undefined
+  if (!isObject(data)) return undefined
   return 'mandatory' in data || 'recommended' in data || 'reference' in data ? 'osism' : 'wd'
 }
 
 function lift(catalog: Catalog, doc: number, data: Obj, layout: Layout): void {
   const flavorAt = (item: unknown, path: Path, propsPath: Path, specs: Record<string, string>) => {
-    if (!isObj(item) || typeof item.name !== 'string') return
+    if (!isObject(item) || typeof item.name !== 'string') return
     const id = typeof item.id === 'string' ? item.id : typeof item.flavorid === 'string' ? item.flavorid : undefined
     catalog.flavors.push({name: item.name, ...(id && {id}), extraSpecs: specs, origin: {doc, path, propsPath}})
   }
@@ -56,21 +56,21 @@ function lift(catalog: Catalog, doc: number, data: Obj, layout: Layout): void {
     for (const list of OSISM_LISTS) {
       const items = Array.isArray(data[list]) ? (data[list] as unknown[]) : []
       items.forEach((item, i) => {
-        if (isObj(item)) flavorAt(item, [list, i], [list, i], strings(item, OSISM_FIELDS))
+        if (isObject(item)) flavorAt(item, [list, i], [list, i], strings(item, OSISM_FIELDS))
       })
     }
     return
   }
   const flavors = Array.isArray(data.flavors) ? (data.flavors as unknown[]) : []
   flavors.forEach((item, i) => {
-    if (!isObj(item)) return
-    const specs = isObj(item.extra_specs) ? strings(item.extra_specs) : {}
+    if (!isObject(item)) return
+    const specs = isObject(item.extra_specs) ? strings(item.extra_specs) : {}
     flavorAt(item, ['flavors', i], ['flavors', i, 'extra_specs'], specs)
   })
   const images = Array.isArray(data.images) ? (data.images as unknown[]) : []
   images.forEach((item, i) => {
-    if (!isObj(item) || typeof item.name !== 'string') return
-    const properties = isObj(item.properties) ? strings(item.properties) : {}
+    if (!isObject(item) || typeof item.name !== 'string') return
+    const properties = isObject(item.properties) ? strings(item.properties) : {}
     const origin = {doc, path: ['images', i], propsPath: ['images', i, 'properties']}
     catalog.images.push({name: item.name, ...(typeof item.id === 'string' && {id: item.id}), properties, origin})
   })
@@ -89,9 +89,9 @@ const ITEMS: Record<'catalog' | 'osism-flavors', Record<string, [SchemaName, str
 function documentProblems(schema: 'catalog' | 'osism-flavors', data: unknown): SchemaProblem[] {
   const out: SchemaProblem[] = []
   // the document with its lists emptied, so the whole-document check does not walk their items again
-  const shell: unknown = isObj(data) ? {...data} : data
+  const shell: unknown = isObject(data) ? {...data} : data
   for (const [key, [name, fragment]] of Object.entries(ITEMS[schema])) {
-    const list = isObj(data) ? data[key] : undefined
+    const list = isObject(data) ? data[key] : undefined
     if (!Array.isArray(list)) continue
     ;(shell as Obj)[key] = []
     const validate = validator(name, fragment)

@@ -4,6 +4,7 @@ import type {FileResult} from '../report/catalog/model.js'
 import type {Policy} from '../policy/policy.js'
 import {checkCatalog} from './check.js'
 import {loadCatalog} from './load.js'
+import {isObject} from '../is-object.js'
 
 /** Findings listed per file unless told otherwise; the rest are counted in one closing finding. */
 export const DEFAULT_MAX_FINDINGS = 1000
@@ -18,11 +19,7 @@ export interface ValidateOptions {
 const POLICY_KEYS = new Set(['allowedActions', 'imageOverride', 'require', 'access'])
 
 const isPolicy = (data: unknown) =>
-  typeof data === 'object' &&
-  data !== null &&
-  !Array.isArray(data) &&
-  Object.keys(data).length > 0 &&
-  Object.keys(data).every((k) => POLICY_KEYS.has(k))
+  isObject(data) && Object.keys(data).length > 0 && Object.keys(data).every((k) => POLICY_KEYS.has(k))
 
 export function validateCatalogText(text: string, name: string, options: ValidateOptions = {}): FileResult {
   const catalog = loadCatalog(text, name)

@@ -9,6 +9,7 @@ import {validator} from '../schema/validator.js'
 import {clip} from '../text/clip.js'
 import {barkId, type Bark} from './bark.js'
 import {BoundedLines} from './lines.js'
+import {isObject} from '../is-object.js'
 
 export interface FollowOptions {
   vm: string
@@ -25,8 +26,6 @@ interface WatchdogEvent {
   data: {action: string}
   timestamp: {seconds: number; microseconds: number}
 }
-
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** A WATCHDOG event as a bark; undefined (and a problem said) for one that does not match the schema. */
 export function qmpBark(msg: unknown, socket: string, vm: string, problem: (m: string) => void): Bark | undefined {
@@ -70,7 +69,7 @@ function session(socket: string, o: FollowOptions): Promise<boolean> {
           problem(`not JSON: ${clip(line)}`)
           return
         }
-        if (!isObj(msg)) {
+        if (!isObject(msg)) {
           problem(`not a QMP message: ${clip(line)}`)
           return
         }

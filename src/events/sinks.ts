@@ -1,7 +1,5 @@
 /** Where a recorded bark goes besides the journal: a Prometheus textfile, and a webhook (retried). */
-import {randomBytes} from 'node:crypto'
-import {rename, unlink, writeFile} from 'node:fs/promises'
-import {basename, dirname, join} from 'node:path'
+import {writeFileAtomically} from '../fs/replace-file.js'
 import type {HttpClient} from '../openstack/http.js'
 import type {Bark} from './bark.js'
 
@@ -50,17 +48,7 @@ export class Textfile {
       ...[...this.counts].sort().map(([labels, n]) => `wd_watchdog_barks_total{${labels}} ${n}`),
       '',
     ].join('\n')
-    const temp = join(
-      dirname(this.path),
-      `.${basename(this.path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
-    )
-    try {
-      await writeFile(temp, body, {mode: 0o644})
-      await rename(temp, this.path)
-    } catch (e) {
-      await unlink(temp).catch(() => undefined)
-      throw e
-    }
+    await writeFileAtomically(this.path, Buffer.from(body))
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * Replacing a file the careful way, for every editor wd has (Proxmox configs, domain XML): the bytes go to a temp
+ * Replacing a file the careful way, for every file wd writes (Proxmox configs, domain XML, the textfile): the bytes go to a temp
  * file in the same directory that gets the file's mode and owner, are fsynced, and are renamed over the file only if
  * it still holds what was read (a file changed meanwhile is refused, never overwritten). A symlink is followed: its
  * target is edited and the link stays a link.
@@ -25,34 +25,40 @@ function fsError(path: string, e: unknown): WdError {
   return new WdError('WD_FILE_UNWRITABLE', `cannot write ${path}: ${err.message}`, {cause: e})
 }
 
-export async function replaceFile(path: string, expected: Buffer, content: Buffer): Promise<void> {
-  let target: string
-  try {
-    target = await realpath(path)
-  } catch (e) {
-    throw new WdError('WD_NOT_FOUND', `${path}: no such file`, {cause: e})
-  }
+interface Ownership {
+  mode: number
+  uid?: number
+  gid?: number
+}
+
+/**
+ * The bytes to a temp file beside `target` (mode and, as root, owner as given), fsynced, renamed over `target` once
+ * `beforeRename` has passed, and the directory fsynced: a reader sees the old file or the new one, never half of one.
+ */
+async function writeThenRename(
+  path: string,
+  target: string,
+  content: Buffer,
+  own: Ownership,
+  beforeRename: () => Promise<void> = async () => undefined,
+): Promise<void> {
   const dir = dirname(target)
   const temp = join(dir, `.${basename(target)}.wd-${process.pid}-${randomBytes(4).toString('hex')}.tmp`)
-  const info = await stat(target)
   try {
     const handle = await open(temp, 'wx', 0o600)
     try {
       await handle.writeFile(content)
       // the owner first: a chown clears set-id bits, the chmod after it puts them back
-      if (process.getuid?.() === 0 && (info.uid !== process.getuid() || info.gid !== process.getgid?.())) {
-        await handle.chown(info.uid, info.gid)
+      const uid = process.getuid?.()
+      if (uid === 0 && own.uid !== undefined && (own.uid !== uid || own.gid !== process.getgid?.())) {
+        await handle.chown(own.uid, own.gid ?? -1)
       }
-      await handle.chmod(info.mode & 0o7777)
+      await handle.chmod(own.mode & 0o7777)
       await handle.sync()
     } finally {
       await handle.close()
     }
-    if (!(await readFile(target)).equals(expected)) {
-      throw new WdError('WD_FILE_CHANGED', `${path} changed while wd was editing it; nothing was written`, {
-        hint: 'run the command again',
-      })
-    }
+    await beforeRename()
     await rename(temp, target)
   } catch (e) {
     await unlink(temp).catch(() => undefined)
@@ -64,4 +70,27 @@ export async function replaceFile(path: string, expected: Buffer, content: Buffe
   } finally {
     await d.close()
   }
+}
+
+/** Replaces an existing file (its symlink target), keeping mode and owner, only if it still holds `expected`. */
+export async function replaceFile(path: string, expected: Buffer, content: Buffer): Promise<void> {
+  let target: string
+  try {
+    target = await realpath(path)
+  } catch (e) {
+    throw new WdError('WD_NOT_FOUND', `${path}: no such file`, {cause: e})
+  }
+  const info = await stat(target)
+  await writeThenRename(path, target, content, info, async () => {
+    if (!(await readFile(target)).equals(expected)) {
+      throw new WdError('WD_FILE_CHANGED', `${path} changed while wd was editing it; nothing was written`, {
+        hint: 'run the command again',
+      })
+    }
+  })
+}
+
+/** Writes a file wd owns outright (a Prometheus textfile), atomically: created or replaced, no questions asked. */
+export async function writeFileAtomically(path: string, content: Buffer, mode = 0o644): Promise<void> {
+  await writeThenRename(path, path, content, {mode})
 }

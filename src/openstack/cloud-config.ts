@@ -10,6 +10,7 @@ import {join} from 'node:path'
 import {WdError} from '../errors.js'
 import {loadConfigDocument} from '../source/config-document.js'
 import {AUTH_TYPES, type AuthType} from './auth-types.js'
+import {isObject} from '../is-object.js'
 
 export {AUTH_TYPES, type AuthType}
 
@@ -84,7 +85,6 @@ const AUTH_KEYS = new Set([
 ])
 
 type Obj = Record<string, unknown>
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 function searchDirs(env: NodeJS.ProcessEnv, cwd: string): string[] {
   const home = env.HOME ?? homedir()
@@ -108,7 +108,7 @@ function firstFile(candidates: string[]): {path: string; data: Obj} | undefined 
       continue
     }
     const data = loadConfigDocument(text, path)
-    if (!isObj(data)) throw new WdError('WD_CONFIG', `${path} is not a mapping`)
+    if (!isObject(data)) throw new WdError('WD_CONFIG', `${path} is not a mapping`)
     return {path, data}
   }
   return undefined
@@ -116,7 +116,7 @@ function firstFile(candidates: string[]): {path: string; data: Obj} | undefined 
 
 function merge(a: Obj, b: Obj): Obj {
   const out: Obj = {...a}
-  for (const [k, v] of Object.entries(b)) out[k] = isObj(v) && isObj(out[k]) ? merge(out[k], v) : v
+  for (const [k, v] of Object.entries(b)) out[k] = isObject(v) && isObject(out[k]) ? merge(out[k], v) : v
   return out
 }
 
@@ -138,7 +138,7 @@ const asString = (v: unknown) =>
 export function normalize(name: string, flat: Obj): CloudConfig {
   const auth: Auth = {}
   const top: Obj = {}
-  const nested = isObj(flat.auth) ? flat.auth : {}
+  const nested = isObject(flat.auth) ? flat.auth : {}
   for (const [k, v] of Object.entries({...nested, ...flat})) {
     if (k === 'auth') continue
     const key = k.replace(/^tenant_/, 'project_').replace(/^auth_token$/, 'token')
@@ -209,8 +209,8 @@ export function loadCloudConfig(overrides: Overrides = {}, sources: ConfigSource
   const clouds = firstFile(withEnvFirst(CONFIG_NAMES, 'OS_CLIENT_CONFIG_FILE'))
   const secure = firstFile(withEnvFirst(SECURE_NAMES, 'OS_CLIENT_SECURE_FILE'))
   const all = merge(
-    isObj(clouds?.data.clouds) ? clouds.data.clouds : {},
-    isObj(secure?.data.clouds) ? secure.data.clouds : {},
+    isObject(clouds?.data.clouds) ? clouds.data.clouds : {},
+    isObject(secure?.data.clouds) ? secure.data.clouds : {},
   )
 
   const flags: Obj = {}
@@ -223,7 +223,7 @@ export function loadCloudConfig(overrides: Overrides = {}, sources: ConfigSource
   let base: Obj
   if (wanted !== undefined) {
     const entry = all[wanted]
-    if (!isObj(entry)) {
+    if (!isObject(entry)) {
       const known = Object.keys(all)
       throw new WdError('WD_CONFIG', `no cloud '${wanted}' in ${clouds?.path ?? 'any clouds.yaml'}`, {
         hint: known.length ? `clouds: ${known.join(', ')}` : `looked in ${dirs.join(', ')}`,
