@@ -29,6 +29,8 @@ complete -c wd -f -a '(__wd_complete)'
 }
 
 export default class Completion extends WdCommand<typeof Completion> {
+  static override resultSchema = 'cli-results#/$defs/completion'
+
   static override summary = 'Print the shell completion script for bash, zsh or fish.'
 
   static override description = `The script asks wd for the candidates of the word under the cursor, so it completes \

@@ -1,16 +1,10 @@
 import {Flags} from '@oclif/core'
-import {resolutionText, resolutionView, type ResolutionView} from '../src/report/resolution.js'
-import {renderLibvirtElement} from '../src/render/libvirt.js'
-import {renderProxmoxLine} from '../src/render/proxmox.js'
-import {renderQemuArgs} from '../src/render/qemu.js'
-import {translate} from '../src/vocab/translate.js'
+import {resolveRequest, type ResolutionResult} from '../src/operations/resolution.js'
+import {qemuCommandLine, resolutionText} from '../src/report/resolution.js'
 import {WdCommand} from './_shared/base.js'
-import {resolutionFlags} from './_shared/flags.js'
-import {openstackFlags} from './_shared/openstack.js'
+import {resolutionFlags, resolveRequestOf} from './_shared/flags.js'
+import {connectFromFlags, openstackFlags} from './_shared/openstack.js'
 import {policyFlag, readPolicy} from './_shared/policy.js'
-import {resolveFromFlags} from './_shared/resolution.js'
-
-const shellWord = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`)
 
 export default class Resolve extends WdCommand<typeof Resolve> {
   static override summary = 'Predict the watchdog Nova gives an instance of a flavor and an image.'
@@ -19,6 +13,8 @@ export default class Resolve extends WdCommand<typeof Resolve> {
 hw:watchdog_action, overridden by any image hw_watchdog_action (even 'disabled'); missing or '' means disabled; \
 the model is always i6300esb. Keys Nova ignores (hw_watchdog_action on a flavor, hw:watchdog_action on an image, \
 the blueprint's watchdog=) are warned about and never change the result.
+
+--json (and -f json) gives schemas/resolution.schema.json, the same value as the service's POST /v1/resolve.
 
 Exit status: 0 resolved (warnings allowed), 1 an input value Nova refuses, 2 usage error.`
 
@@ -43,6 +39,8 @@ Exit status: 0 resolved (warnings allowed), 1 an input value Nova refuses, 2 usa
     },
   ]
 
+  static override resultSchema = 'resolution'
+
   static override flags = {
     ...resolutionFlags,
     format: Flags.string({
@@ -56,30 +54,27 @@ Exit status: 0 resolved (warnings allowed), 1 an input value Nova refuses, 2 usa
     ...openstackFlags,
   }
 
-  public async run(): Promise<ResolutionView> {
+  public async run(): Promise<ResolutionResult> {
     const policy = await readPolicy(this.flags.policy)
-    const view = resolutionView(await resolveFromFlags(this.flags, policy), this.flags.explain)
-    if (!view.valid) this.findings()
+    const result = await resolveRequest(resolveRequestOf(this.flags), {
+      ...(policy && {policy}),
+      connection: () => connectFromFlags(this.flags),
+    })
+    if (!result.valid) this.findings()
     const format = this.flags.format
-    const device = view.device
-    if (format === 'text') this.log(resolutionText(view))
-    else if (format === 'json') this.log(JSON.stringify(view, null, 2))
-    else if (format === 'yaml') this.log((await import('js-yaml')).dump(view).trimEnd())
+    if (format === 'text') this.log(resolutionText(result))
+    else if (format === 'json') this.log(JSON.stringify(result, null, 2))
+    else if (format === 'yaml') this.log((await import('js-yaml')).dump(result).trimEnd())
     else {
       // Device formats print only the device (nothing for none); what is wrong goes to stderr.
-      for (const e of view.errors) this.logToStderr(`error: ${e}`)
-      for (const w of view.warnings) this.logToStderr(`warning: ${w}`)
-      if (!device && view.valid)
-        this.logToStderr(`no watchdog device (from ${view.decidedBy}); nothing to print as ${format}`)
-      if (device && format === 'libvirt') this.log(renderLibvirtElement(translate(device, 'nova', 'libvirt')))
-      if (device && format === 'proxmox') this.log(renderProxmoxLine(translate(device, 'nova', 'proxmox')))
-      if (device && format === 'qemu')
-        this.log(
-          renderQemuArgs(translate(device, 'nova', 'qemu'))
-            .map(shellWord)
-            .join(' '),
-        )
+      for (const e of result.errors) this.logToStderr(`error: ${e}`)
+      for (const w of result.warnings) this.logToStderr(`warning: ${w}`)
+      if (!result.device && result.valid)
+        this.logToStderr(`no watchdog device (from ${result.decidedBy}); nothing to print as ${format}`)
+      if (result.device && format === 'libvirt') this.log(result.libvirt!)
+      if (result.device && format === 'proxmox') this.log(result.proxmox!)
+      if (result.device && format === 'qemu') this.log(qemuCommandLine(result.device))
     }
-    return view
+    return result
   }
 }

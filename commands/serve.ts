@@ -2,8 +2,11 @@ import {Flags} from '@oclif/core'
 import {serviceConfig} from '../src/service/config.js'
 import {readInput} from '../src/source/read.js'
 import {WdCommand} from './_shared/base.js'
+import {MAX_CONFIG_FILE_BYTES} from '../src/limits.js'
 
 export default class Serve extends WdCommand<typeof Serve> {
+  static override resultSchema = 'cli-results#/$defs/serve'
+
   static override summary = 'Run the policy service: resolution, catalog validation and Nova vendordata over HTTP.'
 
   static override description = `Reads one configuration file (schemas/service-config.schema.json): listen address \
@@ -32,7 +35,7 @@ The API is described at /v1/openapi.json. SIGTERM or SIGINT: in-flight requests 
   }
 
   public async run(): Promise<{url?: string; checked?: boolean}> {
-    const file = this.flags.config === undefined ? undefined : await readInput(this.flags.config, 1024 * 1024)
+    const file = this.flags.config === undefined ? undefined : await readInput(this.flags.config, MAX_CONFIG_FILE_BYTES)
     const config = serviceConfig(file?.text, file?.name)
     if (this.flags.host !== undefined) config.host = this.flags.host
     if (this.flags.port !== undefined) config.port = this.flags.port

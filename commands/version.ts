@@ -1,6 +1,8 @@
 import {WdCommand} from './_shared/base.js'
 
 export default class Version extends WdCommand<typeof Version> {
+  static override resultSchema = 'cli-results#/$defs/version'
+
   static override summary = "Print wd's version, and the Node.js it runs on."
 
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']

@@ -45,6 +45,12 @@ export abstract class WdCommand<T extends typeof Command> extends Command {
   /** values of flags that do not list them as oclif options, for `wd __complete` */
   static completions?: Completions
 
+  /**
+   * The schema (schemas/NAME.schema.json) of what run() returns, which --json prints; a list of several targets is
+   * an array of it. The command snapshot records it, and the tests check every --json output against it.
+   */
+  static resultSchema?: string
+
   protected flags!: WdFlags<T>
   protected args!: WdArgs<T>
   /** every positional argument, for commands that take any number (static strict = false) */
@@ -67,6 +73,16 @@ export abstract class WdCommand<T extends typeof Command> extends Command {
   /** One line on stderr (oclif's warn() wraps and decorates; scripts read these). Silent with --json. */
   protected warning(message: string): void {
     this.logToStderr(`warning: ${message}`)
+  }
+
+  /** Where the flavor and image commands print: stderr lines, stdout text, and the -f/-c flags. */
+  protected output(): {say: (l: string) => void; log: (t: string) => void; flags: {format: string; column?: string[]}} {
+    const flags = this.flags as {format?: string; column?: string[]}
+    return {
+      say: (l) => this.logToStderr(l),
+      log: (t) => this.log(t),
+      flags: {format: flags.format ?? 'table', ...(flags.column && {column: flags.column})},
+    }
   }
 
   /** Marks the run as "findings": output stays as printed, the exit status becomes 1. */

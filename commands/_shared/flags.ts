@@ -1,6 +1,7 @@
 /** Flags shared by every command that takes a flavor and an image (resolve, xml patch). */
 import {Flags} from '@oclif/core'
 import {WdError} from '../../src/errors.js'
+import type {ResolveRequest} from '../../src/operations/resolution.js'
 
 export const resolutionFlags = {
   'flavor-spec': Flags.string({
@@ -32,4 +33,30 @@ export function keyValues(flag: string, pairs: readonly string[] | undefined): R
     out[pair.slice(0, eq)] = pair.slice(eq + 1)
   }
   return out
+}
+
+/** --dry-run of every command that writes (to the cloud or to a file). */
+export const dryRunFlag = {
+  'dry-run': Flags.boolean({description: 'Look everything up and say what would change; write nothing.'}),
+}
+
+export interface ResolutionFlagValues {
+  'flavor-spec'?: string[]
+  'image-prop'?: string[]
+  catalog?: string
+  flavor?: string
+  image?: string
+  explain?: boolean
+}
+
+/** The resolution flags as the application layer's request. */
+export function resolveRequestOf(f: ResolutionFlagValues): ResolveRequest {
+  return {
+    ...(f['flavor-spec'] && {flavorSpecs: keyValues('flavor-spec', f['flavor-spec'])}),
+    ...(f['image-prop'] && {imageProperties: keyValues('image-prop', f['image-prop'])}),
+    ...(f.catalog !== undefined && {catalog: f.catalog}),
+    ...(f.flavor !== undefined && {flavor: f.flavor}),
+    ...(f.image !== undefined && {image: f.image}),
+    ...(f.explain && {explain: true}),
+  }
 }

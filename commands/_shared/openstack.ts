@@ -110,11 +110,6 @@ export async function printList(
   log(formatList(rows, columns, flags.format as ListFormat, {columns: flags.column, sort: flags['sort-column']}))
 }
 
-/** --dry-run of the commands that write to the cloud. */
-export const dryRunFlag = {
-  'dry-run': Flags.boolean({description: 'Look everything up and say what would change; write nothing.'}),
-}
-
 /** Several records (one per flavor or image named): one JSON or YAML list, else one block each. */
 export async function printRecords(
   log: (s: string) => void,

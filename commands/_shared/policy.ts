@@ -10,10 +10,6 @@ export const policyFlag = Flags.string({
 export async function readPolicy(path: string | undefined): Promise<Policy | undefined> {
   if (path === undefined) return undefined
   // loaded only with --policy: the YAML parser, ajv and picomatch are startup cost every other run would pay
-  const [{readInput}, {loadPolicy, MAX_POLICY_BYTES}] = await Promise.all([
-    import('../../src/source/read.js'),
-    import('../../src/policy/load.js'),
-  ])
-  const input = await readInput(path, MAX_POLICY_BYTES)
-  return loadPolicy(input.text, input.name)
+  const {readPolicyFile} = await import('../../src/policy/load.js')
+  return readPolicyFile(path)
 }

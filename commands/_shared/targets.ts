@@ -1,12 +1,34 @@
 /**
- * Commands that act on several flavors or images at once (`wd flavor set a b --action reset`), as the openstack CLI's
- * delete commands do: each target is done in turn, a failed one is reported in its own `wd:` line and the rest still
+ * The flavor and image commands over the targets of src/operations: the positional names, the flags they share,
+ * and the one loop they all run. Several targets at once (`wd flavor set a b --action reset`) work as the openstack
+ * CLI's delete commands do: each target in turn, a failed one reported in its own `wd:` line and the rest still
  * done; the exit status is the worst of the failures. One target that fails is simply that command's error.
  */
+import {Args, Flags} from '@oclif/core'
 import {isWdError, type WdError} from '../../src/errors.js'
-import {printRecords} from './openstack.js'
+import {showWatchdog, type Target, type WatchdogChange, type WatchdogState} from '../../src/operations/target.js'
+import type {Row} from '../../src/report/records.js'
+import {NOVA_SETTINGS} from '../../src/vocab/nova.js'
+import {printRecord, printRecords} from './openstack.js'
 
-type Row = Record<string, unknown>
+export type CloudKind = 'flavor' | 'image'
+
+/** The positional names (or ids) of a flavor or image command; `many` for set and unset. */
+export function namesArg<K extends CloudKind>(kind: K, many: boolean) {
+  const arg = Args.string({
+    description: `${kind === 'flavor' ? 'Flavor' : 'Image'} ${many ? 'names or ids' : 'name or id'}.`,
+    required: true,
+  })
+  return {[kind]: arg} as {[P in K]: typeof arg}
+}
+
+export const actionFlag = {
+  action: Flags.string({description: `Watchdog action: ${NOVA_SETTINGS.join(', ')}.`, required: true}),
+}
+
+export const migrateLegacyFlag = {
+  'migrate-legacy': Flags.boolean({description: "Also remove the blueprint's 'watchdog' property."}),
+}
 
 export async function forEachTarget<T>(
   targets: readonly string[],
@@ -31,13 +53,39 @@ export async function forEachTarget<T>(
   return done
 }
 
-/** Each target done in turn, the records printed in the chosen -f/-c; one record for one target, else the list. */
-export async function recordsFor(
-  targets: readonly string[],
-  out: {say: (line: string) => void; log: (text: string) => void; flags: {format: string; column?: string[]}},
-  act: (ref: string) => Promise<Row>,
-): Promise<Row | Row[]> {
-  const records = await forEachTarget(targets, out.say, act)
-  await printRecords(out.log, records, out.flags)
-  return records.length === 1 ? records[0]! : records
+export interface Output {
+  say: (line: string) => void
+  log: (text: string) => void
+  flags: {format: string; column?: string[]}
+}
+
+/**
+ * Changes each named target, tells `each` of every change as it is made (for dry-run lines and notes), prints the
+ * states after as records; the typed changes are the command's result (one for one target).
+ */
+export async function changeEach(
+  refs: readonly string[],
+  out: Output,
+  change: (ref: string) => Promise<WatchdogChange>,
+  record: (s: WatchdogState) => Row,
+): Promise<WatchdogChange | WatchdogChange[]> {
+  const changes = await forEachTarget(refs, out.say, change)
+  await printRecords(
+    out.log,
+    changes.map((c) => record(c.after)),
+    out.flags,
+  )
+  return changes.length === 1 ? changes[0]! : changes
+}
+
+/** `show`: one target's state, printed as a record. */
+export async function showOne<T, V>(
+  target: Target<T, V>,
+  ref: string,
+  out: Output,
+  record: (s: WatchdogState) => Row,
+): Promise<WatchdogState> {
+  const state = await showWatchdog(target, ref)
+  await printRecord(out.log, record(state), out.flags)
+  return state
 }

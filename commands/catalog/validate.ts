@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {WdError} from '../../src/errors.js'
 import {expandInputs} from '../../src/catalog/inputs.js'
-import {MAX_CATALOG_BYTES} from '../../src/catalog/load.js'
+import {MAX_CATALOG_BYTES} from '../../src/limits.js'
 import {DEFAULT_MAX_FINDINGS, validateCatalogText} from '../../src/catalog/validate.js'
 import {jsonReport, type JsonReport} from '../../src/report/catalog/json.js'
 import {summarize, type FileResult} from '../../src/report/catalog/model.js'
@@ -10,6 +10,8 @@ import {WdCommand} from '../_shared/base.js'
 import {policyFlag, readPolicy} from '../_shared/policy.js'
 
 export default class CatalogValidate extends WdCommand<typeof CatalogValidate> {
+  static override resultSchema = 'catalog-report'
+
   static override summary = 'Check flavor catalogs before they reach Nova: findings at file:line:col, for CI.'
 
   static override description = `Reads YAML (several documents allowed) and JSON catalogs in wd's layout or osism \

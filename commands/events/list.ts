@@ -17,6 +17,8 @@ function since(value: string): number {
 }
 
 export default class EventsList extends WdCommand<typeof EventsList> {
+  static override resultSchema = 'bark'
+
   static override summary = 'List the recorded watchdog barks.'
 
   static override description = `The journal is read as a stream: memory holds the barks that match, not the \

@@ -16,6 +16,8 @@ function vmOf(socket: string): {vm: string; instance?: string} {
 }
 
 export default class EventsWatch extends WdCommand<typeof EventsWatch> {
+  static override resultSchema = 'cli-results#/$defs/watch'
+
   static override summary = 'Record every watchdog bark: from QEMU QMP sockets or libvirt, into a journal and more.'
 
   static override description = `Each bark is recorded once: time, VM, action and source, appended to the journal \

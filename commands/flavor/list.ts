@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {listFlavors} from '../../src/openstack/nova.js'
-import {FLAVOR_COLUMNS, flavorRow} from '../../src/openstack/records.js'
+import {describeFlavor} from '../../src/operations/targets/flavor.js'
+import {FLAVOR_COLUMNS, flavorRow} from '../../src/report/watchdog.js'
 import {WdCommand} from '../_shared/base.js'
 import {connectFromFlags, openstackFlags, listFlags, printList} from '../_shared/openstack.js'
 
@@ -12,16 +13,18 @@ export default class FlavorList extends WdCommand<typeof FlavorList> {
     '<%= config.bin %> <%= command.id %> --all -f json',
   ]
 
+  static override resultSchema = 'watchdog-state'
+
   static override flags = {
     all: Flags.boolean({description: 'Private flavors too (all flavors, for an admin).'}),
     ...listFlags,
     ...openstackFlags,
   }
 
-  public async run(): Promise<Record<string, unknown>[]> {
+  public async run() {
     const conn = await connectFromFlags(this.flags)
-    const rows = (await listFlavors(conn, this.flags.all)).map(flavorRow)
-    await printList((s) => this.log(s), rows, FLAVOR_COLUMNS, this.flags)
-    return rows
+    const states = (await listFlavors(conn, this.flags.all)).map(describeFlavor)
+    await printList((s) => this.log(s), states.map(flavorRow), FLAVOR_COLUMNS, this.flags)
+    return states
   }
 }

@@ -1,19 +1,21 @@
-import {Args, Flags} from '@oclif/core'
 import {assertSetting} from '../../src/engine/nova-checks.js'
-import {findFlavor, setFlavorWatchdog} from '../../src/openstack/nova.js'
-import {flavorRecord} from '../../src/openstack/records.js'
+import {changeWatchdog} from '../../src/operations/target.js'
+import {flavorTarget} from '../../src/operations/targets/flavor.js'
+import {dryRunLine, flavorRecord} from '../../src/report/watchdog.js'
 import {FLAVOR_KEY, NOVA_SETTINGS} from '../../src/vocab/nova.js'
 import {WdCommand} from '../_shared/base.js'
-import {connectFromFlags, dryRunFlag, openstackFlags, outputFlags} from '../_shared/openstack.js'
-import {recordsFor} from '../_shared/targets.js'
+import {dryRunFlag} from '../_shared/flags.js'
+import {connectFromFlags, openstackFlags, outputFlags} from '../_shared/openstack.js'
+import {actionFlag, changeEach, namesArg} from '../_shared/targets.js'
 
 export default class FlavorSet extends WdCommand<typeof FlavorSet> {
   static override summary = "Set flavors' watchdog action (extra spec hw:watchdog_action)."
 
   static override description = `wd checks the value before Nova does (${NOVA_SETTINGS.join(', ')}; case-sensitive) \
-and sends compute microversion 2.86, so Nova validates it as well. Only hw:watchdog_action is written: the \
-flavor's other extra specs stay as they are. Several flavors may be named: each is reported, a failed one does not \
-stop the rest. Needs an admin account (Nova's default policy).`
+and sends compute microversion 2.86, so Nova validates it as well. Only hw:watchdog_action is written (not at all \
+when it already has the value): the flavor's other extra specs stay as they are. Several flavors may be named: each \
+is reported, a failed one does not stop the rest. Needs an admin account (Nova's default policy). --json gives each \
+change as schemas/watchdog-change.schema.json.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> m1.small --action reset',
@@ -23,31 +25,27 @@ stop the rest. Needs an admin account (Nova's default policy).`
 
   static override completions = {action: NOVA_SETTINGS}
 
+  static override resultSchema = 'watchdog-change'
+
   static override strict = false
 
-  static override args = {flavor: Args.string({description: 'Flavor names or ids.', required: true})}
+  static override args = namesArg('flavor', true)
 
-  static override flags = {
-    action: Flags.string({description: `Watchdog action: ${NOVA_SETTINGS.join(', ')}.`, required: true}),
-    ...dryRunFlag,
-    ...outputFlags,
-    ...openstackFlags,
-  }
+  static override flags = {...actionFlag, ...dryRunFlag, ...outputFlags, ...openstackFlags}
 
-  public async run(): Promise<Record<string, unknown> | Record<string, unknown>[]> {
+  public async run() {
     const value = assertSetting('flavor', this.flags.action)
-    const conn = await connectFromFlags(this.flags)
+    const target = flavorTarget(await connectFromFlags(this.flags))
     const dryRun = this.flags['dry-run']
-    const out = {say: (l: string) => this.logToStderr(l), log: (t: string) => this.log(t), flags: this.flags}
-    return recordsFor(this.rest, out, async (ref) => {
-      const flavor = await findFlavor(conn, ref)
-      if (dryRun)
-        this.logToStderr(
-          `dry run: would set ${FLAVOR_KEY}=${value} on flavor ${flavor.name} (now: ${flavor.extra_specs[FLAVOR_KEY] ?? 'unset'})`,
-        )
-      else await setFlavorWatchdog(conn, flavor, value)
-      // Nova wrote exactly this key and nothing else: no need to read the flavor back
-      return flavorRecord({...flavor, extra_specs: {...flavor.extra_specs, [FLAVOR_KEY]: value}})
-    })
+    return changeEach(
+      this.rest,
+      this.output(),
+      async (ref) => {
+        const {change} = await changeWatchdog(target, ref, value, {dryRun})
+        if (dryRun) this.logToStderr(dryRunLine(change, FLAVOR_KEY))
+        return change
+      },
+      flavorRecord,
+    )
   }
 }

@@ -1,8 +1,8 @@
-import {Args} from '@oclif/core'
-import {findFlavor} from '../../src/openstack/nova.js'
-import {flavorRecord} from '../../src/openstack/records.js'
+import {flavorTarget} from '../../src/operations/targets/flavor.js'
+import {flavorRecord} from '../../src/report/watchdog.js'
 import {WdCommand} from '../_shared/base.js'
-import {connectFromFlags, openstackFlags, outputFlags, printRecord} from '../_shared/openstack.js'
+import {connectFromFlags, openstackFlags, outputFlags} from '../_shared/openstack.js'
+import {namesArg, showOne} from '../_shared/targets.js'
 
 export default class FlavorShow extends WdCommand<typeof FlavorShow> {
   static override summary = "Show a flavor's watchdog: the stored value, what Nova makes of it, and its extra specs."
@@ -12,14 +12,14 @@ export default class FlavorShow extends WdCommand<typeof FlavorShow> {
     '<%= config.bin %> <%= command.id %> m1.small -f value -c watchdog',
   ]
 
-  static override args = {flavor: Args.string({description: 'Flavor name or id.', required: true})}
+  static override resultSchema = 'watchdog-state'
+
+  static override args = namesArg('flavor', false)
 
   static override flags = {...outputFlags, ...openstackFlags}
 
-  public async run(): Promise<Record<string, unknown>> {
-    const conn = await connectFromFlags(this.flags)
-    const record = flavorRecord(await findFlavor(conn, this.args.flavor))
-    await printRecord((s) => this.log(s), record, this.flags)
-    return record
+  public async run() {
+    const target = flavorTarget(await connectFromFlags(this.flags))
+    return showOne(target, this.args.flavor, this.output(), flavorRecord)
   }
 }

@@ -1,10 +1,11 @@
-import {Args} from '@oclif/core'
-import {findFlavor, unsetFlavorWatchdog} from '../../src/openstack/nova.js'
-import {flavorRecord} from '../../src/openstack/records.js'
+import {changeWatchdog} from '../../src/operations/target.js'
+import {flavorTarget} from '../../src/operations/targets/flavor.js'
+import {dryRunLine, flavorRecord} from '../../src/report/watchdog.js'
 import {FLAVOR_KEY} from '../../src/vocab/nova.js'
 import {WdCommand} from '../_shared/base.js'
-import {connectFromFlags, dryRunFlag, openstackFlags, outputFlags} from '../_shared/openstack.js'
-import {recordsFor} from '../_shared/targets.js'
+import {dryRunFlag} from '../_shared/flags.js'
+import {connectFromFlags, openstackFlags, outputFlags} from '../_shared/openstack.js'
+import {changeEach, namesArg} from '../_shared/targets.js'
 
 export default class FlavorUnset extends WdCommand<typeof FlavorUnset> {
   static override summary = "Remove flavors' watchdog action (the flavor then gives no watchdog)."
@@ -17,24 +18,27 @@ the command says so. Several flavors may be named. Needs an admin account (Nova'
     '<%= config.bin %> <%= command.id %> m1.small m1.large --dry-run',
   ]
 
+  static override resultSchema = 'watchdog-change'
+
   static override strict = false
 
-  static override args = {flavor: Args.string({description: 'Flavor names or ids.', required: true})}
+  static override args = namesArg('flavor', true)
 
   static override flags = {...dryRunFlag, ...outputFlags, ...openstackFlags}
 
-  public async run(): Promise<Record<string, unknown> | Record<string, unknown>[]> {
-    const conn = await connectFromFlags(this.flags)
+  public async run() {
+    const target = flavorTarget(await connectFromFlags(this.flags))
     const dryRun = this.flags['dry-run']
-    const out = {say: (l: string) => this.logToStderr(l), log: (t: string) => this.log(t), flags: this.flags}
-    return recordsFor(this.rest, out, async (ref) => {
-      const flavor = await findFlavor(conn, ref)
-      const had = flavor.extra_specs[FLAVOR_KEY] !== undefined
-      if (dryRun) this.logToStderr(`dry run: would ${had ? 'remove' : 'leave'} ${FLAVOR_KEY} on flavor ${flavor.name}`)
-      else if (!(await unsetFlavorWatchdog(conn, flavor)))
-        this.logToStderr(`flavor ${flavor.name} had no ${FLAVOR_KEY}`)
-      const rest = Object.fromEntries(Object.entries(flavor.extra_specs).filter(([k]) => k !== FLAVOR_KEY))
-      return flavorRecord({...flavor, extra_specs: rest})
-    })
+    return changeEach(
+      this.rest,
+      this.output(),
+      async (ref) => {
+        const {change} = await changeWatchdog(target, ref, null, {dryRun})
+        if (dryRun) this.logToStderr(dryRunLine(change, FLAVOR_KEY))
+        else if (!change.changed) this.logToStderr(`flavor ${change.target.name} had no ${FLAVOR_KEY}`)
+        return change
+      },
+      flavorRecord,
+    )
   }
 }

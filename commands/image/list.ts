@@ -1,5 +1,6 @@
 import {listImages} from '../../src/openstack/glance.js'
-import {IMAGE_COLUMNS, imageRow} from '../../src/openstack/records.js'
+import {describeImage} from '../../src/operations/targets/image.js'
+import {IMAGE_COLUMNS, imageRow} from '../../src/report/watchdog.js'
 import {WdCommand} from '../_shared/base.js'
 import {connectFromFlags, openstackFlags, listFlags, printList} from '../_shared/openstack.js'
 
@@ -11,12 +12,14 @@ export default class ImageList extends WdCommand<typeof ImageList> {
     '<%= config.bin %> <%= command.id %> -f value -c Name -c Watchdog',
   ]
 
+  static override resultSchema = 'watchdog-state'
+
   static override flags = {...listFlags, ...openstackFlags}
 
-  public async run(): Promise<Record<string, unknown>[]> {
+  public async run() {
     const conn = await connectFromFlags(this.flags)
-    const rows = (await listImages(conn)).map(imageRow)
-    await printList((s) => this.log(s), rows, IMAGE_COLUMNS, this.flags)
-    return rows
+    const states = (await listImages(conn)).map(describeImage)
+    await printList((s) => this.log(s), states.map(imageRow), IMAGE_COLUMNS, this.flags)
+    return states
   }
 }

@@ -1,11 +1,12 @@
-import {Args, Flags} from '@oclif/core'
 import {assertSetting} from '../../src/engine/nova-checks.js'
-import {findImage, setImageWatchdog, type Image} from '../../src/openstack/glance.js'
-import {hasLegacyKey, imageRecord} from '../../src/openstack/records.js'
+import {changeWatchdog} from '../../src/operations/target.js'
+import {imageTarget} from '../../src/operations/targets/image.js'
+import {dryRunLine, imageRecord} from '../../src/report/watchdog.js'
 import {BLUEPRINT_KEY, IMAGE_KEY, NOVA_SETTINGS} from '../../src/vocab/nova.js'
 import {WdCommand} from '../_shared/base.js'
-import {connectFromFlags, dryRunFlag, openstackFlags, outputFlags} from '../_shared/openstack.js'
-import {recordsFor} from '../_shared/targets.js'
+import {dryRunFlag} from '../_shared/flags.js'
+import {connectFromFlags, openstackFlags, outputFlags} from '../_shared/openstack.js'
+import {actionFlag, changeEach, migrateLegacyFlag, namesArg} from '../_shared/targets.js'
 
 export default class ImageSet extends WdCommand<typeof ImageSet> {
   static override summary = "Set images' watchdog action (property hw_watchdog_action), which overrides every flavor's."
@@ -13,7 +14,8 @@ export default class ImageSet extends WdCommand<typeof ImageSet> {
   static override description = `Glance stores any string, and Nova refuses a bad one only when an instance boots, \
 so wd checks the value first (${NOVA_SETTINGS.join(', ')}; case-sensitive). Only hw_watchdog_action is written; \
 other properties stay as they are. An image that still carries the 2013 blueprint's key 'watchdog' (which Nova never \
-read) is pointed out; --migrate-legacy removes that key in the same change. Several images may be named.`
+read) is pointed out; --migrate-legacy removes that key in the same change. Several images may be named. --json \
+gives each change as schemas/watchdog-change.schema.json.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> debian-12 --action poweroff',
@@ -23,40 +25,32 @@ read) is pointed out; --migrate-legacy removes that key in the same change. Seve
 
   static override completions = {action: NOVA_SETTINGS}
 
+  static override resultSchema = 'watchdog-change'
+
   static override strict = false
 
-  static override args = {image: Args.string({description: 'Image names or ids.', required: true})}
+  static override args = namesArg('image', true)
 
-  static override flags = {
-    action: Flags.string({description: `Watchdog action: ${NOVA_SETTINGS.join(', ')}.`, required: true}),
-    'migrate-legacy': Flags.boolean({description: "Also remove the blueprint's 'watchdog' property."}),
-    ...dryRunFlag,
-    ...outputFlags,
-    ...openstackFlags,
-  }
+  static override flags = {...actionFlag, ...migrateLegacyFlag, ...dryRunFlag, ...outputFlags, ...openstackFlags}
 
-  public async run(): Promise<Record<string, unknown> | Record<string, unknown>[]> {
+  public async run() {
     const value = assertSetting('image', this.flags.action)
-    const conn = await connectFromFlags(this.flags)
-    const migrate = this.flags['migrate-legacy']
+    const target = imageTarget(await connectFromFlags(this.flags), {migrateLegacy: this.flags['migrate-legacy']})
     const dryRun = this.flags['dry-run']
-    const out = {say: (l: string) => this.logToStderr(l), log: (t: string) => this.log(t), flags: this.flags}
-    return recordsFor(this.rest, out, async (ref) => {
-      const image = await findImage(conn, ref)
-      let after: Image
-      if (dryRun) {
-        this.logToStderr(
-          `dry run: would set ${IMAGE_KEY}=${value} on image ${image.name ?? image.id} (now: ${typeof image[IMAGE_KEY] === 'string' ? image[IMAGE_KEY] : 'unset'})`,
-        )
-        after = {...image, [IMAGE_KEY]: value}
-        if (migrate) delete after[BLUEPRINT_KEY]
-      } else after = await setImageWatchdog(conn, image, value, migrate)
-      if (hasLegacyKey(after)) {
-        this.warning(
-          `image ${after.name ?? after.id} still has the blueprint property 'watchdog', which Nova ignores; --migrate-legacy removes it`,
-        )
-      }
-      return imageRecord(after)
-    })
+    return changeEach(
+      this.rest,
+      this.output(),
+      async (ref) => {
+        const {change} = await changeWatchdog(target, ref, value, {dryRun})
+        if (dryRun) this.logToStderr(dryRunLine(change, IMAGE_KEY))
+        if (change.after.properties?.[BLUEPRINT_KEY] !== undefined) {
+          this.warning(
+            `image ${change.target.name ?? change.target.id} still has the blueprint property 'watchdog', which Nova ignores; --migrate-legacy removes it`,
+          )
+        }
+        return change
+      },
+      imageRecord,
+    )
   }
 }

@@ -1,8 +1,8 @@
-import {Args} from '@oclif/core'
-import {findImage} from '../../src/openstack/glance.js'
-import {imageRecord} from '../../src/openstack/records.js'
+import {imageTarget} from '../../src/operations/targets/image.js'
+import {imageRecord} from '../../src/report/watchdog.js'
 import {WdCommand} from '../_shared/base.js'
-import {connectFromFlags, openstackFlags, outputFlags, printRecord} from '../_shared/openstack.js'
+import {connectFromFlags, openstackFlags, outputFlags} from '../_shared/openstack.js'
+import {namesArg, showOne} from '../_shared/targets.js'
 
 export default class ImageShow extends WdCommand<typeof ImageShow> {
   static override summary = "Show an image's watchdog property, what Nova makes of it, and its other properties."
@@ -12,14 +12,14 @@ export default class ImageShow extends WdCommand<typeof ImageShow> {
     '<%= config.bin %> <%= command.id %> debian-12 -f json',
   ]
 
-  static override args = {image: Args.string({description: 'Image name or id.', required: true})}
+  static override resultSchema = 'watchdog-state'
+
+  static override args = namesArg('image', false)
 
   static override flags = {...outputFlags, ...openstackFlags}
 
-  public async run(): Promise<Record<string, unknown>> {
-    const conn = await connectFromFlags(this.flags)
-    const record = imageRecord(await findImage(conn, this.args.image))
-    await printRecord((s) => this.log(s), record, this.flags)
-    return record
+  public async run() {
+    const target = imageTarget(await connectFromFlags(this.flags))
+    return showOne(target, this.args.image, this.output(), imageRecord)
   }
 }

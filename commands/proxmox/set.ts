@@ -1,12 +1,14 @@
 import {Flags} from '@oclif/core'
 import {WdError} from '../../src/errors.js'
-import {parseConfig, pendingWatchdog} from '../../src/proxmox/config-file.js'
-import {renderProxmoxLine, type ProxmoxWatchdog} from '../../src/render/proxmox.js'
-import {SYSTEMS, type System} from '../../src/vocab/systems.js'
+import {changeWatchdog} from '../../src/operations/target.js'
+import {proxmoxGuestTarget} from '../../src/operations/targets/proxmox-guest.js'
+import type {ProxmoxWatchdog} from '../../src/render/proxmox.js'
+import {guestSetLine} from '../../src/report/watchdog.js'
+import {DEFAULT_MODEL, SYSTEMS, type System} from '../../src/vocab/systems.js'
 import {assertDevice, translate} from '../../src/vocab/translate.js'
 import {WdCommand} from '../_shared/base.js'
-import {keyValues} from '../_shared/flags.js'
-import {configPath, dryRunFlag, editConfig, proxmoxDirFlag, proxmoxTarget} from '../_shared/proxmox.js'
+import {dryRunFlag, keyValues} from '../_shared/flags.js'
+import {proxmoxDirFlag, proxmoxTarget} from '../_shared/proxmox.js'
 import {PROXMOX_ACTIONS, PROXMOX_MODELS} from '../../src/vocab/proxmox.js'
 
 export default class ProxmoxSet extends WdCommand<typeof ProxmoxSet> {
@@ -17,7 +19,8 @@ sections, the description comments). The write is atomic (temp file and rename i
 the file changed meanwhile; mode, owner and symlinks are kept (a symlink's target is edited). What is no Proxmox \
 config (binary data, NUL bytes, lone CR line ends) is refused and left untouched (exit 2). The action can be given in another system's words (--vocabulary) or come from a Nova \
 flavor and image (--from-flavor / --from-image, resolved as Nova does); what Proxmox has no equivalent for is refused \
-with the reason. Proxmox applies a changed watchdog at the guest's next cold start.`
+with the reason. Proxmox applies a changed watchdog at the guest's next cold start. --json gives \
+schemas/watchdog-change.schema.json.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> 101 --action reset',
@@ -28,6 +31,8 @@ with the reason. Proxmox applies a changed watchdog at the guest's next cold sta
 
   static override completions = {action: PROXMOX_ACTIONS, model: PROXMOX_MODELS}
 
+  static override resultSchema = 'watchdog-change'
+
   static override args = proxmoxTarget
 
   static override flags = {
@@ -37,7 +42,7 @@ with the reason. Proxmox applies a changed watchdog at the guest's next cold sta
       description: 'Watchdog action (Proxmox words unless --vocabulary).',
       exclusive: ['from-flavor', 'from-image'],
     }),
-    model: Flags.string({description: 'Watchdog model [default: i6300esb].'}),
+    model: Flags.string({description: `Watchdog model [default: ${DEFAULT_MODEL}].`}),
     vocabulary: Flags.string({
       description: 'Whose words --action and --model are in.',
       options: [...SYSTEMS],
@@ -71,22 +76,17 @@ with the reason. Proxmox applies a changed watchdog at the guest's next cold sta
     if (f.action === undefined)
       throw new WdError('WD_USAGE', 'say which watchdog: --action, or --from-flavor / --from-image')
     const from = f.vocabulary as System
-    const device = assertDevice(from, {model: f.model ?? 'i6300esb', action: f.action})
+    const device = assertDevice(from, {model: f.model ?? DEFAULT_MODEL, action: f.action})
     return translate(device, from, 'proxmox')
   }
 
-  public async run(): Promise<{file: string; line: string | null; changed: boolean; dryRun?: boolean}> {
-    const path = configPath(this.args.target, this.flags.dir)
+  public async run() {
     const watchdog = await this.watchdog()
-    const dryRun = this.flags['dry-run']
-    const {text, changed} = await editConfig(path, watchdog, dryRun)
-    const line = watchdog ? renderProxmoxLine(watchdog) : null
-    const would = dryRun ? 'would write ' : ''
-    this.log(
-      changed ? `${path}: ${would}${line ?? 'watchdog removed (Nova would give no watchdog)'}` : `${path}: unchanged`,
-    )
-    const pending = pendingWatchdog(parseConfig(text))
+    const target = proxmoxGuestTarget({dir: this.flags.dir})
+    const {change} = await changeWatchdog(target, this.args.target, watchdog ?? null, {dryRun: this.flags['dry-run']})
+    this.log(guestSetLine(change))
+    const pending = change.after.attributes.pending
     if (pending) this.warning(`[PENDING] also has the watchdog ${pending}; Proxmox applies that at the next cold start`)
-    return {file: path, line, changed, ...(dryRun && {dryRun})}
+    return change
   }
 }

@@ -5,6 +5,8 @@ import {SCHEMA_NAMES, schemaDocument} from '../../src/schema/validator.js'
 import {WdCommand} from '../_shared/base.js'
 
 export default class SchemaExport extends WdCommand<typeof SchemaExport> {
+  static override resultSchema = 'cli-results#/$defs/schema'
+
   static override summary = "Print one of wd's JSON Schemas, or the Glance metadef namespace for the watchdog."
 
   static override description = `Schemas are JSON Schema 2020-12: ${SCHEMA_NAMES.join(', ')}. With --glance-metadef, prints \

@@ -1,25 +1,14 @@
 import {Args, Flags} from '@oclif/core'
 import {WdError} from '../../src/errors.js'
-import {replaceFile} from '../../src/fs/replace-file.js'
-import {patchDomainXml} from '../../src/render/domain-patch.js'
-import {readBytes} from '../../src/source/read.js'
-import {decodeText} from '../../src/source/text-bytes.js'
-import type {Device} from '../../src/vocab/systems.js'
+import {resolveEngine} from '../../src/operations/resolution.js'
+import {changeWatchdog, type WatchdogChange} from '../../src/operations/target.js'
+import {libvirtDomainTarget} from '../../src/operations/targets/libvirt-domain.js'
+import {domainChangeLine} from '../../src/report/watchdog.js'
+import {DEFAULT_MODEL, type Device} from '../../src/vocab/systems.js'
 import {assertDevice, translate} from '../../src/vocab/translate.js'
 import {WdCommand} from '../_shared/base.js'
-import {resolutionFlags} from '../_shared/flags.js'
-import {resolveFromFlags} from '../_shared/resolution.js'
+import {resolutionFlags, resolveRequestOf} from '../_shared/flags.js'
 import {LIBVIRT_ACTIONS, LIBVIRT_MODELS} from '../../src/vocab/libvirt.js'
-
-const MAX_DOMAIN_BYTES = 16 * 1024 * 1024
-
-interface PatchOutput {
-  file: string
-  device: Device<'libvirt'> | null
-  warnings: string[]
-  written: boolean
-  xml: string
-}
 
 export default class XmlPatch extends WdCommand<typeof XmlPatch> {
   static override summary = 'Insert, replace or remove the watchdog in a libvirt domain XML, keeping everything else.'
@@ -29,7 +18,7 @@ export default class XmlPatch extends WdCommand<typeof XmlPatch> {
 model keeps its <alias> and <address>. On q35, libvirt's implicit itco watchdog is kept and given the same action, \
 since libvirt requires one action for all watchdogs of a domain. The file's bytes are kept (any encoding but UTF-16, \
 its own line ends); --in-place writes atomically, keeps mode, owner and symlinks, and refuses a file that changed \
-while wd worked on it.`
+while wd worked on it. --json gives schemas/watchdog-change.schema.json.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> guest.xml --flavor-spec hw:watchdog_action=reset > guest-new.xml',
@@ -38,6 +27,8 @@ while wd worked on it.`
   ]
 
   static override completions = {action: LIBVIRT_ACTIONS, model: LIBVIRT_MODELS}
+
+  static override resultSchema = 'watchdog-change'
 
   static override args = {
     file: Args.string({description: "Domain XML file, or '-' for standard input.", required: true}),
@@ -50,7 +41,7 @@ while wd worked on it.`
       exclusive: ['flavor-spec', 'image-prop', 'catalog', 'remove'],
     }),
     model: Flags.string({
-      description: 'libvirt watchdog model, with --action [default: i6300esb].',
+      description: `libvirt watchdog model, with --action [default: ${DEFAULT_MODEL}].`,
       dependsOn: ['action'],
     }),
     remove: Flags.boolean({description: 'Remove the watchdog.', exclusive: ['flavor-spec', 'image-prop', 'catalog']}),
@@ -61,32 +52,29 @@ while wd worked on it.`
   private async device(): Promise<Device<'libvirt'> | null> {
     const f = this.flags
     if (f.remove) return null
-    if (f.action !== undefined) return assertDevice('libvirt', {model: f.model ?? 'i6300esb', action: f.action})
+    if (f.action !== undefined) {
+      return assertDevice('libvirt', {model: f.model ?? DEFAULT_MODEL, action: f.action})
+    }
     if (!f['flavor-spec'] && !f['image-prop'] && !f.catalog) {
       throw new WdError('WD_USAGE', 'say which watchdog: --action, --remove, or a flavor/image as for wd resolve')
     }
-    const r = await resolveFromFlags(f)
+    const r = await resolveEngine(resolveRequestOf(f))
     const [first] = r.errors
     if (first) throw new WdError('WD_INVALID_VALUE', first.message, {location: first.position})
     for (const w of r.warnings) this.warning(w.message)
     return r.device && translate(r.device, 'nova', 'libvirt')
   }
 
-  public async run(): Promise<PatchOutput> {
+  public async run(): Promise<WatchdogChange> {
     const {file} = this.args
-    if (this.flags['in-place'] && file === '-') throw new WdError('WD_USAGE', '--in-place needs a file, not stdin')
+    const inPlace = this.flags['in-place']
+    if (inPlace && file === '-') throw new WdError('WD_USAGE', '--in-place needs a file, not stdin')
     const device = await this.device()
-    const input = await readBytes(file, MAX_DOMAIN_BYTES)
-    const decoded = decodeText(input.bytes, input.name, 'domain XML')
-    const {xml, warnings} = patchDomainXml(decoded.text, device, input.name)
-    for (const w of warnings) this.warning(w)
-    const out = decoded.encode(xml)
-    const changed = !out.equals(input.bytes)
-    const write = this.flags['in-place'] && changed && !this.flags['dry-run']
-    if (write) await replaceFile(file, input.bytes, out)
-    if (this.flags['in-place']) {
-      this.logToStderr(`${file}: ${changed ? (write ? 'written' : 'would change') : 'unchanged'}`)
-    } else if (!this.jsonEnabled()) process.stdout.write(out) // byte for byte, no newline added
-    return {file: input.name, device, warnings, written: write, xml}
+    const dryRun = !inPlace || this.flags['dry-run']
+    const {change, after} = await changeWatchdog(libvirtDomainTarget(), file, device, {dryRun})
+    for (const w of change.warnings) this.warning(w)
+    if (inPlace) this.logToStderr(domainChangeLine(change))
+    else if (!this.jsonEnabled()) process.stdout.write(after.bytes) // byte for byte, no newline added
+    return change
   }
 }

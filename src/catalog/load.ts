@@ -9,9 +9,9 @@ import {parseSource, type Path, type SourceFile} from '../source/yaml-source.js'
 import {clip} from '../text/clip.js'
 import type {CatalogFlavor, CatalogImage, Layout} from './model.js'
 import {isObject} from '../is-object.js'
+import {MAX_CATALOG_BYTES} from '../limits.js'
 
 /** Larger files are refused before parsing: a catalog of 50,000 flavors is about 12 MB. */
-export const MAX_CATALOG_BYTES = 64 * 1024 * 1024
 
 /** Flavor fields of the osism layout; every other key of a flavor is an extra spec there. */
 const OSISM_FIELDS = new Set(['name', 'id', 'flavorid', 'cpus', 'ram', 'disk', 'public', 'disabled'])

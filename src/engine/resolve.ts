@@ -6,8 +6,8 @@
  *   action = image_meta.properties.get('hw_watchdog_action', action)
  *   'disabled' → no device; a Nova action → <watchdog model='i6300esb' action=…/>; anything else → refused
  */
-import type {Device} from '../vocab/systems.js'
-import {FLAVOR_KEY, IMAGE_KEY, NOVA_ACTIONS, type NovaAction} from '../vocab/nova.js'
+import {DEFAULT_MODEL, type Device} from '../vocab/systems.js'
+import {FLAVOR_KEY, IMAGE_KEY, isNovaAction} from '../vocab/nova.js'
 import {errorsOf, warningsOf, type Finding} from './findings.js'
 import {checkProperties, type Properties} from './nova-checks.js'
 import {clip} from '../text/clip.js'
@@ -31,10 +31,6 @@ export interface Resolution {
   warnings: Finding[]
   /** each step of the resolution, in words */
   trace: string[]
-}
-
-function isNovaAction(v: string): v is NovaAction {
-  return (NOVA_ACTIONS as readonly string[]).includes(v)
 }
 
 export function resolve(input: ResolveInput): Resolution {
@@ -69,8 +65,10 @@ export function resolve(input: ResolveInput): Resolution {
   if (setting === 'disabled') {
     trace.push(`'disabled': Nova adds no watchdog device`)
   } else if (isNovaAction(setting)) {
-    device = {model: 'i6300esb', action: setting}
-    trace.push(`'${clip(setting)}' is a Nova watchdog action: Nova adds model 'i6300esb' (its only model) with it`)
+    device = {model: DEFAULT_MODEL, action: setting}
+    trace.push(
+      `'${clip(setting)}' is a Nova watchdog action: Nova adds model '${DEFAULT_MODEL}' (its only model) with it`,
+    )
   } else {
     trace.push(`'${clip(setting)}' is not a Nova watchdog action: Nova refuses the instance, no device`)
   }

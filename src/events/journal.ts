@@ -10,6 +10,7 @@ import {validator} from '../schema/validator.js'
 import {clip} from '../text/clip.js'
 import type {Bark} from './bark.js'
 import {BoundedLines} from './lines.js'
+import {JOURNAL_READ_CHUNK} from '../limits.js'
 
 export type ProblemSink = (message: string) => void
 
@@ -37,7 +38,7 @@ export async function* readJournal(path: string, onProblem: ProblemSink = () => 
   let stream
   try {
     await stat(path)
-    stream = createReadStream(path, {highWaterMark: 1024 * 1024})
+    stream = createReadStream(path, {highWaterMark: JOURNAL_READ_CHUNK})
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new WdError('WD_NOT_FOUND', `${path}: no such journal`, {

@@ -3,9 +3,7 @@
  * Each chunk is scanned once, for its own bytes only; a line past the bound is dropped whole (reported once, when
  * it passes the bound) and reading goes on with the next line.
  */
-
-/** A line longer than this is dropped: QMP events and journal records are a few hundred bytes. */
-export const MAX_LINE_BYTES = 1024 * 1024
+import {MAX_LINE_BYTES} from '../limits.js'
 
 export interface LineSink {
   line(text: string, number: number): void

@@ -66,14 +66,10 @@ export async function setImageWatchdog(
   return patch(conn, image, ops)
 }
 
-/** Removes the watchdog property (and, with migrateLegacy, the blueprint key); undefined when there was nothing. */
-export async function unsetImageWatchdog(
-  conn: Connection,
-  image: Image,
-  migrateLegacy: boolean,
-): Promise<Image | undefined> {
+/** Removes the watchdog property (and, with migrateLegacy, the blueprint key); the image as Glance now holds it. */
+export async function unsetImageWatchdog(conn: Connection, image: Image, migrateLegacy: boolean): Promise<Image> {
   const keys = [IMAGE_KEY, ...(migrateLegacy ? [BLUEPRINT_KEY] : [])].filter((k) => typeof image[k] === 'string')
-  if (keys.length === 0) return undefined
+  if (keys.length === 0) return image
   return patch(
     conn,
     image,

@@ -126,7 +126,8 @@ export async function findFlavor(conn: Connection, ref: string): Promise<Flavor>
   throw new WdError('WD_NOT_FOUND', `no flavor '${ref}' (by id or name)`)
 }
 
-export async function setFlavorWatchdog(conn: Connection, flavor: Flavor, value: string): Promise<void> {
+/** Sets the watchdog extra spec and nothing else; the flavor as Nova now holds it. */
+export async function setFlavorWatchdog(conn: Connection, flavor: Flavor, value: string): Promise<Flavor> {
   await compute(
     conn,
     'POST',
@@ -134,16 +135,39 @@ export async function setFlavorWatchdog(conn: Connection, flavor: Flavor, value:
     {body: {extra_specs: {[FLAVOR_KEY]: value}}, hint: FORBIDDEN_HINT},
     true,
   )
+  // Nova wrote exactly this key: no need to read the flavor back
+  return {...flavor, extra_specs: {...flavor.extra_specs, [FLAVOR_KEY]: value}}
 }
 
-/** Deletes the watchdog extra spec; false when there was none. */
-export async function unsetFlavorWatchdog(conn: Connection, flavor: Flavor): Promise<boolean> {
-  const res = await compute(
+/** Deletes the watchdog extra spec (none there is no error); the flavor as Nova now holds it. */
+export async function unsetFlavorWatchdog(conn: Connection, flavor: Flavor): Promise<Flavor> {
+  await compute(
     conn,
     'DELETE',
     `/flavors/${encodeURIComponent(flavor.id)}/os-extra_specs/${FLAVOR_KEY}`,
     {accept: [404], hint: FORBIDDEN_HINT},
     true,
   )
-  return res.status !== 404
+  return {...flavor, extra_specs: withoutKey(flavor.extra_specs, FLAVOR_KEY)}
+}
+
+export const withoutKey = (props: Record<string, string>, key: string): Record<string, string> =>
+  Object.fromEntries(Object.entries(props).filter(([k]) => k !== key))
+
+/** From this microversion a server carries its flavor, extra specs included, as it was at boot. */
+const EMBEDDED_FLAVOR = '2.47'
+
+export interface Server {
+  id: string
+  flavor: {extra_specs?: Record<string, string>}
+  /** '' for a server booted from a volume */
+  image: {id?: string} | ''
+}
+
+/** A server of any project (the caller needs Nova's admin rights for that), with its embedded flavor. */
+export async function getServer(conn: Connection, id: string): Promise<Server> {
+  const res = await conn.call('compute', 'GET', `/servers/${encodeURIComponent(id)}`, {
+    headers: {'OpenStack-API-Version': `compute ${EMBEDDED_FLAVOR}`},
+  })
+  return json<{server: Server}>(res).server
 }

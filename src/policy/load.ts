@@ -1,7 +1,9 @@
 /** Reading a policy file: YAML or JSON, checked against schemas/policy.schema.json; a broken one is WD_CONFIG. */
 import picomatch from 'picomatch'
 import {WdError} from '../errors.js'
+import {MAX_CONFIG_FILE_BYTES} from '../limits.js'
 import {loadConfigDocument} from '../source/config-document.js'
+import {readInput} from '../source/read.js'
 import type {NovaAction} from '../vocab/nova.js'
 import {DEFAULT_ACCESS, type ImageOverride, type Policy} from './policy.js'
 
@@ -11,9 +13,6 @@ interface PolicyDocument {
   require?: {flavors: string; actions?: NovaAction[]}[]
   access?: {read?: string[]; anyProject?: string[]}
 }
-
-/** A policy is a few lines; a larger file is no policy. */
-export const MAX_POLICY_BYTES = 1024 * 1024
 
 export function loadPolicy(text: string, name: string): Policy {
   let d: PolicyDocument
@@ -37,4 +36,10 @@ export function loadPolicy(text: string, name: string): Policy {
       ...(r.actions && {actions: r.actions}),
     })),
   }
+}
+
+/** A policy file (or '-'), read within the config-file limit and loaded. */
+export async function readPolicyFile(path: string): Promise<Policy> {
+  const input = await readInput(path, MAX_CONFIG_FILE_BYTES)
+  return loadPolicy(input.text, input.name)
 }

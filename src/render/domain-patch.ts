@@ -7,6 +7,7 @@ import {WdError} from '../errors.js'
 import type {Device} from '../vocab/systems.js'
 import {clip} from '../text/clip.js'
 import {renderLibvirtElement} from './libvirt.js'
+import {parseLibvirtElement} from './libvirt-parse.js'
 
 interface Span {
   start: number
@@ -139,6 +140,13 @@ function constraints(device: Device<'libvirt'>, q35: boolean): void {
 
 interface Edit extends Span {
   text: string
+}
+
+/** The domain's first explicit watchdog (as `patchDomainXml` would replace it), or null when it has none. */
+export function domainWatchdog(xml: string, name = 'domain.xml'): Device<'libvirt'> | null {
+  const {watchdogs} = scan(xml, name)
+  const first = watchdogs.find((w) => w.model !== 'itco') ?? watchdogs[0]
+  return first ? parseLibvirtElement(xml.slice(first.start, first.end)) : null
 }
 
 /**

@@ -16,10 +16,14 @@ export const SCHEMA_NAMES = [
   'service-config',
   'qmp-watchdog-event',
   'bark',
+  'watchdog-state',
+  'watchdog-change',
+  'catalog-report',
+  'cli-results',
 ] as const
 export type SchemaName = (typeof SCHEMA_NAMES)[number]
 
-export const schemaId = (name: SchemaName): string => `urn:wd:schemas:v1:${name}`
+const schemaId = (name: SchemaName): string => `urn:wd:schemas:v1:${name}`
 
 let ajv: Ajv2020 | undefined
 

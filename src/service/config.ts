@@ -1,6 +1,7 @@
 /** The `wd serve` configuration file (schemas/service-config.schema.json), as plain settings. */
 import {normalize, type CloudConfig} from '../openstack/cloud-config.js'
 import {loadConfigDocument} from '../source/config-document.js'
+import {DEFAULT_BODY_LIMIT} from '../limits.js'
 
 export interface ServiceConfig {
   host: string
@@ -36,7 +37,7 @@ export function serviceConfig(text: string | undefined, name = 'service config')
     tokenCacheSeconds: f.tokenCache?.seconds ?? 60,
     tokenCacheEntries: f.tokenCache?.entries ?? 10000,
     ...(f.policy && {policy: f.policy}),
-    bodyLimit: f.bodyLimit ?? 1024 * 1024,
+    bodyLimit: f.bodyLimit ?? DEFAULT_BODY_LIMIT,
     logLevel: f.logLevel ?? 'info',
   }
 }

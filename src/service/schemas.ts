@@ -1,4 +1,9 @@
-/** Request and response schemas of the service: fastify validates requests with them and OpenAPI is made from them. */
+import {MAX_CATALOG_BYTES} from '../limits.js'
+/**
+ * Request and response schemas of the service: fastify validates requests with them and OpenAPI is made from them.
+ * A 200 answer is one of the published schemas (schemas/NAME.schema.json): `published` names it, the OpenAPI
+ * document carries it under components.schemas (see openapi.ts), and the answer is serialized as it is.
+ */
 
 const props = (what: string) => ({
   type: 'object',
@@ -26,6 +31,9 @@ const error = {
 const errors = {400: error, 401: error, 403: error, 404: error, 413: error, 422: error, 502: error}
 const security = [{keystone: []}]
 
+/** A response that is the published schema `name`; `x-wd-schema` is turned into a $ref in the OpenAPI document. */
+export const published = (name: string) => ({'x-wd-schema': name, description: `schemas/${name}.schema.json`})
+
 export interface ResolveBody {
   flavor?: string
   image?: string
@@ -49,23 +57,7 @@ export const resolve = {
     },
   },
   response: {
-    200: {
-      type: 'object',
-      description:
-        'As `wd resolve --format json` (schemas/resolution.schema.json), plus the libvirt element and Proxmox line',
-      properties: {
-        // a type list, not anyOf: fast-json-stringify settles anyOf with an ajv validation on every response
-        device: {type: ['object', 'null'], properties: {model: {type: 'string'}, action: {type: 'string'}}},
-        decidedBy: {type: 'string', enum: ['flavor', 'image', 'default']},
-        valid: {type: 'boolean'},
-        warnings: {type: 'array', items: {type: 'string'}},
-        errors: {type: 'array', items: {type: 'string'}},
-        findings: {type: 'array', items: {type: 'object', additionalProperties: true}},
-        trace: {type: 'array', items: {type: 'string'}},
-        libvirt: {type: ['string', 'null']},
-        proxmox: {type: ['string', 'null']},
-      },
-    },
+    200: published('resolution'),
     ...errors,
   },
 }
@@ -74,21 +66,15 @@ export const validate = {
   summary: 'The findings of `wd catalog validate` for one catalog document (YAML or JSON body)',
   security,
   consumes: ['application/yaml', 'application/json', 'text/plain'],
-  body: {type: 'string', maxLength: 64 * 1024 * 1024},
+  body: {type: 'string', maxLength: MAX_CATALOG_BYTES},
   response: {
-    200: {
-      type: 'object',
-      properties: {
-        files: {type: 'array', items: {type: 'object', additionalProperties: true}},
-        summary: {type: 'object', additionalProperties: true},
-      },
-    },
+    200: published('catalog-report'),
     ...errors,
   },
 }
 
 export const lookup = (what: 'flavor' | 'image') => ({
-  summary: `A ${what}'s stored watchdog value, the watchdog it gives, findings and all ${what === 'flavor' ? 'extra specs' : 'properties'}`,
+  summary: `A ${what}'s stored watchdog value, the watchdog it gives, findings and all ${what === 'flavor' ? 'extra specs' : 'properties'}, as \`wd ${what} show --json\``,
   security,
   // '.' and '..' are no ids: in a URL path they would climb out of /flavors/ (or /images/) at the API
   params: {
@@ -96,7 +82,7 @@ export const lookup = (what: 'flavor' | 'image') => ({
     required: ['id'],
     properties: {id: {...ref(what === 'flavor' ? 'Flavor' : 'Image'), not: {enum: ['.', '..']}}},
   },
-  response: {200: {type: 'object', additionalProperties: true}, ...errors},
+  response: {200: published('watchdog-state'), ...errors},
 })
 
 export interface VendordataBody {

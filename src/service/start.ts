@@ -4,9 +4,8 @@ import {readFileSync} from 'node:fs'
 import {WdError} from '../errors.js'
 import {connect} from '../openstack/connection.js'
 import {httpClient} from '../openstack/http.js'
-import {loadPolicy, MAX_POLICY_BYTES} from '../policy/load.js'
+import {readPolicyFile} from '../policy/load.js'
 import type {Policy} from '../policy/policy.js'
-import {readInput} from '../source/read.js'
 import {buildApp} from './app.js'
 import type {ServiceConfig} from './config.js'
 import {tokenValidator} from './tokens.js'
@@ -14,8 +13,7 @@ import {tokenValidator} from './tokens.js'
 /** The policy the configuration names, read and checked (undefined without one). */
 export async function loadServicePolicy(config: ServiceConfig): Promise<Policy | undefined> {
   if (!config.policy) return undefined
-  const input = await readInput(config.policy, MAX_POLICY_BYTES)
-  return loadPolicy(input.text, input.name)
+  return readPolicyFile(config.policy)
 }
 
 export async function startService(

@@ -15,6 +15,7 @@ import {
   type Event,
 } from 'js-yaml'
 import type {SourcePosition} from '../errors.js'
+import {MAX_ALIAS_EXPANSION} from '../limits.js'
 
 export type Path = readonly (string | number)[]
 
@@ -94,7 +95,6 @@ function walk(events: Event[], source: string, i: number, t: Trie | undefined): 
  * sharing one anchored extra-spec map of five keys expand by 300,000), far below a "billion laughs" (9 levels of 9
  * aliases: 387 million). Aliases are shared references in the loaded data, but ajv and the reports walk them as trees.
  */
-export const MAX_ALIAS_EXPANSION = 1_000_000
 
 /** The first alias (per document) at which the aliases' expansion passes the bound, as the offset of its `*`. */
 function aliasBombs(events: readonly Event[], source: string): Map<number, number> {

@@ -28,6 +28,9 @@ export function isNovaSetting(v: string): v is NovaSetting {
   return (NOVA_SETTINGS as readonly string[]).includes(v)
 }
 
+/** A setting that gives a device: every setting but 'disabled'. */
+export const isNovaAction = (v: string): v is NovaAction => v !== 'disabled' && isNovaSetting(v)
+
 /**
  * Namespaces Nova ≥ 2.86 validates (api-ref rest_api_version_history 2.86): an unknown key inside one of them is
  * refused at the API; a key outside them (or with no namespace) is stored and ignored.

@@ -5,6 +5,9 @@ import {PROXMOX_ACTIONS, PROXMOX_MODELS, type ProxmoxAction, type ProxmoxModel} 
 import {QEMU_ACTIONS, QEMU_MODELS, type QemuAction, type QemuModel} from './qemu.js'
 
 export const SYSTEMS = ['nova', 'libvirt', 'qemu', 'proxmox'] as const
+
+/** The model every system has, and Nova's only one: what a watchdog is where no model is given. */
+export const DEFAULT_MODEL = 'i6300esb' satisfies NovaModel & LibvirtModel & QemuModel & ProxmoxModel
 export type System = (typeof SYSTEMS)[number]
 
 export interface Vocabulary {

@@ -1,9 +1,9 @@
 /** `wd catalog validate`, `resolve --catalog` and the config readers under hostile and careless input. */
 import {describe, expect, it} from '@jest/globals'
-import {mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fixture, wd} from '../helpers/cli.js'
+import {tempDir} from '../helpers/gates.js'
 
 interface Report {
   files: {findings: {rule: string; message: string; position: {line: number; col: number}}[]}[]
@@ -11,7 +11,7 @@ interface Report {
 }
 const report = (stdout: string) => JSON.parse(stdout) as Report
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'wd-catalog-hostile-'))
+const tmp = () => tempDir('wd-catalog-hostile-')
 const file = (name: string, text: string) => {
   const path = join(tmp(), name)
   writeFileSync(path, text)

@@ -1,9 +1,9 @@
 import {describe, expect, it} from '@jest/globals'
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fixture, wd} from '../helpers/cli.js'
+import {tempDir} from '../helpers/gates.js'
 
 const BAD = 'flavors:\n  - name: m1.small\n    extra_specs:\n      hw:watchdog_action: Reset\n      watchdog: reset\n'
 
@@ -39,7 +39,7 @@ describe('wd catalog validate', () => {
   })
 
   it('reads directories recursively and globs', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wd-cat-'))
+    const dir = tempDir('wd-cat-')
     writeFileSync(join(dir, 'a.yaml'), BAD)
     writeFileSync(join(dir, 'b.yml'), 'flavors: []\n')
     writeFileSync(join(dir, 'notes.txt'), 'not a catalog')
@@ -120,7 +120,7 @@ describe('wd catalog validate', () => {
     const r = wd(['catalog', 'validate', fixture('catalogs/valid.yaml'), '--policy', fixture('catalogs/policy.yaml')])
     expect(r.status).toBe(0)
     const strictPolicy = 'allowedActions: [reset]\n'
-    const dir = mkdtempSync(join(tmpdir(), 'wd-pol-'))
+    const dir = tempDir('wd-pol-')
     writeFileSync(join(dir, 'p.yaml'), strictPolicy)
     const v = wd(['catalog', 'validate', fixture('catalogs/valid.yaml'), '--policy', join(dir, 'p.yaml')])
     expect(v.status).toBe(1)
@@ -160,7 +160,7 @@ describe('wd catalog validate on large and broken files', () => {
     const lines = text.split('\n')
     const target = lines.lastIndexOf('      hw:watchdog_action: reset')
     lines[target] = '      hw:watchdog_action: reboot'
-    const dir = mkdtempSync(join(tmpdir(), 'wd-big-'))
+    const dir = tempDir('wd-big-')
     writeFileSync(join(dir, 'big.yaml'), lines.join('\n'))
     const r = wd(['catalog', 'validate', join(dir, 'big.yaml'), '-f', 'json'])
     expect(r.status).toBe(1)
@@ -176,7 +176,7 @@ describe('wd catalog validate on large and broken files', () => {
   })
 
   it('a file over the size limit is exit 2, said in one line', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wd-huge-'))
+    const dir = tempDir('wd-huge-')
     writeFileSync(join(dir, 'huge.yaml'), Buffer.alloc(64 * 1024 * 1024 + 1, 0x20))
     const r = wd(['catalog', 'validate', join(dir, 'huge.yaml')])
     expect(r.status).toBe(2)

@@ -1,10 +1,10 @@
 /** Shell completion: flags after arguments, values of flags and arguments, through the real bash script. */
 import {describe, expect, it} from '@jest/globals'
 import {spawnSync} from 'node:child_process'
-import {chmodSync, mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {chmodSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {root, wd} from '../helpers/cli.js'
+import {tempDir} from '../helpers/gates.js'
 
 const complete = (...words: string[]) =>
   wd(['__complete', '--', ...words])
@@ -24,7 +24,7 @@ describe('wd __complete', () => {
       'disabled',
     ])
     expect(complete('flavor', 'list', '-f', '')).toEqual(['table', 'json', 'yaml', 'value', 'csv'])
-    expect(complete('schema', 'export', 'ca')).toEqual(['catalog'])
+    expect(complete('schema', 'export', 'ca')).toEqual(['catalog', 'catalog-report'])
     expect(complete('proxmox', 'set', '101', '--action', 'p')).toEqual(['poweroff', 'pause'])
     expect(complete('catalog', 'validate', '--policy', '')).toEqual([':file'])
   })
@@ -32,7 +32,7 @@ describe('wd __complete', () => {
 
 describe('wd completion bash', () => {
   it('the script, sourced in a real bash, fills COMPREPLY from wd', () => {
-    const bin = mkdtempSync(join(tmpdir(), 'wd-bin-'))
+    const bin = tempDir('wd-bin-')
     writeFileSync(join(bin, 'wd'), `#!/bin/sh\nexec "${process.execPath}" "${root}bin/run.js" "$@"\n`)
     chmodSync(join(bin, 'wd'), 0o755)
     const script = wd(['completion', 'bash']).stdout

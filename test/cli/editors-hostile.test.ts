@@ -10,18 +10,17 @@ import {
   copyFileSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
-import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {replaceFile} from '../../src/fs/replace-file.js'
-import {fixture, root, wd} from '../helpers/cli.js'
+import {fixture, root, wd, wdJson} from '../helpers/cli.js'
+import {tempDir} from '../helpers/gates.js'
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'wd-editors-'))
+const tmp = () => tempDir('wd-editors-')
 const conf = (bytes: Buffer | string, name = '101.conf') => {
   const dir = tmp()
   writeFileSync(join(dir, name), bytes)
@@ -93,7 +92,7 @@ describe('wd proxmox set|unset: every byte outside the watchdog line is kept', (
     expect(show.stderr).toBe(`wd: ${empty.path}:2:11: the watchdog line has no value; Proxmox refuses it\n`)
 
     const bom = conf(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('watchdog: model=ib700\ncores: 2\n')]))
-    expect(JSON.parse(wd(['proxmox', 'show', bom.path, '--json']).stdout)).toMatchObject({watchdog: {model: 'ib700'}})
+    expect(wdJson(['proxmox', 'show', bom.path])).toMatchObject({device: {model: 'ib700'}})
     expect(wd(['proxmox', 'set', bom.path, '--action', 'reset']).status).toBe(0)
     expect(readFileSync(bom.path).toString('latin1')).toBe(
       '\u00ef\u00bb\u00bfwatchdog: model=i6300esb,action=reset\ncores: 2\n',

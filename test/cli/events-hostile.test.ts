@@ -3,23 +3,14 @@
  * events, huge lines, bursts, journals with non-records and journals past what a string can hold.
  */
 import {describe, expect, it} from '@jest/globals'
-import {
-  appendFileSync,
-  mkdtempSync,
-  openSync,
-  closeSync,
-  ftruncateSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {appendFileSync, openSync, closeSync, ftruncateSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {journalOf, startWatcher, stopWatcher, until} from '../helpers/barks.js'
 import {wd} from '../helpers/cli.js'
 import {fakeQmp, watchdogLine} from '../helpers/fake-qmp.js'
+import {tempDir} from '../helpers/gates.js'
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'wd-hostile-'))
+const tmp = () => tempDir('wd-hostile-')
 const record = (n: number) =>
   JSON.stringify({
     id: `qmp:s|vm|${n}|reset`,

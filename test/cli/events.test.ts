@@ -1,12 +1,12 @@
 import {describe, expect, it} from '@jest/globals'
-import {mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {wd} from '../helpers/cli.js'
+import {tempDir} from '../helpers/gates.js'
 
 describe('wd events list', () => {
   it('filters the journal by time (a duration back, or a time) and by VM', () => {
-    const journal = join(mkdtempSync(join(tmpdir(), 'wd-list-')), 'barks.jsonl')
+    const journal = join(tempDir('wd-list-'), 'barks.jsonl')
     const old = new Date(Date.now() - 3 * 3600 * 1000).toISOString()
     const recent = new Date(Date.now() - 60 * 1000).toISOString()
     const line = (time: string, vm: string, action: string) =>

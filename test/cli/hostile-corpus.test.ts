@@ -4,10 +4,10 @@
  */
 import {describe, expect, it} from '@jest/globals'
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {root} from '../helpers/cli.js'
+import {tempDir} from '../helpers/gates.js'
 
 const LAUGHS =
   'a: &a ["x","x","x","x","x","x","x","x","x"]\n' +
@@ -45,7 +45,7 @@ const COMMANDS: ((f: string) => string[])[] = [
 ]
 
 describe('hostile files through every reader', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'wd-corpus-'))
+  const dir = tempDir('wd-corpus-')
   for (const [name, bytes] of Object.entries(CORPUS)) writeFileSync(join(dir, name), bytes)
 
   it.each(Object.keys(CORPUS))(

@@ -1,11 +1,11 @@
 import {describe, expect, it} from '@jest/globals'
-import {copyFileSync, mkdtempSync, readFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {copyFileSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {fixture, wd} from '../helpers/cli.js'
+import {fixture, wd, wdJson} from '../helpers/cli.js'
+import {tempDir} from '../helpers/gates.js'
 
 function vmDir() {
-  const dir = mkdtempSync(join(tmpdir(), 'wd-qemu-server-'))
+  const dir = tempDir('wd-qemu-server-')
   copyFileSync(fixture('proxmox-101.conf'), join(dir, '101.conf'))
   return dir
 }
@@ -19,11 +19,11 @@ describe('wd proxmox', () => {
     expect(set.stderr).toBe(
       'warning: [PENDING] also has the watchdog deleted; Proxmox applies that at the next cold start\n',
     )
-    const show = wd(['proxmox', 'show', '101', '--dir', dir, '--json'])
-    expect(JSON.parse(show.stdout)).toEqual({
-      file: `${dir}/101.conf`,
-      watchdog: {model: 'i6300esb', action: 'reset'},
-      pending: 'deleted',
+    const show = wdJson(['proxmox', 'show', '101', '--dir', dir])
+    expect(show).toMatchObject({
+      target: {kind: 'proxmox-guest', id: `${dir}/101.conf`, name: '101'},
+      device: {model: 'i6300esb', action: 'reset'},
+      attributes: {pending: 'deleted'},
     })
     expect(wd(['proxmox', 'unset', join(dir, '101.conf')]).status).toBe(0)
     expect(readFileSync(join(dir, '101.conf'), 'utf8')).toBe(original)

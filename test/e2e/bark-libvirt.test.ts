@@ -1,11 +1,11 @@
-import {afterAll, jest, expect, it} from '@jest/globals'
-import {execFileSync, type ChildProcess} from 'node:child_process'
-import {existsSync, mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {afterAll, jest, expect} from '@jest/globals'
+import {execFileSync} from 'node:child_process'
+import {existsSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {root, wd} from '../helpers/cli.js'
 import {expectValidDomain} from '../helpers/libvirt-rng.js'
 import {firstBarks, journalOf, startWatcher, stopWatcher, until} from '../helpers/barks.js'
+import {e2e, owned, tempDir} from '../helpers/gates.js'
 
 // a guest boots under TCG (no KVM here): a bark takes 8-18 s
 jest.setTimeout(120_000)
@@ -15,15 +15,12 @@ jest.setTimeout(120_000)
  * (test/env/libvirt/libvirtd.sh) runs it, and `wd events watch --libvirt` records libvirt's watchdog event.
  * WD_SKIP_E2E=1 opts out.
  */
-const e2e = process.env.WD_SKIP_E2E === '1' ? it.skip : it
 const guest = join(root, '.work/guest')
 const uri = 'qemu:///system'
 const libvirtd = join(root, 'test/env/libvirt/libvirtd.sh')
 const virsh = (...args: string[]) => execFileSync('virsh', ['-q', '-c', uri, ...args], {encoding: 'utf8'}).trim()
-const children: ChildProcess[] = []
 let domain: string | undefined
 afterAll(() => {
-  children.forEach((c) => c.kill('SIGKILL'))
   if (domain) {
     for (const cmd of [
       ['destroy', domain],
@@ -43,7 +40,7 @@ e2e(
   async () => {
     if (!existsSync(join(guest, 'vmlinuz')))
       throw new Error('the test guest is missing: run bash test/env/guest/build-guest.sh, or set WD_SKIP_E2E=1')
-    const dir = mkdtempSync(join(tmpdir(), 'wd-bark-libvirt-'))
+    const dir = tempDir('wd-bark-libvirt-')
     domain = `wd-e2e-${process.pid}`
     const bare = `<domain type='qemu'>
   <name>${domain}</name>
@@ -74,7 +71,7 @@ e2e(
 
     const journal = join(dir, 'barks.jsonl')
     const watcher = startWatcher(['--libvirt', uri], journal)
-    children.push(watcher)
+    owned(watcher)
     await new Promise((r) => setTimeout(r, 1000)) // virsh event is listening before the domain starts
     // libvirtd goes away and comes back: the watcher notices, says so, and follows the new libvirtd
     execFileSync('bash', [libvirtd, 'stop'])

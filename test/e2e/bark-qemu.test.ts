@@ -1,11 +1,11 @@
-import {afterAll, jest, describe, expect, it} from '@jest/globals'
-import {spawn, type ChildProcess} from 'node:child_process'
-import {existsSync, mkdtempSync, readFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {jest, describe, expect} from '@jest/globals'
+import {spawn} from 'node:child_process'
+import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {root, wd} from '../helpers/cli.js'
 import {qmpCommand} from '../helpers/qmp.js'
 import {firstBarks, journalOf, startWatcher, stopWatcher} from '../helpers/barks.js'
+import {e2e, owned, tempDir} from '../helpers/gates.js'
 
 // a guest boots under TCG (no KVM here): a bark takes 8-18 s
 jest.setTimeout(120_000)
@@ -15,16 +15,12 @@ jest.setTimeout(120_000)
  * i6300esb configured by `wd resolve -f qemu`, arms the watchdog with a 2 s timeout and then kill -9s its feeder.
  * `wd events watch` must record exactly one bark with the action that happened. WD_SKIP_E2E=1 opts out.
  */
-const skipped = process.env.WD_SKIP_E2E === '1'
-const e2e = skipped ? it.skip : it
 const guest = join(root, '.work/guest')
-const children: ChildProcess[] = []
-afterAll(() => children.forEach((c) => c.kill('SIGKILL')))
 
 async function bark(action: 'reset' | 'poweroff' | 'pause') {
   if (!existsSync(join(guest, 'vmlinuz')))
     throw new Error(`${guest}/vmlinuz is missing: run bash test/env/guest/build-guest.sh, or set WD_SKIP_E2E=1`)
-  const dir = mkdtempSync(join(tmpdir(), `wd-bark-${action}-`))
+  const dir = tempDir(`wd-bark-${action}-`)
   const sock = join(dir, 'guest1.qmp')
   const ctl = join(dir, 'ctl.qmp')
   const journal = join(dir, 'barks.jsonl')
@@ -33,7 +29,7 @@ async function bark(action: 'reset' | 'poweroff' | 'pause') {
   expect(device.status).toBe(0)
   // the watcher starts first: it must wait for the socket to appear
   const watcher = startWatcher(['--qmp', sock], journal)
-  children.push(watcher)
+  owned(watcher)
   const qemu = spawn('qemu-system-x86_64', [
     ...[
       '-accel',
@@ -55,7 +51,7 @@ async function bark(action: 'reset' | 'poweroff' | 'pause') {
     ...['-append', 'console=ttyS0 quiet panic=0 wdt=i6300esb wdt_arm=ioctl wdt_timeout=2 wdt_hold=1'],
     ...device.stdout.trim().split(' '),
   ])
-  children.push(qemu)
+  owned(qemu)
   const exited = new Promise<number | null>((r) => qemu.once('exit', r))
   await firstBarks(journal, 60)
   return {dir, serial, journal, exited, qemu, watcher, ctl}

@@ -20,8 +20,12 @@ export function startWatcher(args: string[], journal: string): Watcher {
 }
 
 /** Polls until `what()` is true, or fails after `seconds`. */
-export async function until(what: () => boolean, seconds: number, waitingFor: string): Promise<void> {
-  for (const end = Date.now() + seconds * 1000; !what(); await new Promise((r) => setTimeout(r, 100))) {
+export async function until(
+  what: () => boolean | Promise<boolean>,
+  seconds: number,
+  waitingFor: string,
+): Promise<void> {
+  for (const end = Date.now() + seconds * 1000; !(await what()); await new Promise((r) => setTimeout(r, 100))) {
     if (Date.now() > end) throw new Error(`no ${waitingFor} after ${seconds} s`)
   }
 }
@@ -42,10 +46,7 @@ export async function journalOf(journal: string): Promise<Bark[]> {
 
 /** The journal once it has a record, polled until `seconds` have passed. */
 export async function firstBarks(journal: string, seconds: number): Promise<Bark[]> {
-  for (const end = Date.now() + seconds * 1000; Date.now() < end;) {
-    const barks = await journalOf(journal)
-    if (barks.length) return barks
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  throw new Error(`no bark in ${journal} after ${seconds} s`)
+  let barks: Bark[] = []
+  await until(async () => (barks = await journalOf(journal)).length > 0, seconds, `bark in ${journal}`)
+  return barks
 }

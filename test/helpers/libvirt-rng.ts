@@ -3,16 +3,16 @@
  * without it fails, unless WD_SKIP_LIBVIRT_RNG=1 says the user knowingly runs without it.
  */
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {optedOut, tempDir} from './gates.js'
 
-export const rngSkipped = process.env.WD_SKIP_LIBVIRT_RNG === '1'
+export const rngSkipped = optedOut('WD_SKIP_LIBVIRT_RNG')
 
 let dir: string | undefined
 
 export function validateDomain(xml: string): {ok: boolean; output: string} {
-  dir ??= mkdtempSync(join(tmpdir(), 'wd-rng-'))
+  dir ??= tempDir('wd-rng-')
   const file = join(dir, `domain-${process.pid}-${Math.random().toString(36).slice(2)}.xml`)
   writeFileSync(file, xml)
   const r = spawnSync('virt-xml-validate', [file, 'domain'], {encoding: 'utf8'})

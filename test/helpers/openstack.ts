@@ -9,8 +9,9 @@ import {loadCloudConfig, normalize} from '../../src/openstack/cloud-config.js'
 import {connect, json, type Connection} from '../../src/openstack/connection.js'
 import type {Token} from '../../src/openstack/keystone.js'
 import {root} from './cli.js'
+import {optedOut} from './gates.js'
 
-export const openstackSkipped = process.env.WD_SKIP_OPENSTACK === '1'
+export const openstackSkipped = optedOut('WD_SKIP_OPENSTACK')
 export const state = process.env.WD_OS_STATE ?? join(root, '.work/openstack')
 
 function readEnv(file: string): Record<string, string> {

@@ -6,10 +6,9 @@
  */
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 import {spawn} from 'node:child_process'
-import {mkdtempSync, writeFileSync} from 'node:fs'
+import {writeFileSync} from 'node:fs'
 import http from 'node:http'
 import net from 'node:net'
-import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {Connection} from '../../src/openstack/connection.js'
 import {root, wd} from '../helpers/cli.js'
@@ -24,8 +23,7 @@ import {
   osEnv,
   unique,
 } from '../helpers/openstack.js'
-
-const live = openstackSkipped ? it.skip : it
+import {live, tempDir} from '../helpers/gates.js'
 
 let admin: Connection
 const flavors: string[] = []
@@ -216,7 +214,7 @@ describe('openstack CLI habits', () => {
 })
 
 describe('what a new user gets wrong in the configuration', () => {
-  const noClouds = {HOME: mkdtempSync(join(tmpdir(), 'wd-home-')), XDG_CONFIG_HOME: '/nonexistent'}
+  const noClouds = {HOME: tempDir('wd-home-'), XDG_CONFIG_HOME: '/nonexistent'}
 
   it('a missing setting is named as flag and variable', () => {
     const r = wd(['flavor', 'list'], undefined, {...noClouds, OS_AUTH_URL: 'http://127.0.0.1:9/v3', OS_USERNAME: 'u'})
@@ -241,7 +239,7 @@ describe('what a new user gets wrong in the configuration', () => {
   })
 
   it('"no cloud chosen" lists the clouds there are, and where it looked when there are none', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wd-clouds-'))
+    const dir = tempDir('wd-clouds-')
     writeFileSync(
       join(dir, 'clouds.yaml'),
       'clouds:\n  prod: {auth: {auth_url: "http://x/v3"}}\n  lab: {auth: {auth_url: "http://y/v3"}}\n',
@@ -250,7 +248,7 @@ describe('what a new user gets wrong in the configuration', () => {
     expect(two.stderr).toBe(
       `wd: no cloud chosen\nhint: choose one with --os-cloud NAME or OS_CLOUD: prod, lab (in ${dir}/clouds.yaml)\n`,
     )
-    const none = wd(['flavor', 'list'], undefined, noClouds, mkdtempSync(join(tmpdir(), 'wd-empty-')))
+    const none = wd(['flavor', 'list'], undefined, noClouds, tempDir('wd-empty-'))
     expect(none.stderr).toMatch(
       /^wd: no cloud chosen\nhint: no clouds.yaml in .*\/etc\/xdg\/openstack, \/etc\/openstack: /,
     )

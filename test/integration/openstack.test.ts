@@ -1,6 +1,5 @@
-import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
-import {mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {afterAll, beforeAll, describe, expect} from '@jest/globals'
+import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {httpClient} from '../../src/openstack/http.js'
 import type {Connection} from '../../src/openstack/connection.js'
@@ -22,9 +21,9 @@ import {
   revokeToken,
   unique,
 } from '../helpers/openstack.js'
+import {live, tempDir} from '../helpers/gates.js'
 
 // Every test here talks to the real Keystone, Nova and Glance of test/env/openstack (WD_SKIP_OPENSTACK=1 opts out).
-const live = openstackSkipped ? it.skip : it
 const json = (r: {stdout: string}) => JSON.parse(r.stdout) as Record<string, unknown>
 
 let admin: Connection
@@ -252,14 +251,14 @@ describe('wd resolve against the live cloud', () => {
 describe('authentication', () => {
   live('clouds.yaml + secure.yaml (found in the working directory), and OS_CLIENT_CONFIG_FILE', () => {
     const c = cloud()
-    const dir = mkdtempSync(join(tmpdir(), 'wd-clouds-'))
+    const dir = tempDir('wd-clouds-')
     const cloudsYaml = `clouds:\n  test:\n    auth:\n      auth_url: ${c.OS_AUTH_URL}\n      username: demo\n      project_name: demo\n      user_domain_name: Default\n      project_domain_name: Default\n    region_name: RegionOne\n`
     writeFileSync(join(dir, 'clouds.yaml'), cloudsYaml)
     writeFileSync(join(dir, 'secure.yaml'), `clouds:\n  test:\n    auth:\n      password: ${c.WD_DEMO_PASSWORD}\n`)
     expect(wd(['flavor', 'list', '--os-cloud', 'test', '-f', 'json'], undefined, {}, dir).status).toBe(0)
     expect(wd(['flavor', 'list', '-f', 'json'], undefined, {OS_CLOUD: 'test'}, dir).status).toBe(0)
     // without secure.yaml's password, keystone refuses: proof that it was read
-    const other = mkdtempSync(join(tmpdir(), 'wd-clouds-'))
+    const other = tempDir('wd-clouds-')
     writeFileSync(join(other, 'mine.yaml'), cloudsYaml)
     const r = wd(
       ['flavor', 'list', '--os-cloud', 'test'],

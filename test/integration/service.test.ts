@@ -1,4 +1,4 @@
-import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
+import {afterAll, beforeAll, describe, expect} from '@jest/globals'
 import type {FastifyInstance} from 'fastify'
 import {load} from 'js-yaml'
 import {normalize} from '../../src/openstack/cloud-config.js'
@@ -7,7 +7,9 @@ import {httpClient} from '../../src/openstack/http.js'
 import {loadPolicy} from '../../src/policy/load.js'
 import {buildApp} from '../../src/service/app.js'
 import {tokenValidator} from '../../src/service/tokens.js'
+import {wdJson} from '../helpers/cli.js'
 import {door} from '../helpers/door.js'
+import {expectPublished} from '../helpers/schemas.js'
 import {
   activateImage,
   cloud,
@@ -21,12 +23,13 @@ import {
   outlive,
   shortLivedToken,
   openstackSkipped,
+  osEnv,
   revokeToken,
   unique,
 } from '../helpers/openstack.js'
+import {live} from '../helpers/gates.js'
 
 // wd serve in-process, its Keystone the real one of test/env/openstack (WD_SKIP_OPENSTACK=1 opts out).
-const live = openstackSkipped ? it.skip : it
 
 /** The service's own account: Nova's service user (admin and service roles on the service project). */
 function serviceConnection(authUrl = cloud().OS_AUTH_URL) {
@@ -276,16 +279,22 @@ describe("wd serve: live lookups with the caller's token", () => {
       headers: {'x-auth-token': demoToken},
     })
     expect(f.json()).toMatchObject({
-      name: flavorName,
-      watchdog: 'i6300esb, reset',
+      target: {kind: 'flavor', id: flavorId, name: flavorName},
+      device: {model: 'i6300esb', action: 'reset'},
       properties: {'hw:cpu_policy': 'shared'},
     })
+    expectPublished('watchdog-state', f.json())
     const i = await app.inject({
       method: 'GET',
       url: `/v1/images/${imageId}/watchdog`,
       headers: {'x-auth-token': demoToken},
     })
-    expect(i.json()).toMatchObject({name: imageName, hw_watchdog_action: 'disabled'})
+    expect(i.json()).toMatchObject({target: {kind: 'image', name: imageName}, stored: 'disabled', device: null})
+    expectPublished('watchdog-state', i.json())
+    // one answer, two faces: the CLI with the same account's token sees the same values
+    const asDemo = osEnv('demo')
+    expect(wdJson(['flavor', 'show', flavorId], {env: asDemo})).toEqual(f.json())
+    expect(wdJson(['image', 'show', imageId], {env: asDemo})).toEqual(i.json())
     // another project does not see demo's private image
     const alt = await app.inject({
       method: 'GET',
@@ -296,6 +305,8 @@ describe("wd serve: live lookups with the caller's token", () => {
 
     const r = await resolveAs(app, demoToken, {flavor: flavorName, image: imageName, explain: true})
     expect(r.json()).toMatchObject({device: null, decidedBy: 'image', valid: true, libvirt: null})
+    const cli = ['resolve', '--flavor', flavorName, '--image', imageName, '--explain']
+    expect(wdJson(cli, {env: asDemo})).toEqual(r.json())
     const policy = await service('imageOverride: same-or-stricter\n')
     try {
       const p = await resolveAs(policy, demoToken, {flavor: flavorName, image: imageName})

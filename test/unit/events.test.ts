@@ -1,7 +1,6 @@
 import {describe, expect, it} from '@jest/globals'
-import {appendFileSync, mkdtempSync, readFileSync} from 'node:fs'
+import {appendFileSync, readFileSync} from 'node:fs'
 import net from 'node:net'
-import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {Bark} from '../../src/events/bark.js'
 import {openJournal} from '../../src/events/journal.js'
@@ -9,6 +8,7 @@ import {parseVirshEvent} from '../../src/events/libvirt.js'
 import {followQmp} from '../../src/events/qmp.js'
 import {Textfile} from '../../src/events/sinks.js'
 import {journalOf} from '../helpers/barks.js'
+import {tempDir} from '../helpers/gates.js'
 
 const bark = (n: number, action = 'reset'): Bark => ({
   id: `qmp:s|vm|${n}|${action}`,
@@ -20,7 +20,7 @@ const bark = (n: number, action = 'reset'): Bark => ({
 
 describe('the bark journal', () => {
   it('records each bark once, also across a restart, and survives a torn last line', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'wd-journal-')), 'barks.jsonl')
+    const path = join(tempDir('wd-journal-'), 'barks.jsonl')
     const j = await openJournal(path)
     expect(await Promise.all([j.append(bark(1)), j.append(bark(1)), j.append(bark(2))])).toEqual([true, false, true])
     await j.close()
@@ -33,7 +33,7 @@ describe('the bark journal', () => {
   })
 
   it('counts barks in a Prometheus textfile', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'wd-prom-')), 'wd.prom')
+    const path = join(tempDir('wd-prom-'), 'wd.prom')
     const t = new Textfile(path)
     for (const b of [bark(1), bark(2), bark(3, 'pause')]) t.count(b)
     await t.flush()
@@ -61,7 +61,7 @@ describe('libvirt events', () => {
 
 describe('the QMP follower under faults a real QEMU does not produce on demand', () => {
   it('skips malformed lines and events, and reconnects when the socket goes away and comes back', async () => {
-    const socket = join(mkdtempSync(join(tmpdir(), 'wd-qmp-')), 'vm.qmp')
+    const socket = join(tempDir('wd-qmp-'), 'vm.qmp')
     const lines = [
       'this is not json',
       '{"event": "WATCHDOG", "data": {}, "timestamp": {"seconds": 1, "microseconds": 0}}',

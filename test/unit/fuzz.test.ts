@@ -7,8 +7,7 @@
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 import fc from 'fast-check'
 import type {FastifyInstance} from 'fastify'
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {validateCatalogText} from '../../src/catalog/validate.js'
 import {ERROR_CODES, WdError} from '../../src/errors.js'
@@ -24,6 +23,7 @@ import {buildApp} from '../../src/service/app.js'
 import {serviceConfig} from '../../src/service/config.js'
 import {decodeText} from '../../src/source/text-bytes.js'
 import {journalOf} from '../helpers/barks.js'
+import {tempDir} from '../helpers/gates.js'
 
 const fixed = Number(process.env.WD_FUZZ_SEED ?? 20261202)
 const seeds = [fixed, Math.floor(Math.random() * 2 ** 31), Math.floor(Math.random() * 2 ** 31)]
@@ -125,7 +125,7 @@ describe('fuzz: YAML readers', () => {
         'clouds:\n  test:\n    auth:\n      auth_url: http://127.0.0.1:5000/v3\n      username: u\n    region_name: R\n',
       ),
       (t) => {
-        const dir = mkdtempSync(join(tmpdir(), 'wd-fuzz-clouds-'))
+        const dir = tempDir('wd-fuzz-clouds-')
         writeFileSync(join(dir, 'clouds.yaml'), t)
         answers(() => loadCloudConfig({cloud: 'test'}, {env: {HOME: dir}, cwd: dir}))
       },
@@ -236,7 +236,7 @@ describe('fuzz: bark sources', () => {
         {maxLength: 12},
       ),
       async (lines) => {
-        const path = join(mkdtempSync(join(tmpdir(), 'wd-fuzz-journal-')), 'j.jsonl')
+        const path = join(tempDir('wd-fuzz-journal-'), 'j.jsonl')
         writeFileSync(path, lines.join('\n'))
         const barks = await journalOf(path)
         for (const b of barks) expect(typeof b.id).toBe('string')

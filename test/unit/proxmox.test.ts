@@ -1,10 +1,10 @@
 import {describe, expect, it} from '@jest/globals'
 import fc from 'fast-check'
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {parseConfig, pendingWatchdog, readWatchdog, withWatchdog} from '../../src/proxmox/config-file.js'
 import {replaceFile} from '../../src/fs/replace-file.js'
+import {tempDir} from '../helpers/gates.js'
 
 const fixture = readFileSync(new URL('../fixtures/proxmox-101.conf', import.meta.url), 'utf8')
 const lines = (t: string) => t.split('\n')
@@ -111,7 +111,7 @@ describe('Proxmox config editing', () => {
 
 describe('replaceFile', () => {
   it('replaces atomically, keeping the mode, and refuses a file that changed since it was read', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wd-pve-'))
+    const dir = tempDir('wd-pve-')
     const path = join(dir, '101.conf')
     writeFileSync(path, 'cores: 1\n', {mode: 0o640})
     await replaceFile(path, Buffer.from('cores: 1\n'), Buffer.from('cores: 2\n'))

@@ -1,0 +1,22 @@
+/**
+ * Every size limit wd holds input to, in one place. Each is far above what a real file of its kind needs and far
+ * below what would let a crafted one exhaust memory or time; the README's hostile-input section names them.
+ */
+export const MiB = 1024 * 1024
+
+/** A catalog file or `POST /v1/validate` body: the 50,000-flavor benchmark catalog is 11.8 MB. */
+export const MAX_CATALOG_BYTES = 64 * MiB
+/** A policy file, a service config, a clouds.yaml: a few KiB each. */
+export const MAX_CONFIG_FILE_BYTES = MiB
+/** A Proxmox qemu-server config: a few KiB. */
+export const MAX_PROXMOX_CONFIG_BYTES = MiB
+/** A libvirt domain XML: tens of KiB. */
+export const MAX_DOMAIN_XML_BYTES = 16 * MiB
+/** A request body of `wd serve` by default (configurable: `bodyLimit`). */
+export const DEFAULT_BODY_LIMIT = MiB
+/** One line of a QMP socket, a libvirt event or the journal. */
+export const MAX_LINE_BYTES = MiB
+/** Nodes a YAML document's aliases may expand to (an alias bomb expands to billions). */
+export const MAX_ALIAS_EXPANSION = 1_000_000
+/** How much a journal read takes from the file at once. */
+export const JOURNAL_READ_CHUNK = MiB

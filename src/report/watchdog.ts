@@ -1,0 +1,105 @@
+/**
+ * Watchdog states and changes (src/operations/target.ts) as people read them: the openstack-CLI-style records and
+ * rows of `wd flavor …` and `wd image …`, and the lines `wd proxmox …` and `wd xml patch` print. Data in, text out.
+ */
+import type {WatchdogChange, WatchdogState} from '../operations/target.js'
+import {renderProxmoxLine, type ProxmoxWatchdog} from '../render/proxmox.js'
+import {FLAVOR_KEY, IMAGE_KEY} from '../vocab/nova.js'
+import type {Row} from './records.js'
+
+/** The device a flavor (or an overriding image) gives on its own, in words. */
+function deviceWords(s: WatchdogState): string {
+  if (!s.valid && !s.device) return 'invalid: Nova refuses it'
+  return s.device ? `${s.device.model}, ${s.device.action}` : 'none'
+}
+
+const findingLines = (s: WatchdogState) => s.findings.map((x) => `${x.severity}: ${x.message}`)
+
+export function flavorRecord(s: WatchdogState): Row {
+  const a = s.attributes
+  return {
+    id: s.target.id,
+    name: s.target.name,
+    vcpus: a.vcpus ?? null,
+    ram: a.ram ?? null,
+    disk: a.disk ?? null,
+    is_public: a.is_public ?? null,
+    [FLAVOR_KEY]: s.stored,
+    watchdog: deviceWords(s),
+    findings: findingLines(s),
+    properties: s.properties ?? {},
+  }
+}
+
+export const FLAVOR_COLUMNS = ['ID', 'Name', 'vCPUs', 'RAM', 'Disk', 'Is Public', 'Watchdog']
+
+export function flavorRow(s: WatchdogState): Row {
+  const a = s.attributes
+  return {
+    ID: s.target.id,
+    Name: s.target.name,
+    vCPUs: a.vcpus ?? null,
+    RAM: a.ram ?? null,
+    Disk: a.disk ?? null,
+    'Is Public': a.is_public ?? null,
+    Watchdog: deviceWords(s),
+  }
+}
+
+const imageWatchdog = (s: WatchdogState) =>
+  s.stored === null ? "the flavor's" : `${deviceWords(s)} (overrides every flavor's)`
+
+export function imageRecord(s: WatchdogState): Row {
+  return {
+    id: s.target.id,
+    name: s.target.name,
+    owner: s.attributes.owner ?? null,
+    visibility: s.attributes.visibility ?? null,
+    [IMAGE_KEY]: s.stored,
+    watchdog: imageWatchdog(s),
+    findings: findingLines(s),
+    properties: s.properties ?? {},
+  }
+}
+
+export const IMAGE_COLUMNS = ['ID', 'Name', 'Visibility', 'Watchdog']
+
+export function imageRow(s: WatchdogState): Row {
+  return {ID: s.target.id, Name: s.target.name, Visibility: s.attributes.visibility ?? null, Watchdog: imageWatchdog(s)}
+}
+
+/** What `--dry-run` of `wd flavor|image set|unset` says of one target. */
+export function dryRunLine(c: WatchdogChange, key: string): string {
+  const what = `${c.target.kind} ${c.target.name ?? c.target.id}`
+  if (c.after.stored === null)
+    return `dry run: would ${c.before.stored === null ? 'leave' : 'remove'} ${key} on ${what}`
+  return `dry run: would set ${key}=${c.after.stored} on ${what} (now: ${c.before.stored ?? 'unset'})`
+}
+
+/** `wd proxmox show`: the guest's watchdog and any pending change, in words. */
+export function guestText(s: WatchdogState): string {
+  const d = s.device as ProxmoxWatchdog | null
+  const lines = [
+    d ? `watchdog: model ${d.model}, action ${d.action ?? 'reset (QEMU default)'}` : 'watchdog: no watchdog device',
+  ]
+  if (s.attributes.pending) lines.push(`pending: watchdog ${s.attributes.pending} (applied at the next cold start)`)
+  return lines.join('\n')
+}
+
+/** `wd proxmox set`: the line written (or that would be). */
+export function guestSetLine(c: WatchdogChange): string {
+  const d = c.after.device as ProxmoxWatchdog | null
+  if (!c.changed) return `${c.target.id}: unchanged`
+  const line = d ? renderProxmoxLine(d) : 'watchdog removed (Nova would give no watchdog)'
+  return `${c.target.id}: ${c.dryRun ? 'would write ' : ''}${line}`
+}
+
+/** `wd proxmox unset`: whether the line went. */
+export function guestUnsetLine(c: WatchdogChange): string {
+  if (!c.changed) return `${c.target.id}: had no watchdog`
+  return `${c.target.id}: ${c.dryRun ? 'would remove the watchdog' : 'watchdog removed'}`
+}
+
+/** `wd xml patch --in-place`: whether the file changed. */
+export const domainChangeLine = (c: WatchdogChange): string =>
+  `${c.target.id}: ${c.changed ? (c.written ? 'written' : 'would change') : 'unchanged'}`

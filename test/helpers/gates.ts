@@ -1,0 +1,44 @@
+/**
+ * What every test file shares about its surroundings: the one gate for tests that need a real system (each can be
+ * opted out of only explicitly, by its variable, never silently), children that must not outlive the file, and
+ * temp dirs that are removed when it ends.
+ */
+import {afterAll, it} from '@jest/globals'
+import type {ChildProcess} from 'node:child_process'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+type OptOut = 'WD_SKIP_OPENSTACK' | 'WD_SKIP_E2E' | 'WD_SKIP_LIBVIRT_RNG'
+
+/** Whether the user set `variable=1` to run without that real system. */
+export const optedOut = (variable: OptOut) => process.env[variable] === '1'
+
+/** `it`, or `it.skip` when the user opted out of the real system the test needs. */
+export const gate = (variable: OptOut) => (optedOut(variable) ? it.skip : it)
+
+/** Tests against the test cloud of test/env/openstack. */
+export const live = gate('WD_SKIP_OPENSTACK')
+/** Tests that boot a real guest. */
+export const e2e = gate('WD_SKIP_E2E')
+
+const dirs: string[] = []
+const children: ChildProcess[] = []
+// registered when a test file imports this module (each file has its own copy): hooks cannot be added inside a test
+afterAll(() => {
+  for (const c of children) c.kill('SIGKILL')
+  for (const d of dirs) rmSync(d, {recursive: true, force: true})
+})
+
+/** A new temp dir, removed after the test file (set WD_KEEP_TMP=1 to keep them for a look). */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  if (process.env.WD_KEEP_TMP !== '1') dirs.push(dir)
+  return dir
+}
+
+/** A child process killed after the test file, whatever happened. */
+export function owned<C extends ChildProcess>(child: C): C {
+  children.push(child)
+  return child
+}
