@@ -2,21 +2,13 @@
 // `wd flavor set` vs `openstack flavor set --property hw:watchdog_action=…`, and of `wd image set` vs
 // `openstack image set --property`. Goal: wd ≥ 5× faster. Needs `npm run build` and python3-openstackclient.
 import {spawnSync} from 'node:child_process'
-import {readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
+import {readStateEnv} from '../test/env/openstack/state.mjs'
 import {median} from './lib.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const runs = Number(process.env.BENCH_RUNS ?? 7)
-const vars = Object.fromEntries(
-  readFileSync(
-    process.env.WD_OS_STATE ? `${process.env.WD_OS_STATE}/test.env` : `${root}.work/openstack/test.env`,
-    'utf8',
-  )
-    .split('\n')
-    .filter((l) => l.includes('='))
-    .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-)
+const vars = readStateEnv('test.env')
 const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OS_')))
 const env = {
   ...clean,

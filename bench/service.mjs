@@ -3,6 +3,7 @@
 // The two servers take turns for BENCH_ROUNDS rounds (default 3) and each figure is the median of its rounds: on a
 // shared 2-core machine one round alone swings by ±15%. Needs `npm run build`.
 import {fileURLToPath} from 'node:url'
+import {median} from './lib.mjs'
 import {cpuMs, load, startServer} from './service-lib.mjs'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
@@ -31,7 +32,6 @@ async function measure({argv, path}) {
   return {...run, cpuUs}
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const runs = {bare: [], resolve: []}
 for (let i = 0; i < rounds; i++) for (const name of ['bare', 'resolve']) runs[name].push(await measure(servers[name]))
 const summary = (rs) => ({

@@ -1,11 +1,38 @@
 /**
- * wd as a library (package.json `exports`): what the CLI and the service are built from, for tools that embed it.
- * Everything here is plain data in, typed data out; errors are WdError with a stable code.
+ * wd as a library (package.json `exports`): the application layer the CLI and the service are built from, the
+ * engine, and the types. Everything here is plain data in, typed data out (each result has its schema in
+ * schemas/); errors are WdError with a stable code.
  */
-export {resolve, type Resolution, type ResolveInput} from './engine/resolve.js'
+export {
+  resolveRequest,
+  resolveEngine,
+  type ResolveRequest,
+  type ResolveContext,
+  type ResolutionResult,
+} from './operations/resolution.js'
+export {
+  showWatchdog,
+  changeWatchdog,
+  type Target,
+  type TargetKind,
+  type Planned,
+  type WatchdogState,
+  type WatchdogChange,
+  type ChangeOptions,
+} from './operations/target.js'
+export {flavorTarget, describeFlavor} from './operations/targets/flavor.js'
+export {imageTarget, describeImage} from './operations/targets/image.js'
+export {proxmoxGuestTarget, describeGuest, type GuestConfig} from './operations/targets/proxmox-guest.js'
+export {libvirtDomainTarget, describeDomain, type DomainFile} from './operations/targets/libvirt-domain.js'
+export {connect, type Connection} from './openstack/connection.js'
+export {loadCloudConfig, type CloudConfig} from './openstack/cloud-config.js'
+export {resolve, type Resolution, type ResolveInput, type DecidedBy} from './engine/resolve.js'
+export type {Finding} from './engine/findings.js'
 export {validateCatalogText, DEFAULT_MAX_FINDINGS, type ValidateOptions} from './catalog/validate.js'
-export {loadPolicy} from './policy/load.js'
+export {loadPolicy, readPolicyFile} from './policy/load.js'
+export type {Policy} from './policy/policy.js'
 export {translate, assertDevice} from './vocab/translate.js'
+export type {Device, System} from './vocab/systems.js'
 export {renderLibvirtElement} from './render/libvirt.js'
 export {renderProxmoxLine, parseProxmoxValue, type ProxmoxWatchdog} from './render/proxmox.js'
 export {renderQemuArgs} from './render/qemu.js'

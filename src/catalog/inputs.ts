@@ -3,7 +3,7 @@ import {stat} from 'node:fs/promises'
 import {isAbsolute} from 'node:path'
 import {glob, isDynamicPattern} from 'tinyglobby'
 
-export const CATALOG_PATTERN = '**/*.{yaml,yml,json}'
+const CATALOG_PATTERN = '**/*.{yaml,yml,json}'
 
 export interface Inputs {
   files: string[]

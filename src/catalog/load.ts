@@ -9,7 +9,7 @@ import {parseSource, type Path, type SourceFile} from '../source/yaml-source.js'
 import {clip} from '../text/clip.js'
 import type {CatalogFlavor, CatalogImage, Layout} from './model.js'
 import {isObject} from '../is-object.js'
-import {MAX_CATALOG_BYTES} from '../limits.js'
+import {MAX_CATALOG_BYTES, MiB} from '../limits.js'
 
 /** Larger files are refused before parsing: a catalog of 50,000 flavors is about 12 MB. */
 
@@ -17,13 +17,12 @@ import {MAX_CATALOG_BYTES} from '../limits.js'
 const OSISM_FIELDS = new Set(['name', 'id', 'flavorid', 'cpus', 'ram', 'disk', 'public', 'disabled'])
 const OSISM_LISTS = ['mandatory', 'recommended'] as const
 
-export interface LocatedSchemaProblem extends SchemaProblem {
+interface LocatedSchemaProblem extends SchemaProblem {
   doc: number
 }
 
 export interface Catalog {
   source: SourceFile
-  layouts: (Layout | undefined)[]
   flavors: CatalogFlavor[]
   images: CatalogImage[]
   schemaProblems: LocatedSchemaProblem[]
@@ -106,13 +105,12 @@ function documentProblems(schema: 'catalog' | 'osism-flavors', data: unknown): S
 
 export function loadCatalog(text: string, name: string): Catalog {
   if (text.length > MAX_CATALOG_BYTES) {
-    throw new WdError('WD_FILE_TOO_LARGE', `${name} is larger than ${MAX_CATALOG_BYTES / 1024 / 1024} MiB`)
+    throw new WdError('WD_FILE_TOO_LARGE', `${name} is larger than ${MAX_CATALOG_BYTES / MiB} MiB`)
   }
   const source = parseSource(text, name)
-  const catalog: Catalog = {source, layouts: [], flavors: [], images: [], schemaProblems: []}
+  const catalog: Catalog = {source, flavors: [], images: [], schemaProblems: []}
   source.data.forEach((data, doc) => {
     const layout = layoutOf(data)
-    catalog.layouts.push(layout)
     if (data === undefined || data === null) return // a syntax problem, or an empty document
     const schema = layout === 'osism' ? 'osism-flavors' : 'catalog'
     // assigned, not spread: a spread would make every problem's message now

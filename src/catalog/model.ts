@@ -1,7 +1,7 @@
 /** A catalog as wd sees it, whatever the file's layout: flavors and images, each knowing where it came from. */
 import type {Path} from '../source/yaml-source.js'
 
-export interface Origin {
+interface Origin {
   doc: number
   /** the flavor's or image's own mapping */
   path: Path

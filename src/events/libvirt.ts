@@ -9,6 +9,7 @@ import {QEMU_ACTIONS} from '../vocab/qemu.js'
 import {barkId, type Bark} from './bark.js'
 import {BoundedLines} from './lines.js'
 import type {FollowOptions} from './qmp.js'
+import {Backoff, sleep} from '../backoff.js'
 
 const LINE = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?)([+-]\d\d)(\d\d): event 'watchdog' for domain '(.+)': (\S+)$/
 
@@ -36,8 +37,7 @@ function domainUuid(uri: string, vm: string): Promise<string | undefined> {
 }
 
 export async function followLibvirt(uri: string, o: Omit<FollowOptions, 'vm'>): Promise<void> {
-  const first = o.retryMs ?? 500
-  let delay = first
+  const backoff = new Backoff(o.retryMs ?? 500, 10000)
   while (!o.signal.aborted) {
     const started = Date.now()
     const child = spawn('virsh', ['-q', '-c', uri, 'event', '--event', 'watchdog', '--loop', '--timestamp'], {
@@ -72,8 +72,7 @@ export async function followLibvirt(uri: string, o: Omit<FollowOptions, 'vm'>): 
     if (o.signal.aborted) return
     o.onProblem?.(`libvirt ${uri}: virsh event ended (${code}): ${said.trim().split('\n')[0] ?? ''}; retrying`)
     // virsh that ran a while was connected: libvirtd just went away, so look for its return quickly again
-    if (Date.now() - started > 10000) delay = first
-    await new Promise((r) => setTimeout(r, delay))
-    delay = Math.min(delay * 2, 10000)
+    if (Date.now() - started > 10000) backoff.reset()
+    await sleep(backoff.next(), o.signal)
   }
 }

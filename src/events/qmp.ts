@@ -10,6 +10,7 @@ import {clip} from '../text/clip.js'
 import {barkId, type Bark} from './bark.js'
 import {BoundedLines} from './lines.js'
 import {isObject} from '../is-object.js'
+import {Backoff, sleep} from '../backoff.js'
 
 export interface FollowOptions {
   vm: string
@@ -96,12 +97,11 @@ function session(socket: string, o: FollowOptions): Promise<boolean> {
 export async function followQmp(socket: string, o: FollowOptions): Promise<void> {
   // compiled now, not at the first bark: compiling takes tens of milliseconds, and that bark is the one that matters
   validator('qmp-watchdog-event')
-  const first = o.retryMs ?? 200
-  let delay = first
+  const backoff = new Backoff(o.retryMs ?? 200, 5000)
   while (!o.signal.aborted) {
     const connected = await session(socket, o)
     if (o.signal.aborted) return
-    delay = connected ? first : Math.min(delay * 2, 5000)
-    await new Promise((r) => setTimeout(r, delay))
+    if (connected) backoff.reset()
+    await sleep(backoff.next(), o.signal)
   }
 }

@@ -2,6 +2,7 @@
 import {writeFileAtomically} from '../fs/replace-file.js'
 import type {HttpClient} from '../openstack/http.js'
 import type {Bark} from './bark.js'
+import {Backoff, sleep} from '../backoff.js'
 
 const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
 
@@ -61,7 +62,9 @@ export async function postWebhook(
   backoffMs = 500,
 ): Promise<string | undefined> {
   let last: string | undefined
+  const backoff = new Backoff(backoffMs)
   for (let i = 0; i < attempts; i++) {
+    if (i > 0) await sleep(backoff.next())
     try {
       const res = await http.send({
         method: 'POST',
@@ -75,7 +78,6 @@ export async function postWebhook(
     } catch (e) {
       last = (e as Error).message
     }
-    await new Promise((r) => setTimeout(r, backoffMs * 2 ** i))
   }
   return last
 }

@@ -12,8 +12,6 @@ import {loadConfigDocument} from '../source/config-document.js'
 import {AUTH_TYPES, type AuthType} from './auth-types.js'
 import {isObject} from '../is-object.js'
 
-export {AUTH_TYPES, type AuthType}
-
 export type Auth = Partial<Record<string, string>>
 
 export interface CloudConfig {
@@ -35,7 +33,7 @@ export interface CloudConfig {
 }
 
 /** Seconds a request may take unless the cloud says otherwise: what a person at a terminal will wait. */
-export const DEFAULT_API_TIMEOUT = 30
+const DEFAULT_API_TIMEOUT = 30
 
 /** Options as --os-* flags give them (kebab-case, without the prefix), e.g. {cloud, 'auth-url', password}. */
 export type Overrides = Partial<Record<string, string | boolean>>

@@ -6,6 +6,7 @@ import type {AxiosResponse} from 'axios'
 import type {CloudConfig} from './cloud-config.js'
 import {apiError, httpClient, type HttpClient, type Request} from './http.js'
 import {authenticate, endpoint, identityBase, type Token} from './keystone.js'
+import {Backoff} from '../backoff.js'
 
 export interface CallOptions {
   body?: unknown
@@ -24,11 +25,11 @@ export interface Connection {
   warn(message: string): void
 }
 
-export type Service = 'compute' | 'image' | 'identity'
+type Service = 'compute' | 'image' | 'identity'
 const NAMES = {compute: 'nova', image: 'glance', identity: 'keystone'} as const
 
 /** After a failed login, the next one is tried no sooner than this (doubling from the first, up to the last). */
-export const LOGIN_BACKOFF_MS = {first: 500, max: 30000}
+const LOGIN_BACKOFF_MS = {first: 500, max: 30000}
 
 /**
  * Tokens come from the cloud's credentials, or are `given`: a caller's own, already validated token (the policy
@@ -44,20 +45,22 @@ export function connect(
 ): Connection {
   let token: Promise<Token> | undefined = given && Promise.resolve(given)
   const renewable = !given && !config.authType.endsWith('token')
-  let failures = 0
-  let failedAt = 0
+  const backoff = new Backoff(LOGIN_BACKOFF_MS.first, LOGIN_BACKOFF_MS.max)
+  // after a failed login: until when the same error is given again without asking Keystone
+  let quietUntil = 0
   let lastFailure: Error | undefined
   const fresh = (): Promise<Token> => {
-    const backoff = Math.min(LOGIN_BACKOFF_MS.first * 2 ** (failures - 1), LOGIN_BACKOFF_MS.max)
-    if (failures > 0 && Date.now() - failedAt < backoff) return Promise.reject(lastFailure!)
+    if (lastFailure && Date.now() < quietUntil) return Promise.reject(lastFailure)
     const attempt = authenticate(config, http)
     token = attempt
     attempt.then(
-      () => (failures = 0),
+      () => {
+        backoff.reset()
+        lastFailure = undefined
+      },
       (e: Error) => {
         if (token === attempt) token = undefined
-        failures++
-        failedAt = Date.now()
+        quietUntil = Date.now() + backoff.next()
         lastFailure = e
       },
     )

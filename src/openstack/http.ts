@@ -11,13 +11,14 @@ import http from 'node:http'
 import https from 'node:https'
 import {WdError, type WdErrorCode} from '../errors.js'
 import type {CloudConfig} from './cloud-config.js'
+import {Backoff, sleep} from '../backoff.js'
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
 const RETRY_STATUS = new Set([502, 503, 504])
 // Not ECONNABORTED (axios's timeout): a server that took the whole timeout to say nothing would likely do it again,
 // and a person at a terminal should not wait four timeouts.
 const NETWORK_RETRY = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN'])
-export const RETRIES = 3
+const RETRIES = 3
 
 export interface Request {
   method: string
@@ -84,6 +85,7 @@ export function httpClient(
       const data =
         req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body)
       const attempts = IDEMPOTENT.has(req.method) ? RETRIES + 1 : 1
+      const backoff = new Backoff(backoffMs)
       for (let attempt = 1; ; attempt++) {
         let res: AxiosResponse | undefined
         let failure: NodeJS.ErrnoException | undefined
@@ -99,7 +101,7 @@ export function httpClient(
           failure = e as NodeJS.ErrnoException
         }
         const retry = failure ? NETWORK_RETRY.has(failure.code ?? '') : RETRY_STATUS.has(res!.status)
-        const wait = retry && attempt < attempts ? backoffMs * 2 ** (attempt - 1) : undefined
+        const wait = retry && attempt < attempts ? backoff.next() : undefined
         if (trace) {
           const took = `${Date.now() - started} ms`
           const what = failure
@@ -113,7 +115,7 @@ export function httpClient(
           onRetry?.(
             `retrying in ${wait / 1000} s (${attempt}/${attempts - 1}): ${req.service}: ${req.method} ${path}: ${why}`,
           )
-          await new Promise((r) => setTimeout(r, wait))
+          await sleep(wait)
           continue
         }
         if (failure) throw unreachable(req, failure, attempt)
@@ -137,7 +139,7 @@ function unreachable(req: Request, e: NodeJS.ErrnoException, attempts: number): 
 }
 
 /** The server's own message from a Nova, Glance, Keystone or OAuth error body. */
-export function serverMessage(body: unknown): string {
+function serverMessage(body: unknown): string {
   if (typeof body !== 'string' || body === '') return ''
   let data: unknown
   try {

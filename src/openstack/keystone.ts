@@ -3,10 +3,11 @@
  * command; the connection asks for a new one once when a service answers 401.
  */
 import {WdError} from '../errors.js'
-import type {Auth, AuthType, CloudConfig} from './cloud-config.js'
+import type {AuthType} from './auth-types.js'
+import type {Auth, CloudConfig} from './cloud-config.js'
 import {apiError, type HttpClient} from './http.js'
 
-export interface CatalogEntry {
+interface CatalogEntry {
   type: string
   name?: string
   endpoints: {interface: string; region?: string; region_id?: string; url: string}[]
@@ -120,7 +121,12 @@ async function issue(
   }
   const value = res.headers['x-subject-token'] as string | undefined
   if (!value) throw new WdError('WD_AUTH', 'keystone: the answer carries no X-Subject-Token')
-  const t = (JSON.parse(res.data as string) as TokenBody).token ?? {}
+  return tokenFromBody(value, res.data as string)
+}
+
+/** A token from Keystone's answer body (as issued, or as `GET /v3/auth/tokens` shows another one). */
+export function tokenFromBody(value: string, body: string): Token {
+  const t = (JSON.parse(body) as TokenBody).token ?? {}
   return {
     value,
     ...(t.expires_at && {expiresAt: t.expires_at}),

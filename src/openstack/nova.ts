@@ -79,7 +79,7 @@ async function compute(conn: Connection, method: string, path: string, options: 
   return res
 }
 
-export async function getFlavorById(conn: Connection, id: string): Promise<Flavor | undefined> {
+async function getFlavorById(conn: Connection, id: string): Promise<Flavor | undefined> {
   // '.' and '..' are path segments, not ids: the URL would climb out of /flavors/
   if (id === '.' || id === '..') return undefined
   const res = await compute(conn, 'GET', `/flavors/${encodeURIComponent(id)}`, {accept: [404]})

@@ -5,7 +5,8 @@
  */
 import * as oidc from 'openid-client'
 import {WdError} from '../errors.js'
-import type {Auth, AuthType} from './cloud-config.js'
+import type {AuthType} from './auth-types.js'
+import type {Auth} from './cloud-config.js'
 import type {HttpClient} from './http.js'
 
 const GRANT: Partial<Record<AuthType, string>> = {

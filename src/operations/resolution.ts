@@ -52,7 +52,7 @@ export interface ResolutionResult {
 const where = (f: Finding) => (f.position ? `${f.position.file}:${f.position.line}:${f.position.col}: ` : '')
 
 /** A resolution as typed data; `errors` and `warnings` are the findings' messages, placed when they have a place. */
-export function resolutionResult(r: Resolution, explain = false): ResolutionResult {
+function resolutionResult(r: Resolution, explain = false): ResolutionResult {
   const device = r.device
   return {
     device,

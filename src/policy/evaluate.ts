@@ -104,7 +104,7 @@ export function evaluateImage(policy: Policy, image: NamedProps, flavors: readon
 }
 
 /** The policy findings for one flavor and one image, as `wd resolve --policy` reports them. */
-export function policyFindings(policy: Policy, flavor?: NamedProps, image?: NamedProps): Finding[] {
+function policyFindings(policy: Policy, flavor?: NamedProps, image?: NamedProps): Finding[] {
   return [
     ...(flavor ? evaluateFlavor(policy, flavor) : []),
     ...(image ? evaluateImage(policy, image, flavor ? [flavor] : []) : []),

@@ -3,7 +3,7 @@ import type {NovaAction, NovaSetting} from '../vocab/nova.js'
 
 export type ImageOverride = 'allow' | 'deny' | 'same-or-stricter'
 
-export interface Requirement {
+interface Requirement {
   /** the glob as written, for messages */
   flavors: string
   matches: (flavorName: string) => boolean

@@ -7,7 +7,7 @@
 import type {Device} from '../vocab/systems.js'
 
 /** How long the guest may hang before the hypervisor acts; the daemon feeds the device every INTERVAL seconds. */
-export const GUEST_TIMEOUT_SECONDS = 30
+const GUEST_TIMEOUT_SECONDS = 30
 const INTERVAL_SECONDS = 5
 
 /** The kernel driver of each watchdog model. */

@@ -14,7 +14,7 @@ export interface ProxmoxWatchdog {
   action?: ProxmoxAction
 }
 
-export function renderProxmoxValue(w: ProxmoxWatchdog): string {
+function renderProxmoxValue(w: ProxmoxWatchdog): string {
   return w.action === undefined ? `model=${w.model}` : `model=${w.model},action=${w.action}`
 }
 

@@ -25,7 +25,7 @@ function human(v: unknown): string {
 }
 
 /** The columns `-c` asked for, in the order asked; an unknown one is a usage error naming the known ones. */
-export function pickColumns(all: readonly string[], wanted?: readonly string[], flag = '-c'): string[] {
+function pickColumns(all: readonly string[], wanted?: readonly string[], flag = '-c'): string[] {
   if (!wanted || wanted.length === 0) return [...all]
   return wanted.map((w) => {
     const hit = all.find((c) => norm(c) === norm(w))

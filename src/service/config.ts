@@ -25,7 +25,7 @@ interface File {
   logLevel?: string
 }
 
-export const DEFAULT_PORT = 8787
+const DEFAULT_PORT = 8787
 
 export function serviceConfig(text: string | undefined, name = 'service config'): ServiceConfig {
   const f = (text === undefined ? {} : loadConfigDocument(text, name, 'service-config')) as File

@@ -32,7 +32,7 @@ const errors = {400: error, 401: error, 403: error, 404: error, 413: error, 422:
 const security = [{keystone: []}]
 
 /** A response that is the published schema `name`; `x-wd-schema` is turned into a $ref in the OpenAPI document. */
-export const published = (name: string) => ({'x-wd-schema': name, description: `schemas/${name}.schema.json`})
+const published = (name: string) => ({'x-wd-schema': name, description: `schemas/${name}.schema.json`})
 
 export interface ResolveBody {
   flavor?: string

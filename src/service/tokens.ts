@@ -4,7 +4,7 @@
  */
 import {WdError} from '../errors.js'
 import type {Connection} from '../openstack/connection.js'
-import type {CatalogEntry, Token} from '../openstack/keystone.js'
+import {tokenFromBody, type Token} from '../openstack/keystone.js'
 
 export interface Principal {
   token: Token
@@ -15,24 +15,12 @@ export interface Principal {
 
 export interface TokenValidator {
   validate(subject: string): Promise<Principal>
-  size(): number
-}
-
-interface Body {
-  token: {
-    expires_at?: string
-    user?: {id: string; name: string}
-    project?: {id: string; name: string}
-    roles?: {name: string}[]
-    catalog?: CatalogEntry[]
-  }
 }
 
 export function tokenValidator(service: Connection, ttlSeconds = 60, maxEntries = 10000): TokenValidator {
   // insertion order doubles as age: the first key is the oldest entry
   const cache = new Map<string, {principal: Principal; until: number}>()
   return {
-    size: () => cache.size,
     async validate(subject) {
       if (!/^[\w-]{1,1024}$/.test(subject)) throw new WdError('WD_AUTH', 'the token is malformed')
       const now = Date.now()
@@ -45,21 +33,13 @@ export function tokenValidator(service: Connection, ttlSeconds = 60, maxEntries 
       })
       if (res.status === 401 || res.status === 404)
         throw new WdError('WD_AUTH', 'the token is invalid, expired or revoked')
-      const t = (JSON.parse(res.data as string) as Body).token
-      const expires = t.expires_at ? Date.parse(t.expires_at) : now
-      const token: Token = {
-        value: subject,
-        ...(t.expires_at && {expiresAt: t.expires_at}),
-        catalog: t.catalog ?? [],
-        roles: (t.roles ?? []).map((r) => r.name),
-        ...(t.user && {user: t.user}),
-        ...(t.project && {project: t.project}),
-      }
+      const token = tokenFromBody(subject, res.data as string)
+      const expires = token.expiresAt ? Date.parse(token.expiresAt) : now
       const principal: Principal = {
         token,
-        userId: t.user?.id ?? '',
+        userId: token.user?.id ?? '',
         roles: token.roles,
-        ...(t.project && {projectId: t.project.id}),
+        ...(token.project && {projectId: token.project.id}),
       }
       if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!)
       cache.set(subject, {principal, until: Math.min(expires, now + ttlSeconds * 1000)})

@@ -19,14 +19,14 @@ import {MAX_ALIAS_EXPANSION} from '../limits.js'
 
 export type Path = readonly (string | number)[]
 
-export interface SyntaxProblem {
+interface SyntaxProblem {
   /** `duplicate-key`, `syntax` or `alias-expansion` (the rule is `yaml/<code>`) */
   code: string
   message: string
   position: SourcePosition
 }
 
-export interface Place {
+interface Place {
   doc: number
   path: Path
   on?: 'key' | 'value'
@@ -176,121 +176,135 @@ function problemCode(e: YAMLException): string {
   return e.reason.startsWith('duplicated mapping key') ? 'duplicate-key' : 'syntax'
 }
 
-export function parseSource(text: string, name: string): SourceFile {
-  let lineStarts: number[] | undefined
-  const at = (start: number, end = start): SourcePosition => {
-    lineStarts ??= [0, ...[...text.matchAll(/\n/g)].map((m) => m.index + 1)]
-    const lc = (offset: number) => {
-      let lo = 0
-      let hi = lineStarts!.length - 1
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1
-        if (lineStarts![mid]! <= offset) lo = mid
-        else hi = mid - 1
-      }
-      return {line: lo + 1, col: offset - lineStarts![lo]! + 1}
-    }
-    const a = lc(start)
-    const b = lc(end)
-    return {file: name, line: a.line, col: a.col, endLine: b.line, endCol: b.col}
-  }
-  const problem = (e: YAMLException): SyntaxProblem => {
-    const offset = e.mark?.position ?? 0
-    // js-yaml notices an unclosed [ or { only where the next line starts (or at the end): point at the bracket
-    const open = offset > 0 ? unclosedFlow(text, offset) : undefined
-    if (open !== undefined && lineOf(text, open) < lineOf(text, offset)) {
-      return {code: 'syntax', message: `${e.reason}: this '${text[open]}' is never closed`, position: at(open)}
-    }
-    return {code: problemCode(e), message: e.reason, position: at(offset)}
-  }
+/** What the pieces of a parse share: the text, its name, the event stream (made once, on demand), positions. */
+interface Context {
+  text: string
+  name: string
+  events(): Event[]
+  at(start: number, end?: number): SourcePosition
+}
 
+function context(text: string, name: string): Context {
   let events: Event[] | undefined
-  const eventsOf = () => (events ??= parseEvents(text, {filename: name}))
-  let data: unknown[] = []
-  const problems: SyntaxProblem[] = []
-  // Only text that could hold an alias pays for the event stream here; a catalog without anchors never does.
-  let bombs = new Map<number, number>()
-  if (text.includes('*') && text.includes('&')) {
-    try {
-      bombs = aliasBombs(eventsOf(), text)
-    } catch {
-      // a syntax error: the load below reports it
+  let lineStarts: number[] | undefined
+  const lineCol = (offset: number) => {
+    lineStarts ??= [0, ...[...text.matchAll(/\n/g)].map((m) => m.index + 1)]
+    let lo = 0
+    let hi = lineStarts.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if (lineStarts[mid]! <= offset) lo = mid
+      else hi = mid - 1
     }
+    return {line: lo + 1, col: offset - lineStarts[lo]! + 1}
   }
-  for (const at_ of bombs.values()) {
-    problems.push({
-      code: 'alias-expansion',
-      message: `aliases expand past ${MAX_ALIAS_EXPANSION.toLocaleString('en')} nodes here; wd refuses the document`,
-      position: at(at_),
-    })
+  return {
+    text,
+    name,
+    events: () => (events ??= parseEvents(text, {filename: name})),
+    at(start, end = start) {
+      const a = lineCol(start)
+      const b = lineCol(end)
+      return {file: name, line: a.line, col: a.col, endLine: b.line, endCol: b.col}
+    },
   }
+}
+
+function syntaxProblem(cx: Context, e: YAMLException): SyntaxProblem {
+  const offset = e.mark?.position ?? 0
+  // js-yaml notices an unclosed [ or { only where the next line starts (or at the end): point at the bracket
+  const open = offset > 0 ? unclosedFlow(cx.text, offset) : undefined
+  if (open !== undefined && lineOf(cx.text, open) < lineOf(cx.text, offset)) {
+    return {code: 'syntax', message: `${e.reason}: this '${cx.text[open]}' is never closed`, position: cx.at(open)}
+  }
+  return {code: problemCode(e), message: e.reason, position: cx.at(offset)}
+}
+
+/** Per document, the offset where its aliases pass the bound; only text that could hold an alias pays for this. */
+function findAliasBombs(cx: Context): Map<number, number> {
+  if (!cx.text.includes('*') || !cx.text.includes('&')) return new Map()
   try {
-    data = loadAll(text, {schema: CORE_SCHEMA, filename: name})
+    return aliasBombs(cx.events(), cx.text)
+  } catch {
+    return new Map() // a syntax error: loading reports it
+  }
+}
+
+/** Every document's data; one that does not construct (a duplicate key) is undefined, its problem reported. */
+function loadDocuments(cx: Context, problems: SyntaxProblem[]): unknown[] {
+  try {
+    return loadAll(cx.text, {schema: CORE_SCHEMA, filename: cx.name})
   } catch (e) {
     if (!(e instanceof YAMLException)) throw e
-    try {
-      // The text parses but a document does not construct (a duplicate key): keep the documents that do.
-      const docs: Event[][] = []
-      for (const ev of eventsOf()) {
-        if (ev.type === EVENT_ID.DOCUMENT) docs.push([])
-        docs.at(-1)!.push(ev)
-      }
-      data = docs.map((doc) => {
-        try {
-          return constructFromEvents(doc, {source: text, schema: CORE_SCHEMA})[0]
-        } catch (err) {
-          if (!(err instanceof YAMLException)) throw err
-          problems.push(problem(err))
-          return undefined
-        }
-      })
-    } catch (err) {
-      if (!(err instanceof YAMLException)) throw err
-      problems.push(problem(err))
-    }
   }
+  try {
+    // The text parses but a document does not construct: keep the documents that do.
+    const docs: Event[][] = []
+    for (const ev of cx.events()) {
+      if (ev.type === EVENT_ID.DOCUMENT) docs.push([])
+      docs.at(-1)!.push(ev)
+    }
+    return docs.map((doc) => {
+      try {
+        return constructFromEvents(doc, {source: cx.text, schema: CORE_SCHEMA})[0]
+      } catch (err) {
+        if (!(err instanceof YAMLException)) throw err
+        problems.push(syntaxProblem(cx, err))
+        return undefined
+      }
+    })
+  } catch (err) {
+    if (!(err instanceof YAMLException)) throw err
+    problems.push(syntaxProblem(cx, err))
+    return []
+  }
+}
 
+/** The positions of many places in one walk of the event stream (a trie of the requested paths guides it). */
+function placeAll(cx: Context, requests: readonly Place[]): SourcePosition[] {
+  if (requests.length === 0) return []
+  const roots = new Map<number, Trie>()
+  for (const r of requests) {
+    let t = roots.get(r.doc) ?? roots.set(r.doc, trie()).get(r.doc)!
+    for (const seg of r.path) t = t.children.get(String(seg)) ?? t.children.set(String(seg), trie()).get(String(seg))!
+  }
+  let ev: Event[] = []
+  try {
+    ev = cx.events()
+  } catch {
+    // unparseable text: every place is the start of the file (the syntax problem says where it breaks)
+  }
+  for (let i = 0, doc = -1; i < ev.length;) {
+    if (ev[i]!.type !== EVENT_ID.DOCUMENT) break
+    doc++
+    i = walk(ev, cx.text, i + 1, roots.get(doc)) + 1 // the node, then the document's POP
+  }
+  return requests.map((r) => {
+    let t = roots.get(r.doc)
+    let best = t?.value ?? {start: 0, end: 0}
+    let found = true
+    for (const seg of r.path) {
+      t = t?.children.get(String(seg))
+      const here = t?.value ?? t?.key
+      if (here) best = here
+      else found = false
+    }
+    const span = found && r.on === 'key' && t?.key ? t.key : best
+    return cx.at(span.start, span.end)
+  })
+}
+
+export function parseSource(text: string, name: string): SourceFile {
+  const cx = context(text, name)
+  const bombs = findAliasBombs(cx)
+  const problems: SyntaxProblem[] = [...bombs.values()].map((offset) => ({
+    code: 'alias-expansion',
+    message: `aliases expand past ${MAX_ALIAS_EXPANSION.toLocaleString('en')} nodes here; wd refuses the document`,
+    position: cx.at(offset),
+  }))
+  const data = loadDocuments(cx, problems)
   // a refused document is not handed on: whatever walks it would walk every expansion
   for (const doc of bombs.keys()) if (doc < data.length) data[doc] = undefined
-
-  const place = (requests: readonly Place[]): SourcePosition[] => {
-    if (requests.length === 0) return []
-    const roots = new Map<number, Trie>()
-    for (const r of requests) {
-      let t = roots.get(r.doc) ?? roots.set(r.doc, trie()).get(r.doc)!
-      for (const seg of r.path) t = t.children.get(String(seg)) ?? t.children.set(String(seg), trie()).get(String(seg))!
-    }
-    let ev: Event[] = []
-    try {
-      ev = eventsOf()
-    } catch {
-      // unparseable text: every place is the start of the file (the syntax problem says where it breaks)
-    }
-    for (let i = 0, doc = -1; i < ev.length;) {
-      if (ev[i]!.type !== EVENT_ID.DOCUMENT) break
-      doc++
-      i = walk(ev, text, i + 1, roots.get(doc)) + 1 // the node, then the document's POP
-    }
-    return requests.map((r) => {
-      let t = roots.get(r.doc)
-      let best = t?.value ?? {start: 0, end: 0}
-      let found = true
-      for (const seg of r.path) {
-        t = t?.children.get(String(seg))
-        const here = t?.value ?? t?.key
-        if (here) best = here
-        else found = false
-      }
-      const span = found && r.on === 'key' && t?.key ? t.key : best
-      return at(span.start, span.end)
-    })
-  }
-
-  return {
-    name,
-    data,
-    problems,
-    place,
-    locate: (doc, path, on = 'value') => place([{doc, path, on}])[0]!,
-  }
+  const place = (requests: readonly Place[]) => placeAll(cx, requests)
+  return {name, data, problems, place, locate: (doc, path, on = 'value') => place([{doc, path, on}])[0]!}
 }

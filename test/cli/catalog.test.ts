@@ -2,7 +2,7 @@ import {describe, expect, it} from '@jest/globals'
 import {spawnSync} from 'node:child_process'
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {fixture, wd} from '../helpers/cli.js'
+import {fixture, wd, wdJson} from '../helpers/cli.js'
 import {tempDir} from '../helpers/gates.js'
 
 const BAD = 'flavors:\n  - name: m1.small\n    extra_specs:\n      hw:watchdog_action: Reset\n      watchdog: reset\n'
@@ -43,8 +43,7 @@ describe('wd catalog validate', () => {
     writeFileSync(join(dir, 'a.yaml'), BAD)
     writeFileSync(join(dir, 'b.yml'), 'flavors: []\n')
     writeFileSync(join(dir, 'notes.txt'), 'not a catalog')
-    const json = (args: string[]) =>
-      JSON.parse(wd(['catalog', 'validate', ...args, '-f', 'json']).stdout) as {files: {file: string}[]}
+    const json = (args: string[]) => wdJson<{files: {file: string}[]}>(['catalog', 'validate', ...args], {status: 1})
     expect(json([dir]).files.map((f) => f.file)).toEqual([`${dir}/a.yaml`, `${dir}/b.yml`])
     expect(json([`${dir}/*.yaml`]).files.map((f) => f.file)).toEqual([`${dir}/a.yaml`])
   })

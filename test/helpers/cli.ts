@@ -34,7 +34,7 @@ function commands(): Map<string, ManifestCommand> {
 }
 
 /** The command `args` run: the longest run of leading words that names one. */
-export function commandOf(args: readonly string[]): ManifestCommand | undefined {
+function commandOf(args: readonly string[]): ManifestCommand | undefined {
   const words: string[] = []
   for (const a of args) {
     if (a.startsWith('-')) break
@@ -48,7 +48,7 @@ export function commandOf(args: readonly string[]): ManifestCommand | undefined 
 }
 
 /** Checks a --json output against the command's result schema (each item of an array), or the error envelope. */
-export function checkJsonOutput(args: readonly string[], r: Run): void {
+function checkJsonOutput(args: readonly string[], r: Run): void {
   if (r.stdout.trim() === '') return
   const data = JSON.parse(r.stdout) as unknown
   const failed = r.status !== 0 && typeof data === 'object' && data !== null && 'error' in data

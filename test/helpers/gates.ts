@@ -15,7 +15,7 @@ type OptOut = 'WD_SKIP_OPENSTACK' | 'WD_SKIP_E2E' | 'WD_SKIP_LIBVIRT_RNG'
 export const optedOut = (variable: OptOut) => process.env[variable] === '1'
 
 /** `it`, or `it.skip` when the user opted out of the real system the test needs. */
-export const gate = (variable: OptOut) => (optedOut(variable) ? it.skip : it)
+const gate = (variable: OptOut) => (optedOut(variable) ? it.skip : it)
 
 /** Tests against the test cloud of test/env/openstack. */
 export const live = gate('WD_SKIP_OPENSTACK')

@@ -3,34 +3,15 @@
  * removed through wd's own connection. If the cloud is not up the tests fail, unless WD_SKIP_OPENSTACK=1 says the
  * user knowingly runs without it.
  */
-import {existsSync, readFileSync} from 'node:fs'
-import {join} from 'node:path'
 import {loadCloudConfig, normalize} from '../../src/openstack/cloud-config.js'
 import {connect, json, type Connection} from '../../src/openstack/connection.js'
 import type {Token} from '../../src/openstack/keystone.js'
-import {root} from './cli.js'
+import {readStateEnv} from '../env/openstack/state.mjs'
 import {optedOut} from './gates.js'
 
 export const openstackSkipped = optedOut('WD_SKIP_OPENSTACK')
-export const state = process.env.WD_OS_STATE ?? join(root, '.work/openstack')
-
-function readEnv(file: string): Record<string, string> {
-  const path = join(state, file)
-  if (!existsSync(path)) {
-    throw new Error(
-      `${path} is missing: start the test cloud (bash test/env/openstack/up.sh and oidc/fed-up.sh) or set WD_SKIP_OPENSTACK=1`,
-    )
-  }
-  return Object.fromEntries(
-    readFileSync(path, 'utf8')
-      .split('\n')
-      .filter((l) => l.includes('='))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  )
-}
-
-export const cloud = () => readEnv('test.env')
-export const federation = () => readEnv('fed.env')
+export const cloud = () => readStateEnv('test.env')
+export const federation = () => readStateEnv('fed.env')
 
 export type Account = 'admin' | 'demo' | 'alt'
 

@@ -3,7 +3,7 @@ import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {httpClient} from '../../src/openstack/http.js'
 import type {Connection} from '../../src/openstack/connection.js'
-import {wd} from '../helpers/cli.js'
+import {wd, wdJson} from '../helpers/cli.js'
 import {droppingProxy} from '../helpers/door.js'
 import {
   applicationCredential,
@@ -24,7 +24,8 @@ import {
 import {live, tempDir} from '../helpers/gates.js'
 
 // Every test here talks to the real Keystone, Nova and Glance of test/env/openstack (WD_SKIP_OPENSTACK=1 opts out).
-const json = (r: {stdout: string}) => JSON.parse(r.stdout) as Record<string, unknown>
+/** A record as `-f json` prints it (the openstack CLI's layout, not the --json result) */
+const record = (r: {stdout: string}) => JSON.parse(r.stdout) as Record<string, unknown>
 
 let admin: Connection
 let demo: Connection
@@ -66,7 +67,7 @@ describe('wd flavor on real Nova', () => {
     })
     const set = wd(['flavor', 'set', f.name, '--action', 'reset', '-f', 'json'], undefined, osEnv('admin'))
     expect(set.status).toBe(0)
-    expect(json(set)).toMatchObject({name: f.name, 'hw:watchdog_action': 'reset', watchdog: 'i6300esb, reset'})
+    expect(record(set)).toMatchObject({name: f.name, 'hw:watchdog_action': 'reset', watchdog: 'i6300esb, reset'})
     expect(await flavorSpecs(admin, f.id)).toEqual({
       'hw:cpu_policy': 'shared',
       'quota:disk_read_bytes_sec': '10240',
@@ -118,7 +119,7 @@ describe('wd image on real Glance', () => {
     const i = await image(demo, {os_distro: 'debian', hw_rng_model: 'virtio'})
     const r = wd(['image', 'set', i.name, '--action', 'poweroff', '-f', 'json'], undefined, osEnv('demo'))
     expect(r.status).toBe(0)
-    expect(json(r)).toMatchObject({hw_watchdog_action: 'poweroff'})
+    expect(record(r)).toMatchObject({hw_watchdog_action: 'poweroff'})
     expect(await imageOf(demo, i.id)).toMatchObject({
       os_distro: 'debian',
       hw_rng_model: 'virtio',
@@ -138,7 +139,7 @@ describe('wd image on real Glance', () => {
     expect(keep.stderr).toMatch(
       /^warning: image .* still has the blueprint property 'watchdog', which Nova ignores; --migrate-legacy removes it$/m,
     )
-    const show = json(wd(['image', 'show', i.name, '-f', 'json'], undefined, osEnv('demo')))
+    const show = record(wd(['image', 'show', i.name, '-f', 'json'], undefined, osEnv('demo')))
     expect(show.findings).toEqual([expect.stringContaining("'watchdog' is the 2013 blueprint's spelling")])
     expect(
       wd(['image', 'set', i.name, '--action', 'poweroff', '--migrate-legacy'], undefined, osEnv('demo')).status,
@@ -172,7 +173,7 @@ describe('wd image on real Glance', () => {
 
 describe('the Glance metadef namespace', () => {
   live('wd schema export --glance-metadef is accepted by real Glance and reads back as exported', async () => {
-    const exported = json(wd(['schema', 'export', '--glance-metadef']))
+    const exported = wdJson(['schema', 'export', '--glance-metadef'])
     const ns = encodeURIComponent(String(exported.namespace))
     // the test Glance loads no default metadefs; one left by an interrupted run goes first (unprotect, delete)
     const drop = async () => {
@@ -231,18 +232,14 @@ describe('wd resolve against the live cloud', () => {
   live('predicts the watchdog of a flavor and image, with the same output as the offline form', async () => {
     const f = await flavor({'hw:watchdog_action': 'reset'})
     const i = await image(demo, {hw_watchdog_action: 'poweroff'})
-    const live = json(wd(['resolve', '--flavor', f.name, '--image', i.name, '-f', 'json'], undefined, osEnv('demo')))
-    const offline = json(
-      wd([
-        'resolve',
-        '--flavor-spec',
-        'hw:watchdog_action=reset',
-        '--image-prop',
-        'hw_watchdog_action=poweroff',
-        '-f',
-        'json',
-      ]),
-    )
+    const live = wdJson(['resolve', '--flavor', f.name, '--image', i.name], {env: osEnv('demo')})
+    const offline = wdJson([
+      'resolve',
+      '--flavor-spec',
+      'hw:watchdog_action=reset',
+      '--image-prop',
+      'hw_watchdog_action=poweroff',
+    ])
     expect(live).toEqual(offline)
     expect(live).toMatchObject({device: {model: 'i6300esb', action: 'poweroff'}, decidedBy: 'image'})
   })

@@ -23,7 +23,7 @@ export function describeImage(i: Image): WatchdogState {
   }
 }
 
-export const hasLegacyKey = (i: Image): boolean => typeof i[BLUEPRINT_KEY] === 'string'
+const hasLegacyKey = (i: Image): boolean => typeof i[BLUEPRINT_KEY] === 'string'
 
 export function imageTarget(conn: Connection, options: {migrateLegacy?: boolean} = {}): Target<Image, string> {
   const migrate = options.migrateLegacy ?? false

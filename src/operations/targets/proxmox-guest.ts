@@ -26,7 +26,7 @@ export interface GuestConfig {
 }
 
 /** A VMID names `<dir>/<vmid>.conf`; anything else is a path. */
-export const guestConfigPath = (ref: string, dir = PROXMOX_CONFIG_DIR): string =>
+const guestConfigPath = (ref: string, dir = PROXMOX_CONFIG_DIR): string =>
   /^\d+$/.test(ref) ? join(dir, `${ref}.conf`) : ref
 
 export function describeGuest(g: GuestConfig): WatchdogState {

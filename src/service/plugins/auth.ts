@@ -22,7 +22,7 @@ export interface Keystone {
   validator: TokenValidator
 }
 
-export type Need = 'read' | 'anyProject'
+type Need = 'read' | 'anyProject'
 
 declare module 'fastify' {
   interface FastifyRequest {

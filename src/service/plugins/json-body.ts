@@ -22,7 +22,7 @@ function refuse(key: string, value: unknown): unknown {
   return value
 }
 
-export function parseJsonBody(text: string): unknown {
+function parseJsonBody(text: string): unknown {
   if (text === '') throw new WdError('WD_USAGE', 'the body is empty; a JSON object is expected')
   try {
     return SUSPECT.test(text) ? JSON.parse(text, refuse) : JSON.parse(text)
