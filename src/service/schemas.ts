@@ -23,7 +23,12 @@ const error = {
   properties: {
     error: {
       type: 'object',
-      properties: {code: {type: 'string'}, message: {type: 'string'}, hint: {type: 'string'}},
+      properties: {
+        code: {type: 'string'},
+        message: {type: 'string'},
+        hint: {type: 'string'},
+        location: {type: 'object', description: 'file:line:col of what is wrong, when the input has places'},
+      },
       required: ['code', 'message'],
     },
   },

@@ -1,7 +1,7 @@
 /** What a new user meets first: usage errors, misspelled commands, -h, version. One line and a hint, exit 2. */
 import {describe, expect, it} from '@jest/globals'
 import {readFileSync} from 'node:fs'
-import {root, wd} from '../helpers/cli.js'
+import {fixture, root, wd, wdJson} from '../helpers/cli.js'
 
 describe('usage errors are one line and a hint, exit 2', () => {
   it.each([
@@ -52,6 +52,19 @@ describe('nothing passes silently', () => {
     const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as {exports: string}
     const lib = (await import(`${root}${pkg.exports}`)) as typeof import('../../src/index.js')
     expect(lib.resolve({flavor: {'hw:watchdog_action': 'reset'}}).device).toEqual({model: 'i6300esb', action: 'reset'})
+    // the application layer, as the README shows it: the same value as the CLI's --json
+    const request = {flavorSpecs: {'hw:watchdog_action': 'reset'}, imageProperties: {hw_watchdog_action: 'poweroff'}}
+    const cli = wdJson([
+      'resolve',
+      '--flavor-spec',
+      'hw:watchdog_action=reset',
+      '--image-prop',
+      'hw_watchdog_action=poweroff',
+    ])
+    expect(await lib.resolveRequest(request)).toEqual(cli)
+    const guest = fixture('proxmox-101.conf')
+    const {change} = await lib.changeWatchdog(lib.proxmoxGuestTarget(), guest, {model: 'ib700'}, {dryRun: true})
+    expect(change).toMatchObject({changed: true, written: false, after: {device: {model: 'ib700'}}})
   })
 })
 

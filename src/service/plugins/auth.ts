@@ -29,8 +29,8 @@ declare module 'fastify' {
     principal?: Principal
   }
   interface FastifyInstance {
-    /** an onRequest hook that checks the caller's token and roles */
-    guard(need: Need): (req: FastifyRequest) => Promise<void>
+    /** the onRequest hooks that check the caller's token and roles: none when there is no cloud to ask */
+    guard(need: Need): ((req: FastifyRequest) => Promise<void>)[]
     /** the cloud as the caller sees it: their own token, their own project's view */
     asCaller(req: FastifyRequest): Connection
   }
@@ -44,8 +44,8 @@ interface AuthOptions {
 
 async function auth(app: FastifyInstance, {keystone, policy, metrics}: AuthOptions): Promise<void> {
   app.decorateRequest('principal', undefined)
-  app.decorate('guard', (need: Need) => async (req: FastifyRequest) => {
-    if (!keystone) return
+  app.decorate('guard', (need: Need) => (keystone ? [async (req: FastifyRequest) => check(keystone, need, req)] : []))
+  async function check(keystone: Keystone, need: Need, req: FastifyRequest): Promise<void> {
     const subject = req.headers['x-auth-token']
     if (typeof subject !== 'string' || subject === '') {
       metrics.authFailures.inc({reason: 'missing'})
@@ -65,7 +65,7 @@ async function auth(app: FastifyInstance, {keystone, policy, metrics}: AuthOptio
         hint: `the token has: ${req.principal.roles.join(', ') || 'no roles'}`,
       })
     }
-  })
+  }
   app.decorate('asCaller', (req: FastifyRequest): Connection => {
     if (!keystone) throw new WdError('WD_USAGE', 'this service has no cloud configured: only inline input is answered')
     return connect(keystone.config, keystone.http, req.principal!.token)

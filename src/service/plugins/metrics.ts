@@ -1,6 +1,7 @@
 /** Requests and latencies by route for every answer, and `GET /metrics` in Prometheus' text format. */
 import type {FastifyInstance} from 'fastify'
 import fp from 'fastify-plugin'
+import type {Counter, Histogram} from 'prom-client'
 import type {ServiceMetrics} from '../metrics.js'
 
 declare module 'fastify' {
@@ -9,12 +10,30 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The labelled children of a metric, made once per label set: prom-client hashes the labels on every `inc` and
+ * `observe` otherwise, and that (with an async hook's promise) was a fifth of a bare route's throughput.
+ */
+function children<T>(make: (...labels: string[]) => T): (...labels: string[]) => T {
+  const made = new Map<string, T>()
+  return (...labels) => {
+    const key = labels.join('\u0000')
+    let child = made.get(key)
+    if (child === undefined) made.set(key, (child = make(...labels)))
+    return child
+  }
+}
+
 async function metricsPlugin(app: FastifyInstance, {metrics}: {metrics: ServiceMetrics}): Promise<void> {
   app.decorate('metrics', metrics)
-  app.addHook('onResponse', async (req, reply) => {
+  const requests = children((...l) => (metrics.requests as Counter<string>).labels(...l))
+  const latency = children((...l) => (metrics.latency as Histogram<string>).labels(...l))
+  // the label sets are bounded: routes are the registered ones (or 'unknown'), statuses the few HTTP ones
+  app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unknown'
-    metrics.requests.inc({method: req.method, route, status: reply.statusCode})
-    metrics.latency.observe({method: req.method, route}, reply.elapsedTime / 1000)
+    requests(req.method, route, String(reply.statusCode)).inc()
+    latency(req.method, route).observe(reply.elapsedTime / 1000)
+    done()
   })
   app.get('/metrics', {schema: {hide: true}}, async (_req, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
