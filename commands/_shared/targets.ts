@@ -6,7 +6,14 @@
  */
 import {Args, Flags} from '@oclif/core'
 import {isWdError, type WdError} from '../../src/errors.js'
-import {showWatchdog, type Target, type WatchdogChange, type WatchdogState} from '../../src/operations/target.js'
+import {
+  changeWatchdog,
+  showWatchdog,
+  type Target,
+  type WatchdogChange,
+  type WatchdogState,
+} from '../../src/operations/target.js'
+import {dryRunLine} from '../../src/report/watchdog.js'
 import type {Row} from '../../src/report/records.js'
 import {NOVA_SETTINGS} from '../../src/vocab/nova.js'
 import {printRecord, printRecords} from './openstack.js'
@@ -59,20 +66,33 @@ export interface Output {
   flags: {format: string; column?: string[]}
 }
 
-/**
- * Changes each named target, tells `each` of every change as it is made (for dry-run lines and notes), prints the
- * states after as records; the typed changes are the command's result (one for one target).
- */
-export async function changeEach(
+export interface ChangeOptions {
+  dryRun: boolean
+  /** the key the change writes, for the dry-run lines */
+  key: string
+  /** the record each state after is printed as */
+  record: (s: WatchdogState) => Row
+  /** told of each change as it is made, for what a command says beside it */
+  note?: (c: WatchdogChange) => void
+}
+
+/** Sets (or, for null, removes) the watchdog of each named target; the typed changes (one for one target). */
+export async function changeEach<T, V>(
   refs: readonly string[],
   out: Output,
-  change: (ref: string) => Promise<WatchdogChange>,
-  record: (s: WatchdogState) => Row,
+  target: Target<T, V>,
+  value: V | null,
+  o: ChangeOptions,
 ): Promise<WatchdogChange | WatchdogChange[]> {
-  const changes = await forEachTarget(refs, out.say, change)
+  const changes = await forEachTarget(refs, out.say, async (ref) => {
+    const {change} = await changeWatchdog(target, ref, value, {dryRun: o.dryRun})
+    if (o.dryRun) out.say(dryRunLine(change, o.key))
+    o.note?.(change)
+    return change
+  })
   await printRecords(
     out.log,
-    changes.map((c) => record(c.after)),
+    changes.map((c) => o.record(c.after)),
     out.flags,
   )
   return changes.length === 1 ? changes[0]! : changes

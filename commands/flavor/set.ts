@@ -1,7 +1,6 @@
 import {assertSetting} from '../../src/engine/nova-checks.js'
-import {changeWatchdog} from '../../src/operations/target.js'
 import {flavorTarget} from '../../src/operations/targets/flavor.js'
-import {dryRunLine, flavorRecord} from '../../src/report/watchdog.js'
+import {flavorRecord} from '../../src/report/watchdog.js'
 import {FLAVOR_KEY, NOVA_SETTINGS} from '../../src/vocab/nova.js'
 import {WdCommand} from '../_shared/base.js'
 import {dryRunFlag} from '../_shared/flags.js'
@@ -36,16 +35,10 @@ change as schemas/watchdog-change.schema.json.`
   public async run() {
     const value = assertSetting('flavor', this.flags.action)
     const target = flavorTarget(await connectFromFlags(this.flags))
-    const dryRun = this.flags['dry-run']
-    return changeEach(
-      this.rest,
-      this.output(),
-      async (ref) => {
-        const {change} = await changeWatchdog(target, ref, value, {dryRun})
-        if (dryRun) this.logToStderr(dryRunLine(change, FLAVOR_KEY))
-        return change
-      },
-      flavorRecord,
-    )
+    return changeEach(this.rest, this.output(), target, value, {
+      dryRun: this.flags['dry-run'],
+      key: FLAVOR_KEY,
+      record: flavorRecord,
+    })
   }
 }

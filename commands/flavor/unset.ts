@@ -1,6 +1,5 @@
-import {changeWatchdog} from '../../src/operations/target.js'
 import {flavorTarget} from '../../src/operations/targets/flavor.js'
-import {dryRunLine, flavorRecord} from '../../src/report/watchdog.js'
+import {flavorRecord} from '../../src/report/watchdog.js'
 import {FLAVOR_KEY} from '../../src/vocab/nova.js'
 import {WdCommand} from '../_shared/base.js'
 import {dryRunFlag} from '../_shared/flags.js'
@@ -29,16 +28,13 @@ the command says so. Several flavors may be named. Needs an admin account (Nova'
   public async run() {
     const target = flavorTarget(await connectFromFlags(this.flags))
     const dryRun = this.flags['dry-run']
-    return changeEach(
-      this.rest,
-      this.output(),
-      async (ref) => {
-        const {change} = await changeWatchdog(target, ref, null, {dryRun})
-        if (dryRun) this.logToStderr(dryRunLine(change, FLAVOR_KEY))
-        else if (!change.changed) this.logToStderr(`flavor ${change.target.name} had no ${FLAVOR_KEY}`)
-        return change
+    return changeEach(this.rest, this.output(), target, null, {
+      dryRun,
+      key: FLAVOR_KEY,
+      record: flavorRecord,
+      note: (c) => {
+        if (!dryRun && !c.changed) this.logToStderr(`flavor ${c.target.name} had no ${FLAVOR_KEY}`)
       },
-      flavorRecord,
-    )
+    })
   }
 }

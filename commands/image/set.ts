@@ -1,7 +1,6 @@
 import {assertSetting} from '../../src/engine/nova-checks.js'
-import {changeWatchdog} from '../../src/operations/target.js'
 import {imageTarget} from '../../src/operations/targets/image.js'
-import {dryRunLine, imageRecord} from '../../src/report/watchdog.js'
+import {imageRecord} from '../../src/report/watchdog.js'
 import {BLUEPRINT_KEY, IMAGE_KEY, NOVA_SETTINGS} from '../../src/vocab/nova.js'
 import {WdCommand} from '../_shared/base.js'
 import {dryRunFlag} from '../_shared/flags.js'
@@ -36,21 +35,16 @@ gives each change as schemas/watchdog-change.schema.json.`
   public async run() {
     const value = assertSetting('image', this.flags.action)
     const target = imageTarget(await connectFromFlags(this.flags), {migrateLegacy: this.flags['migrate-legacy']})
-    const dryRun = this.flags['dry-run']
-    return changeEach(
-      this.rest,
-      this.output(),
-      async (ref) => {
-        const {change} = await changeWatchdog(target, ref, value, {dryRun})
-        if (dryRun) this.logToStderr(dryRunLine(change, IMAGE_KEY))
-        if (change.after.properties?.[BLUEPRINT_KEY] !== undefined) {
-          this.warning(
-            `image ${change.target.name ?? change.target.id} still has the blueprint property 'watchdog', which Nova ignores; --migrate-legacy removes it`,
-          )
-        }
-        return change
+    return changeEach(this.rest, this.output(), target, value, {
+      dryRun: this.flags['dry-run'],
+      key: IMAGE_KEY,
+      record: imageRecord,
+      note: (c) => {
+        if (c.after.properties?.[BLUEPRINT_KEY] === undefined) return
+        this.warning(
+          `image ${c.target.name ?? c.target.id} still has the blueprint property 'watchdog', which Nova ignores; --migrate-legacy removes it`,
+        )
       },
-      imageRecord,
-    )
+    })
   }
 }

@@ -1,6 +1,5 @@
-import {changeWatchdog} from '../../src/operations/target.js'
 import {imageTarget} from '../../src/operations/targets/image.js'
-import {dryRunLine, imageRecord} from '../../src/report/watchdog.js'
+import {imageRecord} from '../../src/report/watchdog.js'
 import {IMAGE_KEY} from '../../src/vocab/nova.js'
 import {WdCommand} from '../_shared/base.js'
 import {dryRunFlag} from '../_shared/flags.js'
@@ -27,17 +26,13 @@ export default class ImageUnset extends WdCommand<typeof ImageUnset> {
   public async run() {
     const target = imageTarget(await connectFromFlags(this.flags), {migrateLegacy: this.flags['migrate-legacy']})
     const dryRun = this.flags['dry-run']
-    return changeEach(
-      this.rest,
-      this.output(),
-      async (ref) => {
-        const {change} = await changeWatchdog(target, ref, null, {dryRun})
-        if (dryRun) this.logToStderr(dryRunLine(change, IMAGE_KEY))
-        else if (!change.changed)
-          this.logToStderr(`image ${change.target.name ?? change.target.id} had no ${IMAGE_KEY}`)
-        return change
+    return changeEach(this.rest, this.output(), target, null, {
+      dryRun,
+      key: IMAGE_KEY,
+      record: imageRecord,
+      note: (c) => {
+        if (!dryRun && !c.changed) this.logToStderr(`image ${c.target.name ?? c.target.id} had no ${IMAGE_KEY}`)
       },
-      imageRecord,
-    )
+    })
   }
 }

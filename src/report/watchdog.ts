@@ -31,20 +31,26 @@ export function flavorRecord(s: WatchdogState): Row {
   }
 }
 
-export const FLAVOR_COLUMNS = ['ID', 'Name', 'vCPUs', 'RAM', 'Disk', 'Is Public', 'Watchdog']
-
-export function flavorRow(s: WatchdogState): Row {
-  const a = s.attributes
-  return {
-    ID: s.target.id,
-    Name: s.target.name,
-    vCPUs: a.vcpus ?? null,
-    RAM: a.ram ?? null,
-    Disk: a.disk ?? null,
-    'Is Public': a.is_public ?? null,
-    Watchdog: deviceWords(s),
-  }
+/** `wd flavor list`'s columns, each from the record's field (as the openstack CLI names them). */
+const FLAVOR_LIST = {
+  ID: 'id',
+  Name: 'name',
+  vCPUs: 'vcpus',
+  RAM: 'ram',
+  Disk: 'disk',
+  'Is Public': 'is_public',
+  Watchdog: 'watchdog',
 }
+const IMAGE_LIST = {ID: 'id', Name: 'name', Visibility: 'visibility', Watchdog: 'watchdog'}
+
+export const FLAVOR_COLUMNS = Object.keys(FLAVOR_LIST)
+export const IMAGE_COLUMNS = Object.keys(IMAGE_LIST)
+
+const columns = (record: Row, list: Record<string, string>): Row =>
+  Object.fromEntries(Object.entries(list).map(([column, field]) => [column, record[field]]))
+
+export const flavorRow = (s: WatchdogState): Row => columns(flavorRecord(s), FLAVOR_LIST)
+export const imageRow = (s: WatchdogState): Row => columns(imageRecord(s), IMAGE_LIST)
 
 const imageWatchdog = (s: WatchdogState) =>
   s.stored === null ? "the flavor's" : `${deviceWords(s)} (overrides every flavor's)`
@@ -60,12 +66,6 @@ export function imageRecord(s: WatchdogState): Row {
     findings: findingLines(s),
     properties: s.properties ?? {},
   }
-}
-
-export const IMAGE_COLUMNS = ['ID', 'Name', 'Visibility', 'Watchdog']
-
-export function imageRow(s: WatchdogState): Row {
-  return {ID: s.target.id, Name: s.target.name, Visibility: s.attributes.visibility ?? null, Watchdog: imageWatchdog(s)}
 }
 
 /** What `--dry-run` of `wd flavor|image set|unset` says of one target. */
