@@ -35,10 +35,20 @@ export const ERROR_CODES = {
   WD_FORBIDDEN: {exit: 2, http: 403, summary: 'The cloud does not allow this user to do that'},
   WD_CONFLICT: {exit: 2, http: 409, summary: 'The cloud refused the change because of the resource state'},
   WD_UNREACHABLE: {exit: 2, http: 502, summary: 'A service could not be reached, or kept failing'},
+  WD_PLAN_STALE: {
+    exit: 2,
+    http: 409,
+    summary: 'A saved plan no longer matches the cloud (something changed since): nothing was written; plan again',
+  },
   WD_API_REFUSED: {exit: 1, http: 422, summary: 'The cloud refused a value (HTTP 400)'},
   WD_INTERNAL: {exit: 2, http: 500, summary: 'A fault in wd itself (the service logs it; please report it)'},
   WD_SYNTAX: {exit: 1, http: 400, summary: 'YAML, JSON or XML that does not parse'},
   WD_SCHEMA: {exit: 1, http: 422, summary: 'A document that does not match its JSON Schema'},
+  WD_CATALOG_INVALID: {
+    exit: 1,
+    http: 422,
+    summary: 'A catalog with errors (or two entries for one flavor) cannot be planned or applied',
+  },
   WD_INVALID_VALUE: {exit: 1, http: 422, summary: 'A watchdog model or action that the target system refuses'},
   WD_UNTRANSLATABLE: {exit: 1, http: 422, summary: 'A setting that has no equivalent in the target system'},
 } as const satisfies Record<string, ErrorDef>

@@ -24,6 +24,26 @@ export {flavorTarget, describeFlavor} from './operations/targets/flavor.js'
 export {imageTarget, describeImage} from './operations/targets/image.js'
 export {proxmoxGuestTarget, describeGuest, type GuestConfig} from './operations/targets/proxmox-guest.js'
 export {libvirtDomainTarget, describeDomain, type DomainFile} from './operations/targets/libvirt-domain.js'
+export {
+  planCatalogs,
+  savedPlan,
+  type Plan,
+  type PlanItem,
+  type FlavorPlanItem,
+  type ImagePlanItem,
+  type PlanOptions,
+  type Change,
+} from './operations/catalog-plan.js'
+export {
+  applyPlan,
+  assertCurrent,
+  type ApplyOptions,
+  type ApplyResult,
+  type ItemResult,
+  type ItemStatus,
+} from './operations/catalog-apply.js'
+export {exportCatalog, type CatalogDocument, type ExportOptions} from './operations/catalog-export.js'
+export {readCatalogs, type CatalogInputs} from './operations/catalog-files.js'
 export {connect, type Connection} from './openstack/connection.js'
 export {loadCloudConfig, type CloudConfig} from './openstack/cloud-config.js'
 export {resolve, type Resolution, type ResolveInput, type DecidedBy} from './engine/resolve.js'

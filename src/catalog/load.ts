@@ -7,7 +7,7 @@ import {schemaProblems, type SchemaProblem} from '../schema/problems.js'
 import {validator, type SchemaName} from '../schema/validator.js'
 import {parseSource, type Path, type SourceFile} from '../source/yaml-source.js'
 import {clip} from '../text/clip.js'
-import type {CatalogFlavor, CatalogImage, Layout} from './model.js'
+import type {CatalogFlavor, CatalogImage, FlavorFields, Layout} from './model.js'
 import {isObject} from '../is-object.js'
 import {MAX_CATALOG_BYTES, MiB} from '../limits.js'
 
@@ -45,11 +45,35 @@ function layoutOf(data: unknown): Layout | undefined {
   return 'mandatory' in data || 'recommended' in data || 'reference' in data ? 'osism' : 'wd'
 }
 
+const NUMBER_FIELDS = ['vcpus', 'ram', 'disk', 'ephemeral', 'swap', 'rxtx_factor'] as const
+/** The osism layout's names for Nova's flavor fields. */
+const OSISM_NAMES: Record<string, keyof FlavorFields> = {cpus: 'vcpus', ram: 'ram', disk: 'disk', public: 'is_public'}
+
+/** The flavor fields an item gives, with the types Nova takes (the schema reports anything else). */
+function fieldsOf(item: Obj, layout: Layout): FlavorFields {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(item)) {
+    const field = layout === 'osism' ? OSISM_NAMES[k] : k
+    if (field === 'is_public' && typeof v === 'boolean') out[field] = v
+    else if (field === 'description' && typeof v === 'string') out[field] = v
+    else if ((NUMBER_FIELDS as readonly string[]).includes(field ?? '') && typeof v === 'number') out[field!] = v
+  }
+  return out
+}
+
 function lift(catalog: Catalog, doc: number, data: Obj, layout: Layout): void {
   const flavorAt = (item: unknown, path: Path, propsPath: Path, specs: Record<string, string>) => {
     if (!isObject(item) || typeof item.name !== 'string') return
     const id = typeof item.id === 'string' ? item.id : typeof item.flavorid === 'string' ? item.flavorid : undefined
-    catalog.flavors.push({name: item.name, ...(id && {id}), extraSpecs: specs, origin: {doc, path, propsPath}})
+    const access = Array.isArray(item.access) ? item.access.filter((a) => typeof a === 'string') : undefined
+    catalog.flavors.push({
+      name: item.name,
+      ...(id && {id}),
+      extraSpecs: specs,
+      fields: fieldsOf(item, layout),
+      ...(access && {access}),
+      origin: {doc, path, propsPath},
+    })
   }
   if (layout === 'osism') {
     for (const list of OSISM_LISTS) {
@@ -70,8 +94,14 @@ function lift(catalog: Catalog, doc: number, data: Obj, layout: Layout): void {
   images.forEach((item, i) => {
     if (!isObject(item) || typeof item.name !== 'string') return
     const properties = isObject(item.properties) ? strings(item.properties) : {}
+    const remove = isObject(item.properties)
+      ? Object.entries(item.properties)
+          .filter(([, v]) => v === null)
+          .map(([k]) => k)
+      : []
     const origin = {doc, path: ['images', i], propsPath: ['images', i, 'properties']}
-    catalog.images.push({name: item.name, ...(typeof item.id === 'string' && {id: item.id}), properties, origin})
+    const id = typeof item.id === 'string' ? {id: item.id} : {}
+    catalog.images.push({name: item.name, ...id, properties, remove, origin})
   })
 }
 

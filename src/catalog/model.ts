@@ -9,11 +9,26 @@ interface Origin {
   propsPath: Path
 }
 
+/** What a catalog says of a flavor beyond its name, id and extra specs: only what it gives is compared. */
+export interface FlavorFields {
+  vcpus?: number
+  ram?: number
+  disk?: number
+  ephemeral?: number
+  swap?: number
+  rxtx_factor?: number
+  is_public?: boolean
+  description?: string
+}
+
 export interface CatalogFlavor {
   name: string
   id?: string
   /** extra specs as Nova stores them: strings (a number is stored as its decimal text) */
   extraSpecs: Record<string, string>
+  fields: FlavorFields
+  /** the projects a private flavor is given to, when the catalog lists them */
+  access?: string[]
   origin: Origin
 }
 
@@ -21,6 +36,8 @@ export interface CatalogImage {
   name: string
   id?: string
   properties: Record<string, string>
+  /** properties the catalog gives as null: they are to be removed */
+  remove: string[]
   origin: Origin
 }
 

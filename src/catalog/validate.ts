@@ -3,7 +3,7 @@ import type {CatalogFinding} from './check.js'
 import type {FileResult} from '../report/catalog/model.js'
 import type {Policy} from '../policy/policy.js'
 import {checkCatalog} from './check.js'
-import {loadCatalog} from './load.js'
+import {loadCatalog, type Catalog} from './load.js'
 import {isObject} from '../is-object.js'
 
 /** Findings listed per file unless told otherwise; the rest are counted in one closing finding. */
@@ -22,7 +22,12 @@ const isPolicy = (data: unknown) =>
   isObject(data) && Object.keys(data).length > 0 && Object.keys(data).every((k) => POLICY_KEYS.has(k))
 
 export function validateCatalogText(text: string, name: string, options: ValidateOptions = {}): FileResult {
-  const catalog = loadCatalog(text, name)
+  return validateCatalog(loadCatalog(text, name), text, options)
+}
+
+/** The findings of a loaded catalog (its text kept for the report's source lines). */
+export function validateCatalog(catalog: Catalog, text: string, options: ValidateOptions = {}): FileResult {
+  const name = catalog.source.name
   if (catalog.source.data.length === 1 && isPolicy(catalog.source.data[0])) {
     return {file: name, findings: [], skipped: 'a wd policy file, not a catalog (give it with --policy)'}
   }

@@ -111,3 +111,16 @@ export function imageProperties(image: Image): Record<string, string> {
   for (const [k, v] of Object.entries(image)) if (!CORE_FIELDS.has(k) && typeof v === 'string') out[k] = v
   return out
 }
+
+/** Sets and removes properties in one JSON patch; the others stay. Nothing to do sends nothing. */
+export async function patchImageProperties(
+  conn: Connection,
+  image: Image,
+  set: Record<string, string>,
+  remove: readonly string[],
+): Promise<Image> {
+  const pointer = (k: string) => `/${k.replaceAll('~', '~0').replaceAll('/', '~1')}` // RFC 6901
+  const ops: object[] = Object.entries(set).map(([k, value]) => ({op: 'add', path: pointer(k), value}))
+  for (const k of remove) if (typeof image[k] === 'string') ops.push({op: 'remove', path: pointer(k)})
+  return ops.length === 0 ? image : patch(conn, image, ops)
+}

@@ -21,8 +21,28 @@ export interface Flavor {
   vcpus?: number
   ram?: number
   disk?: number
+  'OS-FLV-EXT-DATA:ephemeral'?: number
+  /** 0 for none (from 2.75; '' before) */
+  swap?: number | ''
+  rxtx_factor?: number
   'os-flavor-access:is_public'?: boolean
+  /** from 2.55 */
+  description?: string | null
   extra_specs: Record<string, string>
+}
+
+/** A flavor as Nova's create takes it. */
+export interface NewFlavor {
+  name: string
+  id?: string
+  vcpus: number
+  ram: number
+  disk: number
+  ephemeral?: number
+  swap?: number
+  rxtx_factor?: number
+  is_public?: boolean
+  description?: string
 }
 
 const FORBIDDEN_HINT = (status: number) =>
@@ -79,7 +99,7 @@ async function compute(conn: Connection, method: string, path: string, options: 
   return res
 }
 
-async function getFlavorById(conn: Connection, id: string): Promise<Flavor | undefined> {
+export async function getFlavorById(conn: Connection, id: string): Promise<Flavor | undefined> {
   // '.' and '..' are path segments, not ids: the URL would climb out of /flavors/
   if (id === '.' || id === '..') return undefined
   const res = await compute(conn, 'GET', `/flavors/${encodeURIComponent(id)}`, {accept: [404]})
@@ -170,4 +190,73 @@ export async function getServer(conn: Connection, id: string): Promise<Server> {
     headers: {'OpenStack-API-Version': `compute ${EMBEDDED_FLAVOR}`},
   })
   return json<{server: Server}>(res).server
+}
+
+const flavorPath = (id: string) => `/flavors/${encodeURIComponent(id)}`
+
+/** Creates a flavor (with the id given, else Nova's); its extra specs are set apart, as Nova's API wants. */
+export async function createFlavor(conn: Connection, f: NewFlavor): Promise<Flavor> {
+  const body = {
+    flavor: {
+      name: f.name,
+      vcpus: f.vcpus,
+      ram: f.ram,
+      disk: f.disk,
+      ...(f.id !== undefined && {id: f.id}),
+      ...(f.ephemeral !== undefined && {'OS-FLV-EXT-DATA:ephemeral': f.ephemeral}),
+      ...(f.swap !== undefined && {swap: f.swap}),
+      ...(f.rxtx_factor !== undefined && {rxtx_factor: f.rxtx_factor}),
+      ...(f.is_public !== undefined && {'os-flavor-access:is_public': f.is_public}),
+      ...(f.description !== undefined && {description: f.description}),
+    },
+  }
+  const res = await compute(conn, 'POST', '/flavors', {body, hint: FORBIDDEN_HINT})
+  return json<{flavor: Flavor}>(res).flavor
+}
+
+/** Deletes a flavor; one already gone is no error. */
+export async function deleteFlavor(conn: Connection, id: string): Promise<void> {
+  await compute(conn, 'DELETE', flavorPath(id), {accept: [404], hint: FORBIDDEN_HINT})
+}
+
+/** The one field Nova changes on a flavor (2.55). */
+export async function setFlavorDescription(conn: Connection, id: string, description: string | null): Promise<void> {
+  await compute(conn, 'PUT', flavorPath(id), {body: {flavor: {description}}, hint: FORBIDDEN_HINT}, true)
+}
+
+/** Sets extra specs (Nova merges them into the flavor's; the others stay). */
+export async function setExtraSpecs(conn: Connection, id: string, specs: Record<string, string>): Promise<void> {
+  await compute(
+    conn,
+    'POST',
+    `${flavorPath(id)}/os-extra_specs`,
+    {body: {extra_specs: specs}, hint: FORBIDDEN_HINT},
+    true,
+  )
+}
+
+/** Removes one extra spec; one already gone is no error. */
+export async function unsetExtraSpec(conn: Connection, id: string, key: string): Promise<void> {
+  const path = `${flavorPath(id)}/os-extra_specs/${encodeURIComponent(key)}`
+  await compute(conn, 'DELETE', path, {accept: [404], hint: FORBIDDEN_HINT}, true)
+}
+
+/** The projects a private flavor is given to (Nova has no access list for a public one). */
+export async function flavorAccess(conn: Connection, id: string): Promise<string[]> {
+  const res = await compute(conn, 'GET', `${flavorPath(id)}/os-flavor-access`, {accept: [404]})
+  if (res.status === 404) return []
+  return json<{flavor_access: {tenant_id: string}[]}>(res).flavor_access.map((a) => a.tenant_id)
+}
+
+/** Gives a private flavor to a project, or takes it back; what is already so is no error. */
+export async function changeFlavorAccess(conn: Connection, id: string, project: string, give: boolean): Promise<void> {
+  const body = give ? {addTenantAccess: {tenant: project}} : {removeTenantAccess: {tenant: project}}
+  await compute(conn, 'POST', `${flavorPath(id)}/action`, {body, accept: [409, 404], hint: FORBIDDEN_HINT})
+}
+
+/** Servers of every project on a flavor: how many (up to `limit`), and their ids. */
+export async function serversOnFlavor(conn: Connection, flavorId: string, limit = 1000): Promise<string[]> {
+  const q = `all_tenants=1&flavor=${encodeURIComponent(flavorId)}&limit=${limit}`
+  const res = await compute(conn, 'GET', `/servers/detail?${q}`)
+  return json<{servers: {id: string}[]}>(res).servers.map((x) => x.id)
 }

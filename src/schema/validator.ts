@@ -20,6 +20,8 @@ export const SCHEMA_NAMES = [
   'watchdog-change',
   'catalog-report',
   'cli-results',
+  'catalog-plan',
+  'catalog-apply',
 ] as const
 export type SchemaName = (typeof SCHEMA_NAMES)[number]
 
