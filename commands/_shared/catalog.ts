@@ -2,9 +2,14 @@
 import {Flags} from '@oclif/core'
 import {WdError} from '../../src/errors.js'
 import type {Catalog} from '../../src/catalog/load.js'
+import type {PlanOptions} from '../../src/operations/catalog-plan.js'
 import type {Policy} from '../../src/policy/policy.js'
 
 export const planFlags = {
+  flavors: Flags.string({
+    description: "Manage only the cloud's flavors whose name matches this glob (for unmanaged and --prune).",
+    helpValue: 'GLOB',
+  }),
   prune: Flags.boolean({
     description: 'Delete the flavors no catalog lists (never one servers use, without --allow-replace).',
   }),
@@ -32,4 +37,19 @@ export async function validCatalogs(
     })
   }
   return catalogs
+}
+
+/** The plan flags as the plan's options: one place, so plan and apply cannot read them differently. */
+export function planOptionsOf(f: {
+  flavors?: string
+  prune: boolean
+  'keep-unlisted-specs': boolean
+  'migrate-legacy': boolean
+}): PlanOptions {
+  return {
+    ...(f.flavors !== undefined && {scope: f.flavors}),
+    prune: f.prune,
+    keepUnlistedSpecs: f['keep-unlisted-specs'],
+    migrateLegacy: f['migrate-legacy'],
+  }
 }

@@ -6,7 +6,7 @@ import {pending, planCatalogs, savedPlan, type Plan} from '../../src/operations/
 import {applyText, planText} from '../../src/report/plan.js'
 import {readInput} from '../../src/source/read.js'
 import {WdCommand} from '../_shared/base.js'
-import {planFlags, validCatalogs} from '../_shared/catalog.js'
+import {planFlags, planOptionsOf, validCatalogs} from '../_shared/catalog.js'
 import {connectFromFlags, openstackFlags} from '../_shared/openstack.js'
 import {policyFlag, readPolicy} from '../_shared/policy.js'
 
@@ -74,14 +74,22 @@ stale plan.`
     const conn = await connectFromFlags(f)
     let plan = await this.saved()
     if (plan) {
+      const shaping = ['flavors', 'prune', 'keep-unlisted-specs', 'migrate-legacy', 'policy'].filter(
+        (k) => f[k as keyof typeof f] !== undefined && f[k as keyof typeof f] !== false,
+      )
+      if (shaping.length > 0) {
+        throw new WdError(
+          'WD_USAGE',
+          `a saved plan is applied as it was made: --${shaping.join(', --')} cannot change it`,
+          {
+            hint: 'give them to wd catalog plan instead',
+          },
+        )
+      }
       await assertCurrent(conn, plan)
     } else {
       const catalogs = await validCatalogs(this.rest, await readPolicy(f.policy), (t) => this.logToStderr(t))
-      plan = await planCatalogs(conn, catalogs, {
-        prune: f.prune,
-        keepUnlistedSpecs: f['keep-unlisted-specs'],
-        migrateLegacy: f['migrate-legacy'],
-      })
+      plan = await planCatalogs(conn, catalogs, planOptionsOf(f))
     }
     if (pending(plan)) await this.confirm(plan)
     // a progress display only where someone watches it: a terminal, and not --json

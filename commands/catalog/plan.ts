@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {pending, planCatalogs, type Plan} from '../../src/operations/catalog-plan.js'
 import {planMarkdown, planText} from '../../src/report/plan.js'
 import {WdCommand} from '../_shared/base.js'
-import {planFlags, validCatalogs} from '../_shared/catalog.js'
+import {planFlags, planOptionsOf, validCatalogs} from '../_shared/catalog.js'
 import {connectFromFlags, openstackFlags} from '../_shared/openstack.js'
 import {policyFlag, readPolicy} from '../_shared/policy.js'
 
@@ -57,11 +57,7 @@ ${CHANGES_PENDING} when the plan has changes.`
   public async run(): Promise<Plan> {
     const f = this.flags
     const catalogs = await validCatalogs(this.rest, await readPolicy(f.policy), (t) => this.logToStderr(t))
-    const plan = await planCatalogs(await connectFromFlags(f), catalogs, {
-      prune: f.prune,
-      keepUnlistedSpecs: f['keep-unlisted-specs'],
-      migrateLegacy: f['migrate-legacy'],
-    })
+    const plan = await planCatalogs(await connectFromFlags(f), catalogs, planOptionsOf(f))
     if (f.output !== undefined) {
       const {writeFileAtomically} = await import('../../src/fs/replace-file.js')
       await writeFileAtomically(f.output, Buffer.from(`${JSON.stringify(plan, null, 2)}\n`))

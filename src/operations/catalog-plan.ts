@@ -9,6 +9,7 @@
  * list, one image list, and one request per private managed flavor (its access list) and per flavor to be replaced
  * or deleted (the servers on it): never one request per flavor.
  */
+import picomatch from 'picomatch'
 import {WdError} from '../errors.js'
 import type {Catalog} from '../catalog/load.js'
 import type {CatalogFlavor, CatalogImage, FlavorFields} from '../catalog/model.js'
@@ -71,6 +72,8 @@ export interface ImagePlanItem {
 export type PlanItem = FlavorPlanItem | ImagePlanItem
 
 export interface PlanOptions {
+  /** only the cloud's flavors whose name matches this glob are managed (the others are neither unmanaged nor pruned) */
+  scope?: string
   /** unmanaged flavors are deleted */
   prune?: boolean
   /** extra specs the catalog does not list are left (merge only) */
@@ -272,6 +275,7 @@ export async function planCatalogs(
   options: PlanOptions = {},
 ): Promise<Plan> {
   const o: Required<PlanOptions> = {
+    scope: options.scope ?? '**',
     prune: options.prune ?? false,
     keepUnlistedSpecs: options.keepUnlistedSpecs ?? false,
     migrateLegacy: options.migrateLegacy ?? false,
@@ -308,8 +312,9 @@ export async function planCatalogs(
     for (const f of [current, sameName]) if (f) matched.add(f.id)
     items.push(item)
   }
+  const inScope = picomatch(o.scope)
   for (const f of flavors) {
-    if (matched.has(f.id)) continue
+    if (matched.has(f.id) || !inScope(f.name)) continue
     items.push({
       kind: 'flavor',
       action: o.prune ? 'delete' : 'unmanaged',

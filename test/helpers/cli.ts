@@ -4,7 +4,7 @@
  * against the error envelope when it failed: a --json output anywhere in the suite that breaks its published
  * schema fails the test that produced it.
  */
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 import {validator, type SchemaName} from '../../src/schema/validator.js'
@@ -80,6 +80,30 @@ export function wd(args: string[], input?: string, env?: Record<string, string>,
   return run
 }
 
+/**
+ * Runs `wd` without blocking this process: for tests whose own servers (a fault-injecting proxy) must keep
+ * answering while wd runs. --json output is checked as `wd()` checks it.
+ */
+export function wdAsync(args: string[], env?: Record<string, string>): Promise<Run> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !env || !k.startsWith('OS_')))
+  const child = spawn(process.execPath, [`${root}bin/run.js`, ...args], {
+    cwd: root,
+    env: {...base, ...env, NODE_OPTIONS: ''},
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d: Buffer) => (stdout += String(d)))
+  child.stderr.on('data', (d: Buffer) => (stderr += String(d)))
+  return new Promise((done) =>
+    child.once('close', (status) => {
+      const run = {status, stdout, stderr}
+      if (args.includes('--json')) checkJsonOutput(args, run)
+      done(run)
+    }),
+  )
+}
+
 /** Runs `wd … --json`, expects `status`, and gives the parsed (and schema-checked) result. */
 export function wdJson<T = Record<string, unknown>>(
   args: string[],
@@ -87,7 +111,11 @@ export function wdJson<T = Record<string, unknown>>(
 ): T & {stderr: string} {
   const r = wd([...args, '--json'], options.input, options.env)
   const want = options.status ?? 0
-  if (r.status !== want) throw new Error(`wd ${args.join(' ')} --json exited ${r.status}, not ${want}: ${r.stderr}`)
+  if (r.status !== want) {
+    throw new Error(
+      `wd ${args.join(' ')} --json exited ${r.status}, not ${want}: ${r.stderr}${r.stdout.slice(0, 2000)}`,
+    )
+  }
   const data = JSON.parse(r.stdout) as T
   // stderr beside the data, for the warnings a test checks (not enumerable: toEqual on the data ignores it)
   return Object.defineProperty(data as object, 'stderr', {value: r.stderr, enumerable: false}) as T & {stderr: string}

@@ -66,3 +66,40 @@ export async function droppingProxy(serviceUrl: string, drops: number) {
     seen: () => seen,
   }
 }
+
+/**
+ * A proxy in front of a real service that injects faults on a share of connections (wd opens one per request):
+ * every `dropEvery`-th is closed without a word, every `failEvery`-th answered 503 without reaching the service.
+ */
+export async function faultyProxy(serviceUrl: string, o: {dropEvery: number; failEvery: number}) {
+  const target = new URL(serviceUrl)
+  let seen = 0
+  let faults = 0
+  const server = net.createServer((client) => {
+    seen++
+    client.on('error', () => undefined)
+    if (seen % o.dropEvery === 0) {
+      faults++
+      client.destroy()
+      return
+    }
+    if (seen % o.failEvery === 0) {
+      faults++
+      // answered once the request has started to arrive (an answer before it is no answer to a client)
+      client.once('data', () =>
+        client.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'),
+      )
+      return
+    }
+    const upstream = net.connect(Number(target.port), target.hostname)
+    client.pipe(upstream).pipe(client)
+    upstream.on('error', () => client.destroy())
+    client.on('error', () => upstream.destroy())
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}${target.pathname.replace(/\/$/, '')}`,
+    close: () => server.close(),
+    faults: () => faults,
+  }
+}
