@@ -201,7 +201,7 @@ images:
       [`${prefix}-new`]: 'applied',
       [`${prefix}-image`]: 'applied',
     })
-    expect((await rawFlavor(resize))!.vcpus).toBe(1)
+    expect((await rawFlavor(resize)).vcpus).toBe(1)
 
     // with it, and --prune: the replacement keeps the id; the unmanaged flavor goes
     const second = wd(
