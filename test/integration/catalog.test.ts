@@ -12,8 +12,11 @@ import {wd, wdAsync, wdJson} from '../helpers/cli.js'
 import {faultyProxy} from '../helpers/door.js'
 import {live, tempDir} from '../helpers/gates.js'
 import {
+  activateImage,
   cloud,
   connectAs,
+  createServer,
+  deleteServer,
   createFlavor,
   createImage,
   deleteFlavor,
@@ -234,6 +237,43 @@ images:
     expect(again.stderr.match(/^http: (POST|PUT|PATCH|DELETE) (?!\S*\/v3\/auth\/tokens )/gm)).toBeNull()
     expect(again.stderr).toMatch(/^http: GET \S*\/flavors\/detail/m)
   })
+
+  live(
+    'a replace lists the servers on the old flavor, and a delete of a used flavor waits for --allow-replace',
+    async () => {
+      const id = await createFlavor(admin, `${prefix}-used`, {'hw:watchdog_action': 'reset'})
+      const image = await createImage(demo, `${prefix}-boot`, {})
+      images.push(image)
+      await activateImage(demo, image)
+      const server = await createServer(demo, `${prefix}-vm`, image, id)
+      try {
+        const dir = tempDir('wd-catalog-')
+        const catalog = write(
+          dir,
+          'c.yaml',
+          `flavors:\n  - {name: ${prefix}-used, id: ${id}, vcpus: 4, ram: 64, disk: 1}\n`,
+        )
+        const p = byName(plan([catalog], `${prefix}-used`))
+        expect(p[`${prefix}-used`]).toMatchObject({action: 'replace', servers: {count: 1, first: [server]}})
+        const text = wd(['catalog', 'plan', catalog, '--flavors', `${prefix}-used`], undefined, asAdmin()).stdout
+        expect(text).toContain(`1 server(s) run on it (${server})`)
+        const empty = write(dir, 'empty.yaml', 'images: []\n')
+        const r = wdJson<{results: {status: string; reason?: string}[]}>(
+          ['catalog', 'apply', empty, '--yes', '--prune', '--flavors', `${prefix}-used`],
+          {status: 1, env: asAdmin()},
+        )
+        expect(r.results).toEqual([
+          expect.objectContaining({
+            status: 'not-attempted',
+            reason: '1 servers use it; --allow-replace deletes it anyway',
+          }),
+        ])
+        expect(await gone(id)).toBe(false)
+      } finally {
+        await deleteServer(demo, server)
+      }
+    },
+  )
 
   live('a saved plan is refused, and nothing written, when the cloud changed since', async () => {
     const id = await createFlavor(admin, `${prefix}-saved`, {'hw:watchdog_action': 'none'})
