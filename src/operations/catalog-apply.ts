@@ -8,6 +8,7 @@
 import {WdError, isWdError, type WdErrorCode} from '../errors.js'
 import type {Connection} from '../openstack/connection.js'
 import {listImages, patchImageProperties} from '../openstack/glance.js'
+import {pool} from './pool.js'
 import {
   changeFlavorAccess,
   createFlavor,
@@ -57,20 +58,6 @@ export interface ApplyResult {
 }
 
 export const DEFAULT_PARALLEL = 4
-
-/** Runs `tasks` with at most `limit` at once, in order of start. */
-async function pool<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const out = new Array<T>(tasks.length)
-  let next = 0
-  const worker = async () => {
-    while (next < tasks.length) {
-      const i = next++
-      out[i] = await tasks[i]!()
-    }
-  }
-  await Promise.all(Array.from({length: Math.min(limit, tasks.length)}, worker))
-  return out
-}
 
 /** The flavor a create meant to make, if it is there after all. */
 async function existing(conn: Connection, d: FlavorState): Promise<Flavor | undefined> {

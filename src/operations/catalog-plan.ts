@@ -17,6 +17,7 @@ import type {Connection} from '../openstack/connection.js'
 import {imageProperties, listImages, type Image} from '../openstack/glance.js'
 import {flavorAccess, listFlavors, serversOnFlavor, type Flavor} from '../openstack/nova.js'
 import {BLUEPRINT_KEY, FLAVOR_KEY} from '../vocab/nova.js'
+import {pool, READS_AT_ONCE} from './pool.js'
 
 export type PlanAction = 'create' | 'update' | 'replace' | 'delete' | 'unmanaged' | 'unchanged'
 
@@ -261,11 +262,12 @@ function planImage(c: CatalogImage, image: Image, o: Required<PlanOptions>): Ima
 /** The cloud's flavors as wd compares them, with the access lists of the private ones `wanted` names. */
 export async function readFlavors(conn: Connection, wanted: (f: Flavor) => boolean): Promise<FlavorState[]> {
   const flavors = await listFlavors(conn, true)
-  return Promise.all(
-    flavors.map(async (f) => {
+  return pool(
+    flavors.map((f) => async () => {
       const isPrivate = f['os-flavor-access:is_public'] === false
       return flavorState(f, isPrivate && wanted(f) ? await flavorAccess(conn, f.id) : [])
     }),
+    READS_AT_ONCE,
   )
 }
 
@@ -333,12 +335,13 @@ export async function planCatalogs(
     items.push(planImage(c, hits[0]!, o))
   }
   // the servers a replace or a delete would leave on a flavor that is gone
-  await Promise.all(
-    items.map(async (item) => {
+  await pool(
+    items.map((item) => async () => {
       if (item.kind === 'flavor' && (item.action === 'replace' || item.action === 'delete') && item.observed) {
         item.servers = await serversOf(conn, item.observed.id)
       }
     }),
+    READS_AT_ONCE,
   )
   const summary = {create: 0, update: 0, replace: 0, delete: 0, unmanaged: 0, unchanged: 0}
   for (const item of items) summary[item.action]++
