@@ -63,10 +63,10 @@ schemas/watchdog-change.schema.json.`
   private async watchdog(): Promise<ProxmoxWatchdog | undefined> {
     const f = this.flags
     if (f['from-flavor'] || f['from-image']) {
-      const {resolve} = await import('../../src/engine/resolve.js')
-      const r = resolve({
-        flavor: keyValues('from-flavor', f['from-flavor']),
-        image: keyValues('from-image', f['from-image']),
+      const {resolveEngine} = await import('../../src/operations/resolution.js')
+      const r = await resolveEngine({
+        flavorSpecs: keyValues('from-flavor', f['from-flavor']),
+        imageProperties: keyValues('from-image', f['from-image']),
       })
       const [first] = r.errors
       if (first) throw new WdError('WD_INVALID_VALUE', first.message)

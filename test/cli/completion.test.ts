@@ -24,7 +24,7 @@ describe('wd __complete', () => {
       'disabled',
     ])
     expect(complete('flavor', 'list', '-f', '')).toEqual(['table', 'json', 'yaml', 'value', 'csv'])
-    expect(complete('schema', 'export', 'ca')).toEqual(['catalog', 'catalog-report'])
+    expect(complete('schema', 'export', 'ca')).toEqual(['catalog', 'catalog-report', 'catalog-plan', 'catalog-apply'])
     expect(complete('proxmox', 'set', '101', '--action', 'p')).toEqual(['poweroff', 'pause'])
     expect(complete('catalog', 'validate', '--policy', '')).toEqual([':file'])
   })

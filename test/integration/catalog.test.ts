@@ -275,6 +275,53 @@ images:
     },
   )
 
+  live(
+    '--keep-unlisted-specs merges, --migrate-legacy removes the ignored spellings, -f markdown for a PR',
+    async () => {
+      const id = await createFlavor(admin, `${prefix}-merge`, {'hw:cpu_policy': 'shared', 'hw:watchdog_action': 'none'})
+      const image = await createImage(demo, `${prefix}-legacy`, {watchdog: 'reset', 'hw:watchdog_action': 'reset'})
+      images.push(image)
+      const dir = tempDir('wd-catalog-')
+      const catalog = write(
+        dir,
+        'c.yaml',
+        `flavors:\n  - {name: ${prefix}-merge, id: ${id}, extra_specs: {hw:watchdog_action: reset}}\n` +
+          `images:\n  - {name: ${prefix}-legacy, properties: {hw_watchdog_action: reset}}\n`,
+      )
+      const within = ['--flavors', `${prefix}-merge`]
+      const md = wd(
+        ['catalog', 'plan', catalog, ...within, '--keep-unlisted-specs', '--migrate-legacy', '-f', 'markdown'],
+        undefined,
+        asAdmin(),
+      )
+      expect(md.status).toBe(0)
+      expect(md.stdout).toContain(
+        '| ~ | update in place | flavor ' +
+          `${prefix}-merge (${id})` +
+          " | extra_specs hw:watchdog_action: 'none' → 'reset' |",
+      )
+      expect(md.stdout).toMatch(
+        /properties watchdog: 'reset' → \(none\)<br>properties hw:watchdog_action: 'reset' → \(none\)/,
+      )
+      // apply without --yes and without a terminal: refused, nothing written
+      const asked = wd(['catalog', 'apply', catalog, ...within], undefined, asAdmin())
+      expect([asked.status, asked.stderr.split('\n')[0]]).toEqual([
+        2,
+        'wd: without a terminal to ask on, apply needs --yes',
+      ])
+      expect(await flavorSpecs(admin, id)).toEqual({'hw:cpu_policy': 'shared', 'hw:watchdog_action': 'none'})
+      const r = wd(
+        ['catalog', 'apply', catalog, ...within, '--keep-unlisted-specs', '--migrate-legacy', '--yes'],
+        undefined,
+        asAdmin(),
+      )
+      expect(r.status).toBe(0)
+      expect(await flavorSpecs(admin, id)).toEqual({'hw:cpu_policy': 'shared', 'hw:watchdog_action': 'reset'})
+      const img = await imageOf(demo, image)
+      expect([img.hw_watchdog_action, 'watchdog' in img, 'hw:watchdog_action' in img]).toEqual(['reset', false, false])
+    },
+  )
+
   live('a saved plan is refused, and nothing written, when the cloud changed since', async () => {
     const id = await createFlavor(admin, `${prefix}-saved`, {'hw:watchdog_action': 'none'})
     const dir = tempDir('wd-catalog-')
