@@ -124,3 +124,10 @@ export async function patchImageProperties(
   for (const k of remove) if (typeof image[k] === 'string') ops.push({op: 'remove', path: pointer(k)})
   return ops.length === 0 ? image : patch(conn, image, ops)
 }
+
+/** One image by id, or undefined when Glance has none by that id visible to the caller (deleted, or private). */
+export async function getImage(conn: Connection, id: string): Promise<Image | undefined> {
+  if (!UUID.test(id)) return undefined
+  const res = await conn.call('image', 'GET', `/images/${id}`, {accept: [404]})
+  return res.status === 404 ? undefined : json<Image>(res)
+}

@@ -11,6 +11,7 @@
 import {WdError} from '../errors.js'
 import {EXTRA_SPEC_VALIDATION_MICROVERSION, FLAVOR_KEY} from '../vocab/nova.js'
 import {json, type CallOptions, type Connection} from './connection.js'
+import {clip} from '../text/clip.js'
 
 /** From this microversion flavors carry their extra specs. */
 const EXTRA_SPECS_INLINE = '2.61'
@@ -106,30 +107,39 @@ export async function getFlavorById(conn: Connection, id: string): Promise<Flavo
   return res.status === 404 ? undefined : json<{flavor: Flavor}>(res).flavor
 }
 
-interface FlavorPage {
-  flavors: Flavor[]
-  flavors_links?: {rel?: string; href?: string}[]
-}
+type Links = {rel?: string; href?: string}[]
 
-/** The path (from /flavors on) of Nova's next-page link, or undefined on the last page. */
-function nextPage(links: {rel?: string; href?: string}[] | undefined): string | undefined {
+/** The path (from /flavors or /servers on) of Nova's next-page link, or undefined on the last page. */
+function nextPage(links: Links | undefined, collection: 'flavors' | 'servers'): string | undefined {
   const href = links?.find((l) => l.rel === 'next')?.href
   if (!href) return undefined
   const url = new URL(href, 'http://nova.invalid')
-  const at = url.pathname.lastIndexOf('/flavors')
+  const at = url.pathname.lastIndexOf(`/${collection}`)
   return at < 0 ? undefined : url.pathname.slice(at) + url.search
+}
+
+/** Every item of a paged Nova collection, following its `<collection>_links` until a page comes back empty or last. */
+async function listPaged<T>(conn: Connection, collection: 'flavors' | 'servers', first: string): Promise<T[]> {
+  let next: string | undefined = first
+  const out: T[] = []
+  const seen = new Set<string>()
+  while (next) {
+    // a next link seen before would never end the list
+    if (seen.has(next)) throw new WdError('WD_API_REFUSED', `nova: the ${collection} list links back to ${clip(next)}`)
+    seen.add(next)
+    const page: Record<string, unknown> = json(await compute(conn, 'GET', next))
+    const items = page[collection]
+    if (!Array.isArray(items))
+      throw new WdError('WD_API_REFUSED', `nova: the answer to GET ${clip(next)} holds no ${collection} list`)
+    for (const item of items as T[]) out.push(item)
+    next = items.length > 0 ? nextPage(page[`${collection}_links`] as Links | undefined, collection) : undefined
+  }
+  return out
 }
 
 export async function listFlavors(conn: Connection, all = false): Promise<Flavor[]> {
   // is_public=None: every flavor the caller may see, private ones too (admins see all)
-  let next: string | undefined = `/flavors/detail${all ? '?is_public=None' : ''}`
-  const out: Flavor[] = []
-  while (next) {
-    const page: FlavorPage = json<FlavorPage>(await compute(conn, 'GET', next))
-    out.push(...page.flavors)
-    next = page.flavors.length > 0 ? nextPage(page.flavors_links) : undefined
-  }
-  return out
+  return listPaged<Flavor>(conn, 'flavors', `/flavors/detail${all ? '?is_public=None' : ''}`)
 }
 
 /** A flavor by id or by name, as the openstack CLI finds one; an ambiguous name is an error that lists the ids. */
@@ -179,9 +189,18 @@ const EMBEDDED_FLAVOR = '2.47'
 
 export interface Server {
   id: string
-  flavor: {extra_specs?: Record<string, string>}
+  name?: string
+  /** the project */
+  tenant_id?: string
+  status?: string
+  created?: string
+  /** the flavor as it was at boot: `original_name` and the extra specs (admins see them) */
+  flavor: {original_name?: string; extra_specs?: Record<string, string>}
   /** '' for a server booted from a volume */
   image: {id?: string} | ''
+  'OS-EXT-STS:vm_state'?: string | null
+  /** Nova's power state: 0 no state, 1 running, 3 paused, 4 shutdown, 6 crashed, 7 suspended */
+  'OS-EXT-STS:power_state'?: number | null
 }
 
 /** A server of any project (the caller needs Nova's admin rights for that), with its embedded flavor. */
@@ -259,4 +278,15 @@ export async function serversOnFlavor(conn: Connection, flavorId: string, limit 
   const q = `all_tenants=1&flavor=${encodeURIComponent(flavorId)}&limit=${limit}`
   const res = await compute(conn, 'GET', `/servers/detail?${q}`)
   return json<{servers: {id: string}[]}>(res).servers.map((x) => x.id)
+}
+
+/** How many servers one page of the server list asks for (Nova's `[api] max_limit`, 1,000 by default, caps it). */
+const SERVER_PAGE = 1000
+
+/**
+ * Every server of every project (admin only), each with its embedded flavor: pages of `limit` servers, following
+ * Nova's `servers_links` markers, so a cloud's servers take a few requests, not one each.
+ */
+export async function listAllServers(conn: Connection): Promise<Server[]> {
+  return listPaged<Server>(conn, 'servers', `/servers/detail?all_tenants=1&limit=${SERVER_PAGE}`)
 }

@@ -260,8 +260,12 @@ function planImage(c: CatalogImage, image: Image, o: Required<PlanOptions>): Ima
 }
 
 /** The cloud's flavors as wd compares them, with the access lists of the private ones `wanted` names. */
-export async function readFlavors(conn: Connection, wanted: (f: Flavor) => boolean): Promise<FlavorState[]> {
-  const flavors = await listFlavors(conn, true)
+export async function readFlavors(
+  conn: Connection,
+  wanted: (f: Flavor) => boolean,
+  listed?: readonly Flavor[],
+): Promise<FlavorState[]> {
+  const flavors = listed ?? (await listFlavors(conn, true))
   return pool(
     flavors.map((f) => async () => {
       const isPrivate = f['os-flavor-access:is_public'] === false
@@ -271,10 +275,17 @@ export async function readFlavors(conn: Connection, wanted: (f: Flavor) => boole
   )
 }
 
+/** What a caller already read of the cloud (every flavor, private ones too; every image), so it is not read again. */
+export interface CloudRead {
+  flavors: readonly Flavor[]
+  images: readonly Image[]
+}
+
 export async function planCatalogs(
   conn: Connection,
   catalogs: readonly Catalog[],
   options: PlanOptions = {},
+  read?: CloudRead,
 ): Promise<Plan> {
   const o: Required<PlanOptions> = {
     scope: options.scope ?? '**',
@@ -289,8 +300,8 @@ export async function planCatalogs(
   const ids = new Set(entries.flatMap((e) => (e.id ? [e.id] : [])))
   const names = new Set(entries.map((e) => e.name))
   const [flavors, images] = await Promise.all([
-    readFlavors(conn, (f) => ids.has(f.id) || names.has(f.name)),
-    imageEntries.length > 0 ? listImages(conn) : Promise.resolve([]),
+    readFlavors(conn, (f) => ids.has(f.id) || names.has(f.name), read?.flavors),
+    read ? read.images : imageEntries.length > 0 ? listImages(conn) : Promise.resolve([]),
   ])
   const warnings: string[] = []
   const matched = new Set<string>()

@@ -22,6 +22,7 @@ export const SCHEMA_NAMES = [
   'cli-results',
   'catalog-plan',
   'catalog-apply',
+  'audit-report',
 ] as const
 export type SchemaName = (typeof SCHEMA_NAMES)[number]
 

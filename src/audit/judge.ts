@@ -1,0 +1,498 @@
+/**
+ * Judging a cloud's watchdogs from what its APIs said: for each server, the watchdog Nova gave it (its embedded
+ * flavor, as it was at boot, and its image's properties, resolved by the engine exactly as Nova's libvirt driver
+ * does), and the findings about servers, flavors and images. Pure: the reading is done in src/operations/audit.ts.
+ */
+import {resolve} from '../engine/resolve.js'
+import {checkProperties} from '../engine/nova-checks.js'
+import type {Finding} from '../engine/findings.js'
+import {evaluateFlavor, evaluateImage, type NamedProps} from '../policy/evaluate.js'
+import {STRICTNESS, type Policy} from '../policy/policy.js'
+import {clip} from '../text/clip.js'
+import {FLAVOR_KEY, IMAGE_KEY, isNovaSetting, NOVA_ACTIONS, type NovaAction} from '../vocab/nova.js'
+import type {Flavor, Server} from '../openstack/nova.js'
+import {imageProperties, type Image} from '../openstack/glance.js'
+import {isObject} from '../is-object.js'
+import type {AuditRuleId, AuditSeverity} from './rules.js'
+
+export interface AuditSubject {
+  kind: 'server' | 'flavor' | 'image'
+  id: string
+  name: string | null
+  /** the project that owns it (a server's project, an image's owner) */
+  project?: string | null
+}
+
+export interface AuditFinding {
+  rule: AuditRuleId | string
+  severity: AuditSeverity
+  subject: AuditSubject
+  message: string
+  fix?: string
+  /** the extra spec or property the finding is about */
+  key?: string
+}
+
+/**
+ * Why a server is (not) protected: decided by the flavor or the image; or no watchdog at all, the image's
+ * `disabled` over the flavor's, the action `none`, a value Nova refuses; or unknown: booted from a volume, its image
+ * gone or hidden, its embedded flavor's extra specs hidden from the caller.
+ */
+export type ServerWhy =
+  | 'flavor'
+  | 'image'
+  | 'no-watchdog'
+  | 'image-disabled'
+  | 'action-none'
+  | 'invalid'
+  | 'volume-backed'
+  | 'image-unavailable'
+  | 'extra-specs-hidden'
+
+export interface AuditServer {
+  id: string
+  name: string | null
+  project: string | null
+  projectName: string | null
+  status: string | null
+  /** Nova's power state by name: running, paused, shutdown, crashed, suspended, nostate */
+  powerState: string | null
+  /** the embedded flavor's name, and the id of the flavor that has that name now (null: none, or several) */
+  flavor: {name: string | null; id: string | null}
+  /** null: booted from a volume */
+  image: {id: string; name: string | null} | null
+  /** the device Nova gave it; null for none (or unknown) */
+  device: {model: string; action: NovaAction} | null
+  /** whether the hypervisor acts when the guest stops feeding its watchdog; null when wd cannot know */
+  protected: boolean | null
+  why: ServerWhy
+}
+
+export interface AuditFlavor {
+  id: string
+  name: string
+  isPublic: boolean
+  /** the stored hw:watchdog_action, null when absent */
+  setting: string | null
+  valid: boolean
+  /** servers that booted with a flavor of this name */
+  servers: number
+}
+
+export interface AuditImage {
+  id: string
+  name: string | null
+  owner: string | null
+  ownerName: string | null
+  visibility: string | null
+  /** the stored hw_watchdog_action, null when absent */
+  setting: string | null
+  machineType: string | null
+  architecture: string | null
+  servers: number
+}
+
+export interface Counts {
+  total: number
+  protected: number
+  unprotected: number
+  unknown: number
+}
+
+export interface AuditSummary {
+  servers: Counts & {byAction: Record<NovaAction, number>}
+  byProject: (Counts & {project: string | null; name: string | null})[]
+  byFlavor: (Counts & {flavor: string | null})[]
+  findings: Record<AuditSeverity, number>
+}
+
+export interface CloudState {
+  flavors: readonly Flavor[]
+  images: readonly Image[]
+  servers: readonly Server[]
+  /** project names by id (empty when the caller may not list projects) */
+  projects: ReadonlyMap<string, string>
+}
+
+export interface Judgement {
+  summary: AuditSummary
+  servers: AuditServer[]
+  flavors: AuditFlavor[]
+  images: AuditImage[]
+  findings: AuditFinding[]
+}
+
+const POWER_STATES: Record<number, string> = {
+  0: 'nostate',
+  1: 'running',
+  3: 'paused',
+  4: 'shutdown',
+  6: 'crashed',
+  7: 'suspended',
+}
+/** Architectures whose QEMU has no i6300esb (s390x) or whose distribution builds leave it out (aarch64, ppc64le). */
+const NO_I6300ESB = new Set(['aarch64', 's390x', 'ppc64le', 'ppc64'])
+const SEVERITY_ORDER: Record<AuditSeverity, number> = {error: 0, warning: 1, info: 2}
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null)
+
+/** The string entries of what an API said is a map of strings (anything else in it is not Nova's to read). */
+function stringsOf(v: unknown): Record<string, string> | undefined {
+  if (!isObject(v)) return undefined
+  const out: Record<string, string> = {}
+  for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x
+  return out
+}
+
+/** A server's embedded flavor as wd reads it: its name, and its extra specs (undefined: hidden from the caller). */
+function bootFlavor(s: Server): {name: string | null; specs: Record<string, string> | undefined} {
+  const f: unknown = s.flavor
+  return isObject(f) ? {name: str(f.original_name), specs: stringsOf(f.extra_specs)} : {name: null, specs: undefined}
+}
+
+/** A flavor's extra specs ({} when the caller may not see them). */
+const specsOf = (f: Flavor): Record<string, string> => stringsOf(f.extra_specs) ?? {}
+
+/** The image id a server booted from; null when it booted from a volume (Nova says '' then). */
+function imageIdOf(s: Server): string | null {
+  const i: unknown = s.image
+  return isObject(i) ? str(i.id) : null
+}
+
+/** A server's own name for findings, quoted and clipped (names are anyone's input). */
+const named = (s: {name: string | null; id: string}) => (s.name ? `'${clip(s.name)}' (${s.id})` : s.id)
+
+/** The engine's findings on one flavor or image, as the audit reports them. */
+function asAudit(f: Finding, subject: AuditSubject, spawnFails: boolean): AuditFinding {
+  const consequence =
+    spawnFails && f.severity === 'error' ? ' Stored before Nova 2.86 validated it: every new spawn on it fails.' : ''
+  return {
+    rule: f.rule,
+    severity: f.severity,
+    subject,
+    message: `${f.message}${consequence}`,
+    key: f.key,
+    ...(f.fix && {fix: f.fix}),
+  }
+}
+
+function judgeServer(
+  s: Server,
+  image: Image | undefined,
+  flavorByName: ReadonlyMap<string, Flavor[]>,
+  projects: ReadonlyMap<string, string>,
+): AuditServer {
+  const {name: flavorName, specs} = bootFlavor(s)
+  const sameName = flavorName === null ? [] : (flavorByName.get(flavorName) ?? [])
+  const imageId = imageIdOf(s)
+  const project = str(s.tenant_id)
+  const base = {
+    id: String(s.id),
+    name: str(s.name),
+    project,
+    projectName: (project && projects.get(project)) ?? null,
+    status: str(s.status),
+    powerState: POWER_STATES[s['OS-EXT-STS:power_state'] ?? -1] ?? null,
+    flavor: {name: flavorName, id: sameName.length === 1 ? sameName[0]!.id : null},
+    image: imageId === null ? null : {id: imageId, name: image ? str(image.name) : null},
+  }
+  const unknown = (why: ServerWhy): AuditServer => ({...base, device: null, protected: null, why})
+  if (specs === undefined) return unknown('extra-specs-hidden')
+  if (imageId === null) return unknown('volume-backed')
+  if (!image) return unknown('image-unavailable')
+  const props = imageProperties(image)
+  const r = resolve({flavor: specs, image: props})
+  const device = r.device && {model: r.device.model, action: r.device.action as NovaAction}
+  let why: ServerWhy
+  if (r.errors.some((f) => f.key === FLAVOR_KEY || f.key === IMAGE_KEY)) why = 'invalid'
+  else if (device?.action === 'none') why = 'action-none'
+  else if (device) why = r.decidedBy === 'image' ? 'image' : 'flavor'
+  else if (r.decidedBy === 'image' && resolve({flavor: specs}).device) why = 'image-disabled'
+  else why = 'no-watchdog'
+  return {...base, device, protected: why === 'flavor' || why === 'image', why}
+}
+
+const UNPROTECTED: Partial<Record<ServerWhy, (s: AuditServer) => {message: string; fix?: string}>> = {
+  'no-watchdog': (s) => ({
+    message: `server ${named(s)} has no watchdog: neither its flavor ${clip(s.flavor.name ?? '?')} (as it was at boot) nor its image sets one`,
+    fix: `resize it to a flavor with ${FLAVOR_KEY} set (the flavor's current value does not reach a running server)`,
+  }),
+  'image-disabled': (s) => ({
+    message: `server ${named(s)} has no watchdog: its image ${s.image?.name ?? s.image?.id} says ${IMAGE_KEY}=disabled, which wins over the flavor's`,
+    fix: `remove ${IMAGE_KEY} from the image (or forbid it: wd policy export --glance-property-protections), then rebuild the server`,
+  }),
+  'action-none': (s) => ({
+    message: `server ${named(s)} has a watchdog whose action is none: the device is there but the hypervisor does nothing on expiry`,
+    fix: 'use reset, poweroff or pause',
+  }),
+  invalid: (s) => ({
+    message: `server ${named(s)} carries a watchdog value Nova refuses: its spawn fails, and it has no watchdog`,
+    fix: `correct the value (see the flavor's and the image's findings)`,
+  }),
+}
+
+const UNKNOWN: Partial<Record<ServerWhy, string>> = {
+  'volume-backed':
+    "it was booted from a volume: Nova reads the image properties from the volume's volume_image_metadata in Cinder, which wd does not read",
+  'image-unavailable':
+    'its image is deleted or not visible to this account: the properties Nova recorded at boot cannot be read',
+  'extra-specs-hidden': "Nova hides its embedded flavor's extra specs from this account (an admin sees them)",
+}
+
+function serverFindings(s: AuditServer, raw: Server, image: Image | undefined, current?: Flavor): AuditFinding[] {
+  const subject: AuditSubject = {kind: 'server', id: s.id, name: s.name, project: s.project}
+  const out: AuditFinding[] = []
+  const unprotected = UNPROTECTED[s.why]
+  if (s.protected === false && unprotected) {
+    out.push({rule: 'audit/server-unprotected', severity: 'warning', subject, ...unprotected(s)})
+  }
+  const unknown = UNKNOWN[s.why]
+  if (s.protected === null && unknown) {
+    out.push({
+      rule: 'audit/server-unknown',
+      severity: 'info',
+      subject,
+      message: `server ${named(s)}: wd cannot tell its watchdog: ${unknown}`,
+    })
+  }
+  if (raw['OS-EXT-STS:vm_state'] === 'active' && s.powerState === 'paused') {
+    const byBark = s.device?.action === 'pause' ? ' Its watchdog action is pause: a bark is the likely cause.' : ''
+    out.push({
+      rule: 'audit/server-paused',
+      severity: 'error',
+      subject,
+      message:
+        `server ${named(s)} is ACTIVE but its guest is paused (what a watchdog pause leaves; Nova logs "Instance is paused unexpectedly. Ignore.").` +
+        ` Nova's unpause answers 409 (it needs vm_state paused), and the guest stays stopped.${byBark}`,
+      fix: 'openstack server reboot --hard (or stop and start) brings it back',
+    })
+  }
+  const bootSpecs = bootFlavor(raw).specs
+  if (current && bootSpecs) {
+    const was = bootSpecs[FLAVOR_KEY] ?? null
+    const now = specsOf(current)[FLAVOR_KEY] ?? null
+    if (was !== now) {
+      const say = (v: string | null) => (v === null ? 'none' : `'${clip(v)}'`)
+      out.push({
+        rule: 'audit/flavor-changed-after-boot',
+        severity: 'warning',
+        subject,
+        key: FLAVOR_KEY,
+        message:
+          `server ${named(s)} booted with flavor ${clip(current.name)} when its ${FLAVOR_KEY} was ${say(was)}; the flavor now says ${say(now)}.` +
+          ' Nova keeps the flavor a server booted with: a hard reboot or a rebuild keeps the old value.',
+        fix: `resize the server (Nova refuses a resize to the same flavor: use another flavor with ${FLAVOR_KEY}${now === null ? ' set' : `=${now}`})`,
+      })
+    }
+  }
+  const changed = image && str(image.updated_at)
+  const created = str(raw.created)
+  if (changed && created && Date.parse(changed) > Date.parse(created)) {
+    out.push({
+      rule: 'audit/image-changed-after-boot',
+      severity: 'info',
+      subject,
+      message:
+        `server ${named(s)}: its image ${clip(str(image.name) ?? image.id)} was changed (${changed}) after the server was created (${created});` +
+        ' Nova uses the properties it recorded at boot, so this result assumes its watchdog property did not change',
+      fix: `nova-manage image_property show ${s.id} ${IMAGE_KEY} shows what Nova recorded; a rebuild reads the image anew`,
+    })
+  }
+  return out
+}
+
+/** Findings about an image as servers use it: it disables or weakens their flavors' watchdogs, q35, architectures. */
+function imageFindings(
+  img: AuditImage,
+  servers: readonly {s: AuditServer; raw: Server}[],
+  projects: ReadonlyMap<string, string>,
+): AuditFinding[] {
+  const subject: AuditSubject = {kind: 'image', id: img.id, name: img.name, project: img.owner}
+  const whose = img.owner ? ` (owner: project ${projects.get(img.owner) ?? img.owner})` : ''
+  const label = `image ${img.name ? `'${clip(img.name)}' (${img.id})` : img.id}${whose}`
+  const out: AuditFinding[] = []
+  const value = img.setting
+  if (value === 'disabled') {
+    const switchedOff = servers.filter(({s}) => s.why === 'image-disabled').length
+    out.push({
+      rule: 'audit/image-disables-watchdog',
+      severity: 'warning',
+      subject,
+      key: IMAGE_KEY,
+      message: `${label} says ${IMAGE_KEY}=disabled: any image value wins over the flavor, so every server booted from it has no watchdog (${switchedOff} of its ${servers.length} servers lost their flavor's)`,
+      fix: `remove ${IMAGE_KEY} from it; keep image owners from setting it with wd policy export --glance-property-protections`,
+    })
+  } else if (value !== null && isNovaSetting(value)) {
+    const weakened = servers.filter(({raw}) => {
+      const f = bootFlavor(raw).specs?.[FLAVOR_KEY]
+      return f !== undefined && isNovaSetting(f) && STRICTNESS[value] < STRICTNESS[f]
+    })
+    if (weakened.length > 0) {
+      out.push({
+        rule: 'audit/image-weakens-watchdog',
+        severity: 'warning',
+        subject,
+        key: IMAGE_KEY,
+        message: `${label} says ${IMAGE_KEY}=${value}, weaker than the flavor's watchdog of ${weakened.length} of its servers (order disabled < none < pause < poweroff < reset)`,
+        fix: `remove ${IMAGE_KEY} from it, or set the flavors' action`,
+      })
+    }
+  }
+  if (img.machineType && /q35/.test(img.machineType) && (value === null || value === 'disabled')) {
+    const without = servers.filter(({s}) => s.device === null && s.protected !== null).length
+    out.push({
+      rule: 'audit/q35-implicit-itco',
+      severity: 'warning',
+      subject,
+      key: 'hw_machine_type',
+      message:
+        `${label} has hw_machine_type=${clip(img.machineType)} and ${value === 'disabled' ? `${IMAGE_KEY}=disabled` : `no ${IMAGE_KEY}`}:` +
+        ` libvirt ≥ 9.1 adds an iTCO watchdog to every q35 guest with action reset when no other watchdog is there (${without} of its ${servers.length} servers have no other), and it cannot be removed`,
+      fix: `set ${IMAGE_KEY} to the action you want (the iTCO device copies it), or expect a reset on expiry`,
+    })
+  }
+  if (img.architecture && NO_I6300ESB.has(img.architecture)) {
+    const armed = servers.filter(({s}) => s.device !== null).length
+    const asks = (value !== null && value !== 'disabled') || armed > 0
+    out.push({
+      rule: 'audit/arch-without-i6300esb',
+      severity: asks ? 'error' : 'warning',
+      subject,
+      key: 'hw_architecture',
+      message:
+        `${label} is for ${clip(img.architecture)}, where QEMU has no i6300esb (s390x: 'i6300esb' is not a valid device model name; aarch64 and ppc64le builds often leave it out)` +
+        `, and Nova always emits i6300esb: ${asks ? `a watchdog here (${armed} servers) fails the boot or is never armed` : 'a watchdog set on it would fail the boot'}`,
+      ...(asks && {fix: `set ${IMAGE_KEY}=disabled on it and watch these guests another way`}),
+    })
+  }
+  return out
+}
+
+const countsOf = (servers: readonly AuditServer[]): Counts => ({
+  total: servers.length,
+  protected: servers.filter((s) => s.protected === true).length,
+  unprotected: servers.filter((s) => s.protected === false).length,
+  unknown: servers.filter((s) => s.protected === null).length,
+})
+
+function groupCounts<K extends string | null>(servers: readonly AuditServer[], key: (s: AuditServer) => K) {
+  const groups = new Map<K, AuditServer[]>()
+  for (const s of servers) {
+    const k = key(s)
+    let g = groups.get(k)
+    if (!g) groups.set(k, (g = []))
+    g.push(s)
+  }
+  return [...groups].map(([k, g]) => ({key: k, counts: countsOf(g), first: g[0]!}))
+}
+
+/** The cloud judged; `more` are findings judged elsewhere (catalog drift), sorted and counted with the rest. */
+export function judgeCloud(state: CloudState, policy?: Policy, more: readonly AuditFinding[] = []): Judgement {
+  const {projects} = state
+  const flavorByName = new Map<string, Flavor[]>()
+  for (const f of state.flavors) {
+    if (typeof f.name !== 'string') continue
+    const same = flavorByName.get(f.name)
+    if (same) same.push(f)
+    else flavorByName.set(f.name, [f])
+  }
+  const imageById = new Map(state.images.map((i) => [i.id, i]))
+  const findings: AuditFinding[] = []
+
+  const judged = state.servers.map((raw) => {
+    const imageId = imageIdOf(raw)
+    const image = imageId === null ? undefined : imageById.get(imageId)
+    const s = judgeServer(raw, image, flavorByName, projects)
+    const current = s.flavor.id === null ? undefined : flavorByName.get(s.flavor.name!)![0]
+    findings.push(...serverFindings(s, raw, image, current))
+    return {s, raw}
+  })
+  const servers = judged.map((j) => j.s)
+
+  const serversOfFlavor = new Map<string, number>()
+  for (const s of servers)
+    if (s.flavor.name !== null) serversOfFlavor.set(s.flavor.name, (serversOfFlavor.get(s.flavor.name) ?? 0) + 1)
+  const flavors: AuditFlavor[] = state.flavors.map((f) => {
+    const specs = specsOf(f)
+    const subject: AuditSubject = {kind: 'flavor', id: String(f.id), name: str(f.name)}
+    const own = checkProperties('flavor', specs)
+    findings.push(...own.map((x) => asAudit(x, subject, true)))
+    if (policy)
+      findings.push(...evaluateFlavor(policy, {name: f.name, props: specs}).map((x) => asAudit(x, subject, false)))
+    return {
+      id: String(f.id),
+      name: String(f.name),
+      isPublic: f['os-flavor-access:is_public'] !== false,
+      setting: specs[FLAVOR_KEY] ?? null,
+      valid: !own.some((x) => x.severity === 'error'),
+      servers: serversOfFlavor.get(f.name) ?? 0,
+    }
+  })
+
+  const serversOfImage = new Map<string, {s: AuditServer; raw: Server}[]>()
+  for (const j of judged) {
+    if (j.s.image === null) continue
+    const list = serversOfImage.get(j.s.image.id)
+    if (list) list.push(j)
+    else serversOfImage.set(j.s.image.id, [j])
+  }
+  const allFlavors: NamedProps[] = state.flavors.map((f) => ({name: String(f.name), props: specsOf(f)}))
+  const images: AuditImage[] = state.images.map((i) => {
+    const props = imageProperties(i)
+    const owner = str(i.owner)
+    const img: AuditImage = {
+      id: String(i.id),
+      name: str(i.name),
+      owner,
+      ownerName: (owner && projects.get(owner)) ?? null,
+      visibility: str(i.visibility),
+      setting: props[IMAGE_KEY] ?? null,
+      machineType: props.hw_machine_type ?? null,
+      architecture: props.hw_architecture ?? null,
+      servers: serversOfImage.get(i.id)?.length ?? 0,
+    }
+    const subject: AuditSubject = {kind: 'image', id: i.id, name: img.name, project: owner}
+    findings.push(...checkProperties('image', props).map((x) => asAudit(x, subject, false)))
+    const users = serversOfImage.get(i.id) ?? []
+    findings.push(...imageFindings(img, users, projects))
+    if (policy) {
+      // judged against the flavors its servers booted with; an image no server uses, against every flavor
+      const withFlavors: NamedProps[] =
+        users.length > 0
+          ? users.map(({s, raw}) => ({name: s.flavor.name ?? '', props: bootFlavor(raw).specs ?? {}}))
+          : allFlavors
+      findings.push(
+        ...evaluateImage(policy, {name: img.name ?? i.id, props}, withFlavors).map((x) => asAudit(x, subject, false)),
+      )
+    }
+    return img
+  })
+
+  findings.push(...more)
+  findings.sort(
+    (a, b) =>
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      a.rule.localeCompare(b.rule) ||
+      (a.subject.name ?? a.subject.id).localeCompare(b.subject.name ?? b.subject.id),
+  )
+  const byAction = Object.fromEntries(NOVA_ACTIONS.map((a) => [a, 0])) as Record<NovaAction, number>
+  for (const s of servers) if (s.device) byAction[s.device.action]++
+  const severities = {error: 0, warning: 0, info: 0}
+  for (const f of findings) severities[f.severity]++
+  return {
+    summary: {
+      servers: {...countsOf(servers), byAction},
+      byProject: groupCounts(servers, (s) => s.project)
+        .map(({key, counts, first}) => ({project: key, name: first.projectName, ...counts}))
+        .sort((a, b) => b.total - a.total || (a.name ?? a.project ?? '').localeCompare(b.name ?? b.project ?? '')),
+      byFlavor: groupCounts(servers, (s) => s.flavor.name)
+        .map(({key, counts}) => ({flavor: key, ...counts}))
+        .sort((a, b) => b.total - a.total || (a.flavor ?? '').localeCompare(b.flavor ?? '')),
+      findings: severities,
+    },
+    servers,
+    flavors,
+    images,
+    findings,
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The audit's figures as gauges, made in one place for both faces: the OpenMetrics text `wd audit -f openmetrics`
+ * writes for node_exporter's textfile collector, and the gauges `wd serve` exposes on /metrics after each audit.
+ */
+import type {AuditReport} from '../../operations/audit.js'
+import {NOVA_ACTIONS} from '../../vocab/nova.js'
+
+export interface Gauge {
+  name: string
+  help: string
+  labelNames: readonly string[]
+  samples: {labels: Record<string, string>; value: number}[]
+}
+
+/** What a server's watchdog does, as the `action` label says it: Nova's action, disabled (no device), or unknown. */
+const ACTION_LABELS = [...NOVA_ACTIONS, 'disabled', 'unknown'] as const
+
+export function auditGauges(r: AuditReport): Gauge[] {
+  const byProject = new Map<string, {name: string; counts: Record<string, number>}>()
+  for (const s of r.servers) {
+    const project = s.project ?? ''
+    let p = byProject.get(project)
+    if (!p) {
+      p = {name: s.projectName ?? '', counts: Object.fromEntries(ACTION_LABELS.map((a) => [a, 0]))}
+      byProject.set(project, p)
+    }
+    p.counts[s.protected === null ? 'unknown' : (s.device?.action ?? 'disabled')]!++
+  }
+  const total = r.summary.servers.total
+  return [
+    {
+      name: 'wd_watchdog_servers',
+      help: 'Servers by project and by what their watchdog does on expiry (disabled: no device; unknown: wd cannot tell)',
+      labelNames: ['project', 'project_name', 'action'],
+      samples: [...byProject].flatMap(([project, p]) =>
+        ACTION_LABELS.map((action) => ({labels: {project, project_name: p.name, action}, value: p.counts[action]!})),
+      ),
+    },
+    {
+      name: 'wd_watchdog_coverage_ratio',
+      help: 'Protected servers over all servers (1 when there are none)',
+      labelNames: [],
+      samples: [{labels: {}, value: total === 0 ? 1 : r.summary.servers.protected / total}],
+    },
+    {
+      name: 'wd_watchdog_findings',
+      help: 'Audit findings by rule and severity',
+      labelNames: ['rule', 'severity'],
+      samples: countFindings(r),
+    },
+    {
+      name: 'wd_watchdog_audit_timestamp_seconds',
+      help: 'When the audit these figures come from ran',
+      labelNames: [],
+      samples: [{labels: {}, value: Date.parse(r.generatedAt) / 1000}],
+    },
+  ]
+}
+
+function countFindings(r: AuditReport): Gauge['samples'] {
+  const counts = new Map<string, {rule: string; severity: string; n: number}>()
+  for (const f of r.findings) {
+    const key = `${f.rule}\u0000${f.severity}`
+    const c = counts.get(key)
+    if (c) c.n++
+    else counts.set(key, {rule: f.rule, severity: f.severity, n: 1})
+  }
+  return [...counts.values()].map((c) => ({labels: {rule: c.rule, severity: c.severity}, value: c.n}))
+}
+
+/** A label value as the exposition formats quote it. */
+const quote = (v: string) => v.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')
+
+/** The gauges in the OpenMetrics text format (which node_exporter's textfile collector also reads). */
+export function auditOpenMetrics(r: AuditReport): string {
+  const lines: string[] = []
+  for (const g of auditGauges(r)) {
+    lines.push(`# HELP ${g.name} ${g.help}`, `# TYPE ${g.name} gauge`)
+    for (const s of g.samples) {
+      const labels = Object.entries(s.labels).map(([k, v]) => `${k}="${quote(v)}"`)
+      lines.push(`${g.name}${labels.length ? `{${labels.join(',')}}` : ''} ${s.value}`)
+    }
+  }
+  lines.push('# EOF')
+  return lines.join('\n')
+}
