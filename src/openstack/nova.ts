@@ -119,7 +119,12 @@ function nextPage(links: Links | undefined, collection: 'flavors' | 'servers'): 
 }
 
 /** Every item of a paged Nova collection, following its `<collection>_links` until a page comes back empty or last. */
-async function listPaged<T>(conn: Connection, collection: 'flavors' | 'servers', first: string): Promise<T[]> {
+async function listPaged<T>(
+  conn: Connection,
+  collection: 'flavors' | 'servers',
+  first: string,
+  hint?: CallOptions['hint'],
+): Promise<T[]> {
   let next: string | undefined = first
   const out: T[] = []
   const seen = new Set<string>()
@@ -127,7 +132,7 @@ async function listPaged<T>(conn: Connection, collection: 'flavors' | 'servers',
     // a next link seen before would never end the list
     if (seen.has(next)) throw new WdError('WD_API_REFUSED', `nova: the ${collection} list links back to ${clip(next)}`)
     seen.add(next)
-    const page: Record<string, unknown> = json(await compute(conn, 'GET', next))
+    const page: Record<string, unknown> = json(await compute(conn, 'GET', next, hint ? {hint} : {}))
     const items = page[collection]
     if (!Array.isArray(items))
       throw new WdError('WD_API_REFUSED', `nova: the answer to GET ${clip(next)} holds no ${collection} list`)
@@ -288,5 +293,9 @@ const SERVER_PAGE = 1000
  * Nova's `servers_links` markers, so a cloud's servers take a few requests, not one each.
  */
 export async function listAllServers(conn: Connection): Promise<Server[]> {
-  return listPaged<Server>(conn, 'servers', `/servers/detail?all_tenants=1&limit=${SERVER_PAGE}`)
+  return listPaged<Server>(conn, 'servers', `/servers/detail?all_tenants=1&limit=${SERVER_PAGE}`, (status) =>
+    status === 403
+      ? "listing every project's servers is admin-only in Nova by default; use an admin account"
+      : undefined,
+  )
 }

@@ -6,7 +6,9 @@
 import {loadCloudConfig, normalize} from '../../src/openstack/cloud-config.js'
 import {connect, json, type Connection} from '../../src/openstack/connection.js'
 import type {Token} from '../../src/openstack/keystone.js'
-import {readStateEnv} from '../env/openstack/state.mjs'
+import {spawnSync} from 'node:child_process'
+import {join} from 'node:path'
+import {readStateEnv, stateDir} from '../env/openstack/state.mjs'
 import {optedOut} from './gates.js'
 
 export const openstackSkipped = optedOut('WD_SKIP_OPENSTACK')
@@ -132,4 +134,31 @@ export async function outlive(token: Token): Promise<void> {
 /** Revokes a token at Keystone, as an admin. */
 export async function revokeToken(admin: Connection, token: string): Promise<void> {
   await admin.call('identity', 'DELETE', '/auth/tokens', {headers: {'X-Subject-Token': token}})
+}
+
+/**
+ * Changes a server that is still a build request (the test cloud runs no compute service, so every server is one)
+ * in Nova's own API database: the fields of the instance it will become, as Nova's API shows them. For states the
+ * test cloud cannot reach through the API: ACTIVE and paused (a pause bark), booted from a volume.
+ */
+export function setBuildRequest(serverId: string, fields: Record<string, string | number | null>): void {
+  const script = `
+import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1], timeout=30)
+row = db.execute('select instance from build_requests where instance_uuid = ?', (sys.argv[2],)).fetchone()
+if row is None: sys.exit('no build request for ' + sys.argv[2])
+inst = json.loads(row[0])
+inst['nova_object.data'].update(json.loads(sys.argv[3]))
+inst['nova_object.changes'] = sorted(set(inst.get('nova_object.changes', [])) | set(json.loads(sys.argv[3])))
+with db:
+    db.execute('update build_requests set instance = ? where instance_uuid = ?', (json.dumps(inst), sys.argv[2]))
+`
+  const r = spawnSync(
+    '/usr/bin/python3',
+    ['-c', script, join(stateDir, 'db', 'nova_api.sqlite'), serverId, JSON.stringify(fields)],
+    {
+      encoding: 'utf8',
+    },
+  )
+  if (r.status !== 0) throw new Error(`setBuildRequest ${serverId}: ${r.stderr || r.error?.message}`)
 }
