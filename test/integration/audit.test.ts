@@ -25,7 +25,8 @@ import {
   setBuildRequest,
   unique,
 } from '../helpers/openstack.js'
-import {live, tempDir} from '../helpers/gates.js'
+import {openFile} from '../helpers/browser.js'
+import {live, liveInBrowser, tempDir} from '../helpers/gates.js'
 import {expectPublished} from '../helpers/schemas.js'
 
 let admin: Connection
@@ -57,8 +58,7 @@ async function image(owner: Connection, props: Record<string, string>) {
   return {name, id}
 }
 
-async function server(owner: Connection, imageId: string, flavorId: string) {
-  const name = unique('audit-server')
+async function server(owner: Connection, imageId: string, flavorId: string, name = unique('audit-server')) {
   const id = await createServer(owner, name, imageId, flavorId)
   made.servers.push({conn: owner, id})
   return {name, id}
@@ -97,6 +97,13 @@ beforeAll(async () => {
   s.volume = await server(admin, iPlain.id, fReset.id)
   s.onQ35 = await server(admin, iQ35.id, fImageKey.id)
   s.imageLater = await server(admin, iLater.id, fReset.id)
+  // a name is anyone's input: the HTML report must show it as text, never run it
+  s.hostileName = await server(
+    admin,
+    iPlain.id,
+    fReset.id,
+    `<img src=x onerror=alert(1)></td><script>alert(2)</script>${unique('x')}`,
+  )
   // the flavor changes after its server booted
   await admin.call('compute', 'POST', `/flavors/${fChanged.id}/os-extra_specs`, {
     body: {extra_specs: {'hw:watchdog_action': 'pause'}},
@@ -233,6 +240,9 @@ describe('wd audit on the real cloud', () => {
     expect(sum.findings).toEqual(severities)
     // a few pages, not a request per server
     expect(report.requests).toBeLessThan(10)
+    // the one line a person reads first: protection by action, a device that does nothing counted as unprotected
+    const text = wd(['audit'], undefined, osEnv('admin')).stdout.split('\n')[0]
+    expect(text).toMatch(/^wd audit: \d+ servers: \d+ protected \(pause \d+, reset \d+\), \d+ unprotected \(1 with action none\), 1 unknown$/)
   })
 
   live('sarif places each finding at its object; openmetrics counts servers by project and action', () => {
@@ -258,6 +268,72 @@ describe('wd audit on the real cloud', () => {
     expect(text).toMatch(/^wd_watchdog_findings\{rule="audit\/server-paused",severity="error"\} [1-9]/m)
     expect(text.trimEnd().endsWith('# EOF')).toBe(true)
   })
+
+  liveInBrowser(
+    'the HTML report in Chromium: no console error, no fetch, counts as in the JSON, sorting and filtering',
+    async () => {
+      const file = join(dir, 'audit.html')
+      const run = wd(['audit', '-f', 'html', '-o', file], undefined, osEnv('admin'))
+      expect(run.stderr).toMatch(/html written to/)
+      const page = await openFile(file)
+      try {
+        const {page: p} = page
+        const text = async (sel: string) => (await p.textContent(sel))?.trim()
+        // the same cloud as the JSON report of beforeAll (this file's servers unchanged since)
+        const again = JSON.parse(wd(['audit', '--json'], undefined, osEnv('admin')).stdout) as AuditReport
+        const sum = again.summary
+        expect({
+          total: await text('[data-summary="servers-total"]'),
+          protected: await text('[data-summary="servers-protected"]'),
+          unprotected: await text('[data-summary="servers-unprotected"]'),
+          unknown: await text('[data-summary="servers-unknown"]'),
+          errors: await text('[data-summary="findings-error"]'),
+          warnings: await text('[data-summary="findings-warning"]'),
+          serverRows: await p.locator('#servers-table tbody tr').count(),
+          findingRows: await p.locator('#findings-table tbody tr').count(),
+          flavorRows: await p.locator('#flavors-table tbody tr').count(),
+        }).toEqual({
+          total: String(sum.servers.total),
+          protected: String(sum.servers.protected),
+          unprotected: String(sum.servers.unprotected),
+          unknown: String(sum.servers.unknown),
+          errors: String(sum.findings.error),
+          warnings: String(sum.findings.warning),
+          serverRows: again.servers.length,
+          findingRows: again.findings.length,
+          flavorRows: again.flavors.length,
+        })
+        // the hostile name is text in its cell
+        const hostile = p.locator('#servers-table tbody tr', {hasText: s.hostileName!.name})
+        expect(await hostile.count()).toBe(1)
+        expect(await p.locator('#servers-table script, #servers-table img').count()).toBe(0)
+
+        // sorting: the name column, ascending then descending
+        const names = async () => p.locator('#servers-table tbody tr td:first-child').allTextContents()
+        await p.click('#servers-table th[data-col="0"]')
+        const asc = await names()
+        expect(asc).toEqual([...asc].sort((a, b) => a.localeCompare(b, undefined, {numeric: true})))
+        await p.click('#servers-table th[data-col="0"]')
+        expect(await names()).toEqual([...asc].reverse())
+        expect(await p.getAttribute('#servers-table th[data-col="0"]', 'aria-sort')).toBe('descending')
+
+        // filtering: one server by its name; every word must match
+        await p.fill('input[data-table="servers-table"]', s.paused!.name)
+        expect(await p.locator('#servers-table tbody tr:visible').count()).toBe(1)
+        expect(await text('[data-shown="servers-table"]')).toBe('1 shown')
+        await p.fill('input[data-table="servers-table"]', 'unprotected')
+        expect(await p.locator('#servers-table tbody tr:visible').count()).toBe(sum.servers.unprotected)
+        await p.fill('input[data-table="servers-table"]', '')
+
+        await p.screenshot({path: join(dir, 'audit.png'), fullPage: true})
+        if (process.env.WD_SCREENSHOT) await p.screenshot({path: process.env.WD_SCREENSHOT, fullPage: true})
+        expect(page.errors).toEqual([])
+        expect(page.requests).toEqual([])
+      } finally {
+        await page.browser.close()
+      }
+    },
+  )
 
   live('a non-admin is told what it cannot see, not given a wrong answer', () => {
     const r = wdJson<{error: {code: string; hint: string}}>(['audit'], {env: osEnv('demo'), status: 2})

@@ -10,10 +10,12 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 /** "3 protected (reset 2, pause 1)": the actions that occur, in Nova's order. */
 export function coverageLine(r: AuditReport): string {
   const s = r.summary.servers
-  const actions = NOVA_ACTIONS.filter((a) => s.byAction[a] > 0).map((a) => `${a} ${s.byAction[a]}`)
+  // a device whose action is none protects nothing: it is counted with the unprotected
+  const actions = NOVA_ACTIONS.filter((a) => a !== 'none' && s.byAction[a] > 0).map((a) => `${a} ${s.byAction[a]}`)
+  const idle = s.byAction.none > 0 ? ` (${s.byAction.none} with action none)` : ''
   return (
     `${plural(s.total, 'server')}: ${s.protected} protected${actions.length ? ` (${actions.join(', ')})` : ''}, ` +
-    `${s.unprotected} unprotected, ${s.unknown} unknown`
+    `${s.unprotected} unprotected${idle}, ${s.unknown} unknown`
   )
 }
 
