@@ -14,7 +14,7 @@ export interface CallOptions {
   /** statuses that are answers, not errors (e.g. 404 when looking something up) */
   accept?: number[]
   /** said with the error when the cloud refuses */
-  hint?: (status: number) => string | undefined
+  hint?: (status: number, said: string) => string | undefined
 }
 
 export interface Connection {
@@ -93,8 +93,7 @@ export function connect(
           token = undefined
           continue
         }
-        if (res.status >= 400 && !options.accept?.includes(res.status))
-          throw apiError(req, res, options.hint?.(res.status))
+        if (res.status >= 400 && !options.accept?.includes(res.status)) throw apiError(req, res, options.hint)
         return res
       }
     },

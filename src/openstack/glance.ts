@@ -12,12 +12,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export type Image = {id: string; name: string | null; owner?: string; visibility?: string} & Record<string, unknown>
 
-const OWNER_HINT = (status: number) =>
-  status === 403
-    ? "only the image's owner (or an admin) may change its properties"
-    : status === 404
-      ? 'the image does not exist or is not visible to this project'
-      : undefined
+const OWNER_HINT = (status: number, said: string) =>
+  status === 403 && /is reserved/.test(said)
+    ? "Glance's property protections (property_protection_file in glance-api.conf) reserve this property for other " +
+      'roles, as wd policy export --glance-property-protections writes them: ask an operator who has one'
+    : status === 403
+      ? "only the image's owner (or an admin) may change its properties"
+      : status === 404
+        ? 'the image does not exist or is not visible to this project'
+        : undefined
 
 export async function listImages(conn: Connection): Promise<Image[]> {
   const out: Image[] = []

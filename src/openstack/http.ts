@@ -139,6 +139,9 @@ function unreachable(req: Request, e: NodeJS.ErrnoException, attempts: number): 
 }
 
 /** The server's own message from a Nova, Glance, Keystone or OAuth error body. */
+/** The entities Glance's and WebOb's HTML error pages use in the server's words. */
+const HTML_ENTITIES: Record<string, string> = {'#x27': "'", '#39': "'", quot: '"', lt: '<', gt: '>', amp: '&'}
+
 function serverMessage(body: unknown): string {
   if (typeof body !== 'string' || body === '') return ''
   let data: unknown
@@ -148,6 +151,7 @@ function serverMessage(body: unknown): string {
     // Glance answers HTML unless asked for JSON: keep the text
     return body
       .replace(/<[^>]+>/g, ' ')
+      .replace(/&(#x27|#39|quot|lt|gt|amp);/g, (_, e: string) => HTML_ENTITIES[e]!)
       .replace(/\s+/g, ' ')
       .trim()
       .slice(0, 300)
@@ -173,9 +177,18 @@ const STATUS_CODES: Record<number, WdErrorCode> = {
 }
 
 /** An HTTP error answer as a one-line WdError: service, status, what was asked, and the server's words. */
-export function apiError(req: Request, res: AxiosResponse, hint?: string): WdError {
+/**
+ * The error for a refused request: the service, status, method, path and the server's own words; the hint is given,
+ * or made from the status and those words (a 403 can mean several things, and only the words tell which).
+ */
+export function apiError(
+  req: Request,
+  res: AxiosResponse,
+  hint?: string | ((status: number, said: string) => string | undefined),
+): WdError {
   const path = new URL(req.url).pathname
   const said = serverMessage(res.data)
+  if (typeof hint === 'function') hint = hint(res.status, said)
   const code = STATUS_CODES[res.status] ?? (res.status >= 500 ? 'WD_UNREACHABLE' : 'WD_API_REFUSED')
   return new WdError(code, `${req.service}: HTTP ${res.status} on ${req.method} ${path}${said ? `: ${said}` : ''}`, {
     ...(hint && {hint}),

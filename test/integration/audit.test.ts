@@ -242,7 +242,9 @@ describe('wd audit on the real cloud', () => {
     expect(report.requests).toBeLessThan(10)
     // the one line a person reads first: protection by action, a device that does nothing counted as unprotected
     const text = wd(['audit'], undefined, osEnv('admin')).stdout.split('\n')[0]
-    expect(text).toMatch(/^wd audit: \d+ servers: \d+ protected \(pause \d+, reset \d+\), \d+ unprotected \(1 with action none\), 1 unknown$/)
+    expect(text).toMatch(
+      /^wd audit: \d+ servers: \d+ protected \(pause \d+, reset \d+\), \d+ unprotected \(1 with action none\), 1 unknown$/,
+    )
   })
 
   live('sarif places each finding at its object; openmetrics counts servers by project and action', () => {
