@@ -10,6 +10,7 @@ import {DEFAULT_BODY_LIMIT} from '../limits.js'
 import type {Policy} from '../policy/policy.js'
 import {serviceMetrics} from './metrics.js'
 import {withPublishedSchemas} from './openapi.js'
+import {audit} from './plugins/audit.js'
 import {authPlugin, type Keystone} from './plugins/auth.js'
 import {clientErrorHandler, errorsPlugin} from './plugins/errors.js'
 import {jsonBodyPlugin} from './plugins/json-body.js'
@@ -27,6 +28,8 @@ export interface ServiceOptions {
   bodyLimit?: number
   logger?: boolean | {level: string}
   https?: {cert: Buffer; key: Buffer}
+  /** audit the cloud with the service's own credentials every this many seconds (needs keystone) */
+  auditIntervalSeconds?: number
 }
 
 export async function buildApp(options: ServiceOptions): Promise<FastifyInstance> {
@@ -69,5 +72,7 @@ export async function buildApp(options: ServiceOptions): Promise<FastifyInstance
   await app.register(lookupRoutes)
   await app.register(vendordataRoutes, {...(service && {service})})
   await app.register(healthRoutes, {...(service && {service})})
+  if (service && options.auditIntervalSeconds !== undefined)
+    await app.register(audit, {service, intervalSeconds: options.auditIntervalSeconds, ...(policy && {policy})})
   return app
 }

@@ -2,6 +2,7 @@
 import {normalize, type CloudConfig} from '../openstack/cloud-config.js'
 import {loadConfigDocument} from '../source/config-document.js'
 import {DEFAULT_BODY_LIMIT} from '../limits.js'
+import {WdError} from '../errors.js'
 
 export interface ServiceConfig {
   host: string
@@ -13,6 +14,8 @@ export interface ServiceConfig {
   policy?: string
   bodyLimit: number
   logLevel: string
+  /** seconds between two audits of the cloud; undefined: no audit */
+  auditIntervalSeconds?: number
 }
 
 interface File {
@@ -23,12 +26,20 @@ interface File {
   policy?: string
   bodyLimit?: number
   logLevel?: string
+  audit?: {interval?: number}
 }
 
 const DEFAULT_PORT = 8787
+/** Fifteen minutes: a cloud's coverage changes with boots and image edits, not by the second. */
+const DEFAULT_AUDIT_INTERVAL = 900
 
 export function serviceConfig(text: string | undefined, name = 'service config'): ServiceConfig {
   const f = (text === undefined ? {} : loadConfigDocument(text, name, 'service-config')) as File
+  if (f.audit && !f.keystone) {
+    throw new WdError('WD_CONFIG', `${name}: audit needs the service's own credentials (keystone)`, {
+      hint: 'add a keystone section with an admin account, or remove audit',
+    })
+  }
   return {
     host: f.listen?.host ?? '127.0.0.1',
     port: f.listen?.port ?? DEFAULT_PORT,
@@ -39,5 +50,6 @@ export function serviceConfig(text: string | undefined, name = 'service config')
     ...(f.policy && {policy: f.policy}),
     bodyLimit: f.bodyLimit ?? DEFAULT_BODY_LIMIT,
     logLevel: f.logLevel ?? 'info',
+    ...(f.audit && {auditIntervalSeconds: f.audit.interval ?? DEFAULT_AUDIT_INTERVAL}),
   }
 }

@@ -43,6 +43,7 @@ export async function startService(
     bodyLimit: config.bodyLimit,
     logger: config.logLevel === 'silent' ? false : {level: config.logLevel},
     ...(https && {https}),
+    ...(config.auditIntervalSeconds !== undefined && {auditIntervalSeconds: config.auditIntervalSeconds}),
   })
   const url = await app.listen({host: config.host, port: config.port})
   return {app, url}

@@ -1,0 +1,79 @@
+/**
+ * `audit` in the service's configuration: the service audits the cloud with its own credentials every `interval`
+ * and exposes the same gauges as `wd audit -f openmetrics` on /metrics, so Prometheus shows coverage over time. A
+ * failed audit keeps the last figures, says so in `wd_watchdog_audit_up` (0) and the failures counter, and is logged;
+ * the next one runs on schedule. Audits never overlap: the next is timed from the end of the last.
+ */
+import type {FastifyInstance} from 'fastify'
+import fp from 'fastify-plugin'
+import {Counter, Gauge} from 'prom-client'
+import {isWdError} from '../../errors.js'
+import type {Connection} from '../../openstack/connection.js'
+import {auditCloud} from '../../operations/audit.js'
+import type {Policy} from '../../policy/policy.js'
+import {auditGauges} from '../../report/audit/metrics.js'
+
+export interface AuditOptions {
+  service: Connection
+  intervalSeconds: number
+  policy?: Policy
+}
+
+async function auditPlugin(app: FastifyInstance, options: AuditOptions): Promise<void> {
+  const registry = app.metrics.registry
+  const up = new Gauge({
+    name: 'wd_watchdog_audit_up',
+    help: 'Whether the last audit succeeded (0: the audit figures are from an earlier one)',
+    registers: [registry],
+  })
+  const lastSuccess = new Gauge({
+    name: 'wd_watchdog_audit_last_success_timestamp_seconds',
+    help: 'When the audit the figures come from ended',
+    registers: [registry],
+  })
+  const failures = new Counter({
+    name: 'wd_watchdog_audit_failures_total',
+    help: 'Audits that failed (the figures stayed as they were)',
+    registers: [registry],
+  })
+  // made on the first success: before it there are no figures to show
+  const gauges = new Map<string, Gauge>()
+  let timer: NodeJS.Timeout | undefined
+  let closed = false
+
+  const runOnce = async () => {
+    try {
+      const report = await auditCloud(options.service, options.policy ? {policy: options.policy} : {})
+      for (const g of auditGauges(report)) {
+        let gauge = gauges.get(g.name)
+        if (!gauge)
+          gauges.set(
+            g.name,
+            (gauge = new Gauge({name: g.name, help: g.help, labelNames: [...g.labelNames], registers: [registry]})),
+          )
+        gauge.reset()
+        for (const s of g.samples) gauge.set(s.labels, s.value)
+      }
+      up.set(1)
+      lastSuccess.set(Date.now() / 1000)
+    } catch (e) {
+      up.set(0)
+      failures.inc()
+      app.log.warn({code: isWdError(e) ? e.code : 'WD_INTERNAL'}, `audit failed: ${(e as Error).message}`)
+    }
+  }
+  const schedule = () => {
+    if (closed) return
+    timer = setTimeout(() => void runOnce().then(schedule), options.intervalSeconds * 1000)
+  }
+  app.addHook('onReady', async () => {
+    // the first audit starts once the service is up, and does not hold up listening
+    void runOnce().then(schedule)
+  })
+  app.addHook('onClose', async () => {
+    closed = true
+    clearTimeout(timer)
+  })
+}
+
+export const audit = fp(auditPlugin, {name: 'wd-audit', dependencies: ['wd-metrics']})
