@@ -44,6 +44,25 @@ export {
 } from './operations/catalog-apply.js'
 export {exportCatalog, type CatalogDocument, type ExportOptions} from './operations/catalog-export.js'
 export {readCatalogs, type CatalogInputs} from './operations/catalog-files.js'
+export {auditCloud, auditFailed, type AuditReport, type AuditOptions, type CatalogDrift} from './operations/audit.js'
+export type {
+  AuditServer,
+  AuditFlavor,
+  AuditImage,
+  AuditFinding,
+  AuditSubject,
+  AuditSummary,
+  Counts,
+  ServerWhy,
+} from './audit/judge.js'
+export {AUDIT_RULES, type AuditRuleId} from './audit/rules.js'
+export {
+  glanceProtections,
+  type PropertyProtections,
+  type ProtectionSection,
+  type ProtectionOptions,
+  type RuleFormat,
+} from './policy/glance-protections.js'
 export {connect, type Connection} from './openstack/connection.js'
 export {loadCloudConfig, type CloudConfig} from './openstack/cloud-config.js'
 export {resolve, type Resolution, type ResolveInput, type DecidedBy} from './engine/resolve.js'

@@ -13,7 +13,7 @@ import {FLAVOR_KEY, IMAGE_KEY, isNovaSetting, NOVA_ACTIONS, type NovaAction} fro
 import type {Flavor, Server} from '../openstack/nova.js'
 import {imageProperties, type Image} from '../openstack/glance.js'
 import {isObject} from '../is-object.js'
-import type {AuditRuleId, AuditSeverity} from './rules.js'
+import type {AuditSeverity} from './rules.js'
 
 export interface AuditSubject {
   kind: 'server' | 'flavor' | 'image'
@@ -24,7 +24,8 @@ export interface AuditSubject {
 }
 
 export interface AuditFinding {
-  rule: AuditRuleId | string
+  /** an audit/* rule of AUDIT_RULES, or the engine's nova/* and policy/* rule ids for a flavor's or image's own values */
+  rule: string
   severity: AuditSeverity
   subject: AuditSubject
   message: string
@@ -202,7 +203,7 @@ function judgeServer(
   if (!image) return unknown('image-unavailable')
   const props = imageProperties(image)
   const r = resolve({flavor: specs, image: props})
-  const device = r.device && {model: r.device.model, action: r.device.action as NovaAction}
+  const device = r.device && {model: r.device.model, action: r.device.action}
   let why: ServerWhy
   if (r.errors.some((f) => f.key === FLAVOR_KEY || f.key === IMAGE_KEY)) why = 'invalid'
   else if (device?.action === 'none') why = 'action-none'

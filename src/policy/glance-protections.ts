@@ -39,7 +39,7 @@ export interface PropertyProtections {
  * `watchdog`, the flavor spelling on an image and the misspellings Nova ignores (the keys wd's nova/misspelled-key
  * rule finds), so an owner can neither switch the watchdog off nor leave a spelling that looks as if it did.
  */
-export const WATCHDOG_PROPERTIES = '(?i)watchdog'
+const WATCHDOG_PROPERTIES = '(?i)watchdog'
 
 const EVERYONE = '@'
 

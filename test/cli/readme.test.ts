@@ -5,6 +5,7 @@
  */
 import {describe, expect, it} from '@jest/globals'
 import {readFileSync} from 'node:fs'
+import {AUDIT_RULES} from '../../src/audit/rules.js'
 import {ERROR_CODES} from '../../src/errors.js'
 import {root, wd} from '../helpers/cli.js'
 
@@ -53,6 +54,11 @@ describe('README', () => {
       Number(m[3]),
     ])
     expect(rows).toEqual(Object.entries(ERROR_CODES).map(([code, d]) => [code, d.exit, d.http]))
+  })
+
+  it('lists every audit rule with its severity, in the order of the rule table', () => {
+    const rows = [...readme.matchAll(/^\| `(audit\/[a-z0-9-]+)` +\| ([a-z]+) +\|/gm)].map((m) => [m[1], m[2]])
+    expect(rows).toEqual(Object.entries(AUDIT_RULES).map(([id, r]) => [id, r.level]))
   })
 
   it('names every command in the Commands table', () => {

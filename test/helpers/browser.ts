@@ -6,7 +6,7 @@
 import {chromium, type Browser, type Page} from 'playwright-core'
 import {pathToFileURL} from 'node:url'
 
-export const CHROMIUM = process.env.WD_CHROMIUM ?? '/usr/bin/chromium'
+const CHROMIUM = process.env.WD_CHROMIUM ?? '/usr/bin/chromium'
 
 export interface Opened {
   browser: Browser

@@ -9,7 +9,7 @@ import type {AuditServer} from '../../audit/judge.js'
 import {NOVA_ACTIONS} from '../../vocab/nova.js'
 import {coverageLine} from './text.js'
 
-const esc = (v: unknown): string =>
+const esc = (v: string | number | null | undefined): string =>
   String(v ?? '')
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
@@ -26,7 +26,7 @@ const COLOURS: Record<string, string> = {
   unknown: '#8c959f',
 }
 
-type Cell = {text: unknown; sort?: string | number; cls?: string}
+type Cell = {text: string | number; sort?: string | number; cls?: string}
 
 function table(id: string, caption: string, header: string[], rows: Cell[][]): string {
   const head = header.map((h, i) => `<th data-col="${i}" tabindex="0" aria-sort="none">${esc(h)}</th>`).join('')

@@ -6,7 +6,7 @@
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 STATE="${WD_OS_STATE:-$HERE/../../../.work/openstack}"
-for name in glance-protected apache-fed idp placement neutron nova glance keystone; do
+for name in nova-default-limit glance-protected apache-fed idp placement neutron nova glance keystone; do
   f="$STATE/run/$name.pid"
   [ -s "$f" ] || continue
   pid=$(cat "$f")
