@@ -169,19 +169,19 @@ try {
   console.log(
     `audit: made ${FLAVORS} flavors, ${IMAGES} images, ${SERVERS} servers in ${batches.length} requests (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
   )
-  // Nova's max_limit (1,000) caps a page: follow the markers
-  for (let marker = ''; ;) {
-    const page = await nova('GET', `/servers?all_tenants=1&limit=1000&name=${prefix}${marker && `&marker=${marker}`}`)
-    made.servers.push(...page.servers.map((s) => s.id))
-    if (page.servers.length < 1000) break
-    marker = page.servers.at(-1).id
-  }
-
   const nova1000 = spawnSync('bash', ['test/env/openstack/nova-api-default-limit.sh', 'start'], {
     cwd: root,
     encoding: 'utf8',
   })
   if (nova1000.status !== 0) throw new Error(nova1000.stderr)
+  // Nova's max_limit caps a page: follow its next links (through the Nova API with the default page size)
+  for (let next = `/servers?all_tenants=1&name=${prefix}`; next;) {
+    const page = await api(nova1000.stdout.trim(), 'GET', next)
+    made.servers.push(...page.servers.map((s) => s.id))
+    const href = page.servers_links?.find((l) => l.rel === 'next')?.href
+    next = href && page.servers.length > 0 ? href.slice(href.indexOf('/servers')) : undefined
+  }
+
   const dir = mkdtempSync(join(tmpdir(), 'wd-bench-audit-'))
   const clouds = join(dir, 'clouds.yaml')
   writeFileSync(
