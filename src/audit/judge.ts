@@ -160,6 +160,12 @@ function imageIdOf(s: Server): string | null {
   return isObject(i) ? str(i.id) : null
 }
 
+/** Nova's power state by name; null for one it does not define (or a value that is no number at all). */
+function powerStateOf(s: Server): string | null {
+  const n: unknown = s['OS-EXT-STS:power_state']
+  return typeof n === 'number' ? (POWER_STATES[n] ?? null) : null
+}
+
 /** A server's own name for findings, quoted and clipped (names are anyone's input). */
 const named = (s: {name: string | null; id: string}) => (s.name ? `'${clip(s.name)}' (${s.id})` : s.id)
 
@@ -193,8 +199,8 @@ function judgeServer(
     project,
     projectName: (project && projects.get(project)) ?? null,
     status: str(s.status),
-    powerState: POWER_STATES[s['OS-EXT-STS:power_state'] ?? -1] ?? null,
-    flavor: {name: flavorName, id: sameName.length === 1 ? sameName[0]!.id : null},
+    powerState: powerStateOf(s),
+    flavor: {name: flavorName, id: sameName.length === 1 ? String(sameName[0]!.id) : null},
     image: imageId === null ? null : {id: imageId, name: image ? str(image.name) : null},
   }
   const unknown = (why: ServerWhy): AuditServer => ({...base, device: null, protected: null, why})

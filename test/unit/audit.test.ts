@@ -35,7 +35,7 @@ describe('the audit on hostile API answers', () => {
         server('flavor-is-a-string', {flavor: 'm1.small'}),
         server('specs-not-a-map', {flavor: {original_name: 'x', extra_specs: ['hw:watchdog_action', 'reset']}}),
         server('image-is-a-number', {flavor: {original_name: 'x', extra_specs: {}}, image: 42}),
-        server('power-state-text', {flavor: {extra_specs: {}}, 'OS-EXT-STS:power_state': 'paused'}),
+        server('power-state-text', {flavor: {extra_specs: {}}, 'OS-EXT-STS:power_state': '__proto__'}),
       ],
     })
     expectPublished('audit-report', r)
