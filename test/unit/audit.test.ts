@@ -15,7 +15,7 @@ import {expectPublished} from '../helpers/schemas.js'
 
 const IMAGE = '11111111-2222-4333-8444-555555555555'
 const flavor = (name: string, specs: unknown): Flavor => ({id: `id-${name}`, name, extra_specs: specs}) as Flavor
-const image = (props: Record<string, unknown> = {}): Image => ({id: IMAGE, name: 'img', owner: 'p1', ...props}) as Image
+const image = (props: Record<string, unknown> = {}): Image => ({id: IMAGE, name: 'img', owner: 'p1', ...props})
 const server = (id: string, fields: Record<string, unknown>): Server =>
   ({id, name: id, tenant_id: 'p1', image: {id: IMAGE}, ...fields}) as unknown as Server
 
