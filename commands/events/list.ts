@@ -2,15 +2,14 @@ import {Flags} from '@oclif/core'
 import {WdError} from '../../src/errors.js'
 import type {Bark} from '../../src/events/bark.js'
 import {readJournal} from '../../src/events/journal.js'
+import {durationSeconds} from '../../src/text/duration.js'
 import {WdCommand} from '../_shared/base.js'
 import {listFlags, printList} from '../_shared/openstack.js'
 
-const UNITS: Record<string, number> = {s: 1, m: 60, h: 3600, d: 86400}
-
 /** `2026-11-01T00:00:00Z`, or a duration back from now: `90m`, `2h`, `7d`. */
 function since(value: string): number {
-  const m = /^(\d+)([smhd])$/.exec(value)
-  if (m) return Date.now() - Number(m[1]) * UNITS[m[2]!]! * 1000
+  const back = durationSeconds(value)
+  if (back !== undefined) return Date.now() - back * 1000
   const t = Date.parse(value)
   if (Number.isNaN(t)) throw new WdError('WD_USAGE', `--since '${value}' is neither a time nor a duration like 2h`)
   return t
@@ -28,12 +27,14 @@ an error (exit 2), not an empty list.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> --journal /var/lib/wd/barks.jsonl --since 24h',
     '<%= config.bin %> <%= command.id %> --journal barks.jsonl --vm 101 -f json',
+    '<%= config.bin %> <%= command.id %> --journal barks.jsonl --loops --since 7d',
   ]
 
   static override flags = {
     journal: Flags.string({description: 'The bark journal.', required: true, helpValue: 'FILE'}),
     since: Flags.string({description: 'Only barks from then on: a time, or a duration back (90m, 2h, 7d).'}),
     vm: Flags.string({description: 'Only this VM.'}),
+    loops: Flags.boolean({description: 'Only barks that are part of a reset loop (marked by wd events watch).'}),
     ...listFlags,
   }
 
@@ -42,7 +43,8 @@ an error (exit 2), not an empty list.`
     const vm = this.flags.vm
     const barks: Bark[] = []
     for await (const b of readJournal(this.flags.journal, (m) => this.warning(m))) {
-      if ((from === undefined || Date.parse(b.time) >= from) && (vm === undefined || b.vm === vm)) barks.push(b)
+      if (from !== undefined && Date.parse(b.time) < from) continue
+      if ((vm === undefined || b.vm === vm) && (!this.flags.loops || b.loop)) barks.push(b)
     }
     const rows = barks.map((b) => ({
       Time: b.time,
@@ -50,8 +52,9 @@ an error (exit 2), not an empty list.`
       Action: b.action,
       Source: b.source,
       Instance: b.instance ?? '',
+      Loop: b.loop ? `${b.loop.barks} since ${b.loop.since}` : '',
     }))
-    await printList((s) => this.log(s), rows, ['Time', 'VM', 'Action', 'Source', 'Instance'], this.flags)
+    await printList((s) => this.log(s), rows, ['Time', 'VM', 'Action', 'Source', 'Instance', 'Loop'], this.flags)
     return barks
   }
 }

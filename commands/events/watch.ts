@@ -1,19 +1,15 @@
 import {Flags} from '@oclif/core'
-import {basename} from 'node:path'
 import {WdError} from '../../src/errors.js'
 import type {Bark} from '../../src/events/bark.js'
 import {openJournal} from '../../src/events/journal.js'
 import {followLibvirt} from '../../src/events/libvirt.js'
 import {followQmp} from '../../src/events/qmp.js'
+import {assertNotProxmoxSocket, followQmpDir, vmOf} from '../../src/events/qmp-dir.js'
 import {postWebhook, Textfile} from '../../src/events/sinks.js'
+import {DEFAULT_LOOP_RULE, LoopDetector} from '../../src/events/loops.js'
+import {assertDuration} from '../../src/text/duration.js'
 import {httpClient} from '../../src/openstack/http.js'
 import {WdCommand} from '../_shared/base.js'
-
-/** The VM a QMP socket belongs to: Proxmox names them /var/run/qemu-server/<vmid>.qmp. */
-function vmOf(socket: string): {vm: string; instance?: string} {
-  const name = basename(socket).replace(/\.(qmp|sock|socket)$/, '')
-  return /^\d+$/.test(name) ? {vm: name, instance: `proxmox:${name}`} : {vm: name}
-}
 
 export default class EventsWatch extends WdCommand<typeof EventsWatch> {
   static override resultSchema = 'cli-results#/$defs/watch'
@@ -25,40 +21,78 @@ export default class EventsWatch extends WdCommand<typeof EventsWatch> {
 (wd_watchdog_barks_total{vm,action}) and POSTed to a webhook (retried). Barks are handled one at a time in the order \
 they arrive, so a burst is recorded whole. Sockets and libvirtd may go away and come back: the watcher reconnects. \
 A malformed line or event is reported on stderr and skipped. It runs until SIGTERM or SIGINT. Mind what sources \
-report: QEMU reports libvirt's dump as pause, and a poweroff ends QEMU right after its WATCHDOG event.`
+report: QEMU reports libvirt's dump as pause, and a poweroff ends QEMU right after its WATCHDOG event.
+
+On Proxmox VE, follow wd's own monitors with --qmp-dir (wd proxmox set VMID --record adds one to a guest): every \
+socket in the directory is followed as guests start and let go as they stop. Proxmox's own sockets \
+(/var/run/qemu-server/VMID.qmp) are refused: QEMU serves one QMP client at a time, and while wd held one, qm, \
+pvestatd and backups would get no answer.`
 
   static override examples = [
-    '<%= config.bin %> <%= command.id %> --qmp /var/run/qemu-server/101.qmp --journal /var/lib/wd/barks.jsonl',
+    '<%= config.bin %> <%= command.id %> --qmp-dir /run/wd/qmp --journal /var/lib/wd/barks.jsonl   # Proxmox VE',
+    '<%= config.bin %> <%= command.id %> --qmp /run/guest1.qmp --journal barks.jsonl',
     '<%= config.bin %> <%= command.id %> --libvirt qemu:///system --journal barks.jsonl --textfile /var/lib/node_exporter/wd.prom',
   ]
 
   static override flags = {
     qmp: Flags.string({description: 'A QEMU QMP unix socket (repeatable).', multiple: true, helpValue: 'SOCKET'}),
+    'qmp-dir': Flags.string({
+      description: "Follow every QMP socket in this directory as guests come and go (wd's own monitors).",
+      helpValue: 'DIR',
+    }),
+    'allow-proxmox-socket': Flags.boolean({
+      description: "Follow a socket of Proxmox's own (/var/run/qemu-server) anyway, starving Proxmox's tools.",
+    }),
     libvirt: Flags.string({description: 'A libvirt URI, e.g. qemu:///system.', helpValue: 'URI'}),
     journal: Flags.string({description: 'The bark journal (JSON lines).', required: true, helpValue: 'FILE'}),
     textfile: Flags.string({description: 'A Prometheus textfile to keep up to date.', helpValue: 'FILE'}),
     webhook: Flags.string({description: 'POST each bark as JSON to this URL.', helpValue: 'URL'}),
+    'loop-barks': Flags.integer({
+      description: 'Barks of one VM within --loop-window that mark a reset loop.',
+      min: 2,
+      default: DEFAULT_LOOP_RULE.barks,
+    }),
+    'loop-window': Flags.string({
+      description: 'The window of --loop-barks: 90s, 10m, 2h.',
+      default: `${DEFAULT_LOOP_RULE.windowSeconds / 60}m`,
+      helpValue: 'DURATION',
+    }),
   }
 
   public async run(): Promise<{recorded: number}> {
     const f = this.flags
-    if (!f.qmp?.length && !f.libvirt)
-      throw new WdError('WD_USAGE', 'say what to watch: --qmp SOCKET and/or --libvirt URI')
+    if (!f.qmp?.length && !f.libvirt && !f['qmp-dir'])
+      throw new WdError('WD_USAGE', 'say what to watch: --qmp SOCKET, --qmp-dir DIR and/or --libvirt URI')
+    for (const s of f.qmp ?? []) assertNotProxmoxSocket(s, f['allow-proxmox-socket'])
     const onProblem = (m: string) => this.warning(m)
     const textfile = f.textfile ? new Textfile(f.textfile) : undefined
-    const journal = await openJournal(f.journal, onProblem, (b) => textfile?.count(b))
+    const loops = new LoopDetector({
+      barks: f['loop-barks'],
+      windowSeconds: assertDuration(f['loop-window'], '--loop-window'),
+    })
+    // the journal's barks, in order, give the counts and the loops their past
+    const journal = await openJournal(f.journal, onProblem, (b) => {
+      const verdict = loops.observe(b)
+      textfile?.count(b)
+      if (verdict?.entered) textfile?.countLoop(b)
+    })
     const http = f.webhook ? httpClient({verify: true, timeout: 10}) : undefined
     const stop = new AbortController()
     process.once('SIGTERM', () => stop.abort())
     process.once('SIGINT', () => stop.abort())
     let recorded = 0
     let posts = Promise.resolve()
-    const record = async (bark: Bark) => {
+    const record = async (seen: Bark) => {
+      if (journal.has(seen.id)) return
+      const verdict = loops.observe(seen)
+      const bark = verdict ? {...seen, loop: verdict.loop} : seen
       if (!(await journal.append(bark))) return
       recorded++
-      this.log(`bark: ${bark.time} ${bark.vm} ${bark.action} (${bark.source})`)
+      const loop = bark.loop ? `; reset loop: ${bark.loop.barks} barks since ${bark.loop.since}` : ''
+      this.log(`bark: ${bark.time} ${bark.vm} ${bark.action} (${bark.source})${loop}`)
       if (textfile) {
         textfile.count(bark)
+        if (verdict?.entered) textfile.countLoop(bark)
         // coalesced: a burst does not wait for one write per bark
         textfile.flush().catch((e: Error) => this.warning(`textfile ${f.textfile}: ${e.message}`))
       }
@@ -89,6 +123,16 @@ report: QEMU reports libvirt's dump as pause, and a poweroff ends QEMU right aft
           onBark: (b) => onBark({...b, ...(instance && {instance})}),
         })
       }),
+      ...(f['qmp-dir']
+        ? [
+            followQmpDir(f['qmp-dir'], {
+              signal: stop.signal,
+              onProblem,
+              onBark: (b, instance) => onBark({...b, ...(instance && {instance})}),
+              onChange: (socket, following) => this.logToStderr(`${following ? 'following' : 'let go of'} ${socket}`),
+            }),
+          ]
+        : []),
       ...(f.libvirt ? [followLibvirt(f.libvirt, {signal: stop.signal, onBark, onProblem})] : []),
     ])
     await queue

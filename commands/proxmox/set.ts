@@ -8,7 +8,7 @@ import {DEFAULT_MODEL, SYSTEMS, type System} from '../../src/vocab/systems.js'
 import {assertDevice, translate} from '../../src/vocab/translate.js'
 import {WdCommand} from '../_shared/base.js'
 import {dryRunFlag, keyValues} from '../_shared/flags.js'
-import {proxmoxDirFlag, proxmoxTarget} from '../_shared/proxmox.js'
+import {proxmoxDirFlag, proxmoxTarget, qmpDirFlag} from '../_shared/proxmox.js'
 import {PROXMOX_ACTIONS, PROXMOX_MODELS} from '../../src/vocab/proxmox.js'
 
 export default class ProxmoxSet extends WdCommand<typeof ProxmoxSet> {
@@ -20,11 +20,17 @@ the file changed meanwhile; mode, owner and symlinks are kept (a symlink's targe
 config (binary data, NUL bytes, lone CR line ends) is refused and left untouched (exit 2). The action can be given in another system's words (--vocabulary) or come from a Nova \
 flavor and image (--from-flavor / --from-image, resolved as Nova does); what Proxmox has no equivalent for is refused \
 with the reason. Proxmox applies a changed watchdog at the guest's next cold start. --json gives \
-schemas/watchdog-change.schema.json.`
+schemas/watchdog-change.schema.json.
+
+--record gives the guest a QMP monitor of wd's own (added to its args: line, the operator's own arguments kept), on \
+--qmp-dir/VMID.sock, for wd events watch --qmp-dir: Proxmox's own socket (/var/run/qemu-server/VMID.qmp) serves one \
+client at a time, and a watcher holding it would starve qm, pvestatd and backups. It takes effect at the guest's \
+next start; --record alone leaves the watchdog line as it is.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> 101 --action reset',
     '<%= config.bin %> <%= command.id %> 101 --action poweroff --model ib700',
+    '<%= config.bin %> <%= command.id %> 101 --action reset --record   # and a QMP monitor for wd events watch --qmp-dir',
     '<%= config.bin %> <%= command.id %> 101 --from-flavor hw:watchdog_action=reset --from-image hw_watchdog_action=pause',
     '<%= config.bin %> <%= command.id %> ./101.conf --action inject-nmi --vocabulary libvirt   # refused: Proxmox has no inject-nmi',
   ]
@@ -38,6 +44,8 @@ schemas/watchdog-change.schema.json.`
   static override flags = {
     ...proxmoxDirFlag,
     ...dryRunFlag,
+    ...qmpDirFlag,
+    record: Flags.boolean({description: "Add a QMP monitor of wd's own to the guest (args:), for wd events watch."}),
     action: Flags.string({
       description: 'Watchdog action (Proxmox words unless --vocabulary).',
       exclusive: ['from-flavor', 'from-image'],
@@ -74,17 +82,25 @@ schemas/watchdog-change.schema.json.`
       return r.device ? translate(r.device, 'nova', 'proxmox') : undefined
     }
     if (f.action === undefined)
-      throw new WdError('WD_USAGE', 'say which watchdog: --action, or --from-flavor / --from-image')
+      throw new WdError('WD_USAGE', 'say which watchdog: --action, or --from-flavor / --from-image (or --record alone)')
     const from = f.vocabulary as System
     const device = assertDevice(from, {model: f.model ?? DEFAULT_MODEL, action: f.action})
     return translate(device, from, 'proxmox')
   }
 
   public async run() {
-    const watchdog = await this.watchdog()
-    const target = proxmoxGuestTarget({dir: this.flags.dir})
+    const f = this.flags
+    // --record alone changes the monitor and leaves the watchdog line
+    const keepWatchdog = f.record && f.action === undefined && !f['from-flavor'] && !f['from-image']
+    const watchdog = keepWatchdog ? undefined : await this.watchdog()
+    const target = proxmoxGuestTarget({
+      dir: f.dir,
+      ...(f.record && {record: f['qmp-dir']}),
+      ...(keepWatchdog && {keepWatchdog}),
+    })
     const {change} = await changeWatchdog(target, this.args.target, watchdog ?? null, {dryRun: this.flags['dry-run']})
     this.log(guestSetLine(change))
+    for (const w of change.warnings) this.warning(w)
     const pending = change.after.attributes.pending
     if (pending) this.warning(`[PENDING] also has the watchdog ${pending}; Proxmox applies that at the next cold start`)
     return change

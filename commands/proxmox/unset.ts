@@ -3,6 +3,7 @@ import {proxmoxGuestTarget} from '../../src/operations/targets/proxmox-guest.js'
 import {guestUnsetLine} from '../../src/report/watchdog.js'
 import {WdCommand} from '../_shared/base.js'
 import {dryRunFlag} from '../_shared/flags.js'
+import {Flags} from '@oclif/core'
 import {proxmoxDirFlag, proxmoxTarget} from '../_shared/proxmox.js'
 
 export default class ProxmoxUnset extends WdCommand<typeof ProxmoxUnset> {
@@ -11,18 +12,25 @@ export default class ProxmoxUnset extends WdCommand<typeof ProxmoxUnset> {
   static override examples = [
     '<%= config.bin %> <%= command.id %> 101',
     '<%= config.bin %> <%= command.id %> 101 --dry-run',
+    "<%= config.bin %> <%= command.id %> 101 --record   # only wd's QMP monitor goes; the watchdog stays",
   ]
 
   static override resultSchema = 'watchdog-change'
 
   static override args = proxmoxTarget
 
-  static override flags = {...proxmoxDirFlag, ...dryRunFlag}
+  static override flags = {
+    ...proxmoxDirFlag,
+    ...dryRunFlag,
+    record: Flags.boolean({description: "Remove only wd's QMP monitor (args:); the watchdog line stays."}),
+  }
 
   public async run() {
-    const target = proxmoxGuestTarget({dir: this.flags.dir})
+    const record = this.flags.record
+    const target = proxmoxGuestTarget({dir: this.flags.dir, ...(record && {record: null, keepWatchdog: true})})
     const {change} = await changeWatchdog(target, this.args.target, null, {dryRun: this.flags['dry-run']})
-    this.log(guestUnsetLine(change))
+    this.log(guestUnsetLine(change, record ? 'monitor' : 'watchdog'))
+    for (const w of change.warnings) this.warning(w)
     return change
   }
 }

@@ -1,4 +1,5 @@
 /** A watchdog bark as wd records it: once, with when, which VM, what the hypervisor did, and who told us. */
+import type {Loop} from './loops.js'
 
 export interface Bark {
   /** stable across restarts of the watcher: the same event read twice has the same id */
@@ -12,6 +13,8 @@ export interface Bark {
   source: string
   /** Nova instance uuid / Proxmox vmid, when the source knows them */
   instance?: string
+  /** this bark is part of a reset loop (N barks of the VM within a window) */
+  loop?: Loop
 }
 
 export function barkId(source: string, vm: string, time: string, action: string): string {

@@ -59,6 +59,8 @@ export async function* readJournal(path: string, onProblem: ProblemSink = () => 
 export interface Journal {
   /** false when the bark was already recorded */
   append(bark: Bark): Promise<boolean>
+  /** whether a bark with this id is recorded */
+  has(id: string): boolean
   close(): Promise<void>
 }
 
@@ -113,6 +115,7 @@ export async function openJournal(
       queue = next.catch(() => false)
       return next
     },
+    has: (id) => seen.has(id),
     close: () => handle.close(),
   }
 }

@@ -13,6 +13,7 @@ const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace
  */
 export class Textfile {
   private readonly counts = new Map<string, number>()
+  private readonly loops = new Map<string, number>()
   private writing: Promise<void> | undefined
   private again = false
 
@@ -21,6 +22,12 @@ export class Textfile {
   count(bark: Bark): void {
     const k = `vm="${esc(bark.vm)}",action="${esc(bark.action)}"`
     this.counts.set(k, (this.counts.get(k) ?? 0) + 1)
+  }
+
+  /** A VM entered a reset loop (wd_watchdog_bark_loops_total{vm}). */
+  countLoop(bark: Bark): void {
+    const k = `vm="${esc(bark.vm)}"`
+    this.loops.set(k, (this.loops.get(k) ?? 0) + 1)
   }
 
   /** Resolves once a write that includes every count so far is on disk. */
@@ -47,6 +54,9 @@ export class Textfile {
       '# HELP wd_watchdog_barks_total Watchdog barks recorded by wd, by VM and action.',
       '# TYPE wd_watchdog_barks_total counter',
       ...[...this.counts].sort().map(([labels, n]) => `wd_watchdog_barks_total{${labels}} ${n}`),
+      '# HELP wd_watchdog_bark_loops_total Reset loops (N barks of one VM within a window) wd saw begin, by VM.',
+      '# TYPE wd_watchdog_bark_loops_total counter',
+      ...[...this.loops].sort().map(([labels, n]) => `wd_watchdog_bark_loops_total{${labels}} ${n}`),
       '',
     ].join('\n')
     await writeFileAtomically(this.path, Buffer.from(body))

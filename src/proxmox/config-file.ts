@@ -127,26 +127,38 @@ export function pendingWatchdog(config: ProxmoxConfig): string | undefined {
 const serialize = (lines: readonly Line[]) => lines.map((l) => l.text + l.eol).join('')
 
 /** The text with the main section's watchdog set (or, for undefined, removed); nothing else changes. */
-export function withWatchdog(text: string, watchdog: ProxmoxWatchdog | undefined): string {
+export const withWatchdog = (text: string, watchdog: ProxmoxWatchdog | undefined): string =>
+  withMainKey(text, PROXMOX_KEY, watchdog && renderProxmoxLine(watchdog))
+
+/** The value of a key of the main section (the first, if the file has it twice), or undefined. */
+export function mainValue(config: ProxmoxConfig, key: string): string | undefined {
+  return config.lines.find((l) => l.section === undefined && l.key === key)?.value
+}
+
+/**
+ * The text with one key of the main section set to `line` (a whole `key: value` line) or, for undefined, removed;
+ * nothing else changes. A new line goes where qemu-server's write_vm_config would put it (keys sorted).
+ */
+export function withMainKey(text: string, key: string, line: string | undefined): string {
   const config = parseConfig(text)
   const lines = [...config.lines]
-  const at = config.watchdogAt
-  if (watchdog === undefined) {
+  const found = lines.findIndex((l) => l.section === undefined && l.key === key)
+  const at = found < 0 ? undefined : found
+  if (line === undefined) {
     if (at === undefined) return text
     const [removed] = lines.splice(at, 1)
     // the last line had no newline: neither has the line that is last now (so set-then-unset gives the file back)
     if (removed!.eol === '' && at === lines.length && at > 0) lines[at - 1] = {...lines[at - 1]!, eol: ''}
     return serialize(lines)
   }
-  const rendered = renderProxmoxLine(watchdog)
   if (at !== undefined) {
     const old = lines[at]!
-    lines[at] = {...old, text: (at === 0 && old.text.startsWith(BOM) ? BOM : '') + rendered}
+    lines[at] = {...old, text: (at === 0 && old.text.startsWith(BOM) ? BOM : '') + line}
     return serialize(lines)
   }
   // Proxmox writes the main section's keys sorted: the new line goes where write_vm_config would put it
   const main = lines.map((l, i) => ({l, i})).filter(({l}) => l.section === undefined && l.key !== undefined)
-  const after = main.find(({l}) => l.key! > PROXMOX_KEY)
+  const after = main.find(({l}) => l.key! > key)
   let index = after ? after.i : main.length ? main.at(-1)!.i + 1 : lines.findIndex((l) => l.section !== undefined)
   // before the blank line that separates the main section from the first section header
   if (!after && main.length === 0 && index > 0 && lines[index - 1]!.text === '') index--
@@ -156,15 +168,15 @@ export function withWatchdog(text: string, watchdog: ProxmoxWatchdog | undefined
   // after a last line without a newline: it gets one, and the new last line goes without, as the file did
   if (previous && previous.eol === '' && insertAt === lines.length) {
     lines[insertAt - 1] = {...previous, eol}
-    lines.push({text: rendered, eol: '', section: undefined, key: PROXMOX_KEY})
+    lines.push({text: line, eol: '', section: undefined, key})
     return serialize(lines)
   }
   // a BOM stays first in the file
   if (insertAt === 0 && lines[0]?.text.startsWith(BOM)) {
     lines[0] = {...lines[0], text: lines[0].text.slice(BOM.length)}
-    lines.splice(0, 0, {text: BOM + rendered, eol, section: undefined, key: PROXMOX_KEY})
+    lines.splice(0, 0, {text: BOM + line, eol, section: undefined, key})
     return serialize(lines)
   }
-  lines.splice(insertAt, 0, {text: rendered, eol, section: undefined, key: PROXMOX_KEY})
+  lines.splice(insertAt, 0, {text: line, eol, section: undefined, key})
   return serialize(lines)
 }

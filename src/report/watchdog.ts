@@ -83,19 +83,34 @@ export function guestText(s: WatchdogState): string {
     d ? `watchdog: model ${d.model}, action ${d.action ?? 'reset (QEMU default)'}` : 'watchdog: no watchdog device',
   ]
   if (s.attributes.pending) lines.push(`pending: watchdog ${s.attributes.pending} (applied at the next cold start)`)
+  if (s.attributes.record) lines.push(`recorded by wd: its own QMP monitor on ${s.attributes.record}`)
   return lines.join('\n')
+}
+
+/** What a change did to wd's QMP monitor (`--record`), or undefined when it left it. */
+function monitorLine(c: WatchdogChange): string | undefined {
+  const [was, is] = [c.before.attributes.record, c.after.attributes.record]
+  if (was === is) return undefined
+  const would = c.dryRun ? 'would be ' : ''
+  return is
+    ? `${c.target.id}: wd's QMP monitor on ${is} ${would}added (args:)`
+    : `${c.target.id}: wd's QMP monitor on ${was} ${would}removed (args:)`
 }
 
 /** `wd proxmox set`: the line written (or that would be). */
 export function guestSetLine(c: WatchdogChange): string {
   const d = c.after.device as ProxmoxWatchdog | null
   if (!c.changed) return `${c.target.id}: unchanged`
+  const monitor = monitorLine(c)
+  const watchdogChanged = c.before.stored !== c.after.stored
   const line = d ? renderProxmoxLine(d) : 'watchdog removed (Nova would give no watchdog)'
-  return `${c.target.id}: ${c.dryRun ? 'would write ' : ''}${line}`
+  const watchdog = watchdogChanged || !monitor ? `${c.target.id}: ${c.dryRun ? 'would write ' : ''}${line}` : undefined
+  return [watchdog, monitor].filter(Boolean).join('\n')
 }
 
 /** `wd proxmox unset`: whether the line went. */
-export function guestUnsetLine(c: WatchdogChange): string {
+export function guestUnsetLine(c: WatchdogChange, what: 'watchdog' | 'monitor' = 'watchdog'): string {
+  if (what === 'monitor') return monitorLine(c) ?? `${c.target.id}: had no QMP monitor of wd's`
   if (!c.changed) return `${c.target.id}: had no watchdog`
   return `${c.target.id}: ${c.dryRun ? 'would remove the watchdog' : 'watchdog removed'}`
 }

@@ -1,5 +1,5 @@
 import {describe, expect, it} from '@jest/globals'
-import {copyFileSync, readFileSync} from 'node:fs'
+import {copyFileSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fixture, wd, wdJson} from '../helpers/cli.js'
 import {tempDir} from '../helpers/gates.js'
@@ -59,5 +59,73 @@ describe('wd proxmox', () => {
     const r = wd(['proxmox', 'show', '999', '--dir', vmDir()])
     expect(r.status).toBe(2)
     expect(r.stderr).toMatch(/^wd: .*999\.conf: no such file\n$/)
+  })
+
+  it("--record adds wd's own QMP monitor to args: (the operator's kept), once; unset --record takes only it away", () => {
+    const dir = vmDir()
+    const file = join(dir, '101.conf')
+    const original = readFileSync(file, 'utf8')
+    // the operator's own arguments, where Proxmox sorts the key (after agent:, before boot:)
+    const theirs = original.replace('boot: ', 'args: -cpu host,+kvm_pv_unhalt\nboot: ')
+    writeFileSync(file, theirs)
+    const own =
+      '-chardev socket,id=wd-qmp,path=/run/wd/qmp/101.sock,server=on,wait=off -mon chardev=wd-qmp,mode=control'
+
+    const record = wd(['proxmox', 'set', '101', '--dir', dir, '--record'])
+    expect(record.status).toBe(0)
+    expect(record.stdout).toBe(`${file}: wd's QMP monitor on /run/wd/qmp/101.sock added (args:)\n`)
+    expect(record.stderr).toMatch(
+      /^warning: wd's QMP monitor takes effect at the guest's next start: QEMU then creates \/run\/wd\/qmp\/101\.sock/m,
+    )
+    expect(readFileSync(file, 'utf8')).toBe(
+      theirs.replace('args: -cpu host,+kvm_pv_unhalt', `args: -cpu host,+kvm_pv_unhalt ${own}`),
+    )
+    const shown = wd(['proxmox', 'show', '101', '--dir', dir])
+    expect(shown.stdout).toMatch(/^recorded by wd: its own QMP monitor on \/run\/wd\/qmp\/101\.sock$/m)
+
+    // again, and with a watchdog: the monitor is not added twice; the watchdog line comes as usual
+    const both = wd(['proxmox', 'set', '101', '--dir', dir, '--record', '--action', 'reset'])
+    expect([both.status, both.stdout]).toEqual([0, `${file}: watchdog: model=i6300esb,action=reset\n`])
+    expect(readFileSync(file, 'utf8').split(own).length).toBe(2)
+
+    const unset = wd(['proxmox', 'unset', '101', '--dir', dir, '--record'])
+    expect([unset.status, unset.stdout]).toEqual([
+      0,
+      `${file}: wd's QMP monitor on /run/wd/qmp/101.sock removed (args:)\n`,
+    ])
+    const after = readFileSync(file, 'utf8')
+    expect(after).toMatch(/^args: -cpu host,\+kvm_pv_unhalt$/m)
+    expect(after).toMatch(/^watchdog: model=i6300esb,action=reset$/m)
+    expect(wd(['proxmox', 'unset', '101', '--dir', dir]).status).toBe(0)
+    expect(readFileSync(file, 'utf8')).toBe(theirs)
+    // a guest without arguments of its own: the args: line comes and goes whole
+    writeFileSync(file, original)
+    expect(wd(['proxmox', 'set', '101', '--dir', dir, '--record', '--qmp-dir', '/srv/wd']).status).toBe(0)
+    expect(readFileSync(file, 'utf8')).toMatch(/^args: -chardev socket,id=wd-qmp,path=\/srv\/wd\/101\.sock,/m)
+    expect(wd(['proxmox', 'unset', '101', '--dir', dir, '--record']).status).toBe(0)
+    expect(readFileSync(file, 'utf8')).toBe(original)
+  })
+
+  it('--record refuses a socket directory QEMU would read otherwise, and a file not named by its VMID', () => {
+    const dir = vmDir()
+    const bad = wd(['proxmox', 'set', '101', '--dir', dir, '--record', '--qmp-dir', '/run/w d'])
+    expect([bad.status, bad.stderr]).toEqual([
+      2,
+      expect.stringMatching(/^wd: the QMP socket path '\/run\/w d\/101\.sock' is not one/),
+    ])
+    copyFileSync(join(dir, '101.conf'), join(dir, 'web.conf'))
+    const unnamed = wd(['proxmox', 'set', join(dir, 'web.conf'), '--record'])
+    expect([unnamed.status, unnamed.stderr]).toEqual([2, expect.stringMatching(/is not named VMID\.conf/)])
+  })
+
+  it("events watch refuses Proxmox's own QMP socket, with the reason and the fix", () => {
+    const r = wd(['events', 'watch', '--qmp', '/var/run/qemu-server/101.qmp', '--journal', '/dev/null'])
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(
+      /^wd: \/var\/run\/qemu-server\/101\.qmp is Proxmox's own QMP socket: while wd holds it, qm, pvestatd and backups get no answer from QEMU$/m,
+    )
+    expect(r.stderr).toMatch(
+      /^hint: give the guest a monitor of wd's own \(wd proxmox set VMID --record\) and follow those with --qmp-dir/m,
+    )
   })
 })

@@ -3,6 +3,7 @@ import fc from 'fast-check'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {parseConfig, pendingWatchdog, readWatchdog, withWatchdog} from '../../src/proxmox/config-file.js'
+import {monitorArgs, recordedSocket, withMonitor} from '../../src/proxmox/record-monitor.js'
 import {replaceFile} from '../../src/fs/replace-file.js'
 import {tempDir} from '../helpers/gates.js'
 
@@ -123,5 +124,35 @@ describe('replaceFile', () => {
     const {readdirSync, statSync} = await import('node:fs')
     expect(readdirSync(dir)).toEqual(['101.conf']) // no temp file left behind
     expect(statSync(path).mode & 0o777).toBe(0o640)
+  })
+})
+
+describe("wd's own QMP monitor in args:", () => {
+  const own = (sock: string) =>
+    `-chardev socket,id=wd-qmp,path=${sock},server=on,wait=off -mon chardev=wd-qmp,mode=control`
+
+  it("adds it after the operator's arguments, finds it, and takes only it away", () => {
+    const mine = '-cpu host,+kvm_pv_unhalt  -device virtio-rng-pci'
+    const added = withMonitor(mine, '/run/wd/qmp/101.sock')
+    expect(added).toBe(`${mine} ${own('/run/wd/qmp/101.sock')}`)
+    expect(recordedSocket(added)).toBe('/run/wd/qmp/101.sock')
+    // again: nothing changes, wherever the operator moved it
+    expect(withMonitor(added, '/run/wd/qmp/101.sock')).toBe(added)
+    const moved = `${own('/run/wd/qmp/101.sock')} ${mine}`
+    expect(withMonitor(moved, '/run/wd/qmp/101.sock')).toBe(moved)
+    // another directory: the old one goes, the new one comes
+    expect(withMonitor(added, '/srv/wd/101.sock')).toBe(`${mine} ${own('/srv/wd/101.sock')}`)
+    expect(withMonitor(added, null)).toBe(mine)
+    expect(withMonitor(own('/run/wd/qmp/101.sock'), null)).toBeUndefined()
+    expect(withMonitor(undefined, '/run/wd/qmp/7.sock')).toBe(own('/run/wd/qmp/7.sock'))
+    // the operator's own chardevs and monitors are not wd's
+    const theirs = '-chardev socket,id=mon2,path=/tmp/m.sock,server=on,wait=off -mon chardev=mon2,mode=control'
+    expect(withMonitor(theirs, null)).toBe(theirs)
+  })
+
+  it('refuses a path QEMU or Proxmox would read otherwise, or too long for a unix socket', () => {
+    for (const bad of ['run/wd/1.sock', '/run/wd,x/1.sock', '/run/w d/1.sock', "/run/'wd'/1.sock", '/run/wd/../1.sock'])
+      expect(() => monitorArgs(bad)).toThrow(/not one QEMU and Proxmox read as it is written/)
+    expect(() => monitorArgs(`/${'a'.repeat(110)}.sock`)).toThrow(/107 at most/)
   })
 })
