@@ -6,8 +6,9 @@ SUDO=""
 [ "$(id -u)" = 0 ] || SUDO=sudo
 # libvirt's own RNG schema and its validator: every domain XML wd emits in the tests is checked with it;
 # Chromium: the HTML wd writes is opened in a real headless browser (playwright-core drives it, downloads none);
-# systemd for systemd-analyze, which checks the unit in deploy/systemd
-DEBS=(libvirt-clients libxml2-utils chromium systemd)
+# systemd for systemd-analyze, which checks the unit in deploy/systemd; rsyslog, the syslog daemon the syslog sink is
+# tested against (started by test/env/syslog/rsyslog.sh on a socket of its own, never as the system's)
+DEBS=(libvirt-clients libxml2-utils chromium systemd rsyslog)
 missing=()
 for p in "${DEBS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

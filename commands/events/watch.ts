@@ -6,6 +6,7 @@ import {followLibvirt} from '../../src/events/libvirt.js'
 import {followQmp} from '../../src/events/qmp.js'
 import {assertNotProxmoxSocket, followQmpDir, vmOf} from '../../src/events/qmp-dir.js'
 import {postWebhook, Textfile} from '../../src/events/sinks.js'
+import {sendSyslog} from '../../src/events/syslog.js'
 import {DEFAULT_LOOP_RULE, LoopDetector} from '../../src/events/loops.js'
 import {assertDuration} from '../../src/text/duration.js'
 import {httpClient} from '../../src/openstack/http.js'
@@ -18,7 +19,8 @@ export default class EventsWatch extends WdCommand<typeof EventsWatch> {
 
   static override description = `Each bark is recorded once: time, VM, action and source, appended to the journal \
 (JSON lines, fsynced per record; a restart never records one twice), and optionally counted in a Prometheus textfile \
-(wd_watchdog_barks_total{vm,action}) and POSTed to a webhook (retried). Barks are handled one at a time in the order \
+(wd_watchdog_barks_total{vm,action}), POSTed to a webhook (retried) and sent to syslog (RFC 5424, the bark as \
+structured data wd@32473, tag wd). Barks are handled one at a time in the order \
 they arrive, so a burst is recorded whole. Sockets and libvirtd may go away and come back: the watcher reconnects. \
 A malformed line or event is reported on stderr and skipped. It runs until SIGTERM or SIGINT. Mind what sources \
 report: QEMU reports libvirt's dump as pause, and a poweroff ends QEMU right after its WATCHDOG event.
@@ -47,6 +49,10 @@ pvestatd and backups would get no answer.`
     journal: Flags.string({description: 'The bark journal (JSON lines).', required: true, helpValue: 'FILE'}),
     textfile: Flags.string({description: 'A Prometheus textfile to keep up to date.', helpValue: 'FILE'}),
     webhook: Flags.string({description: 'POST each bark as JSON to this URL.', helpValue: 'URL'}),
+    syslog: Flags.string({
+      description: 'Send each bark as an RFC 5424 record with structured data to this syslog socket (/dev/log).',
+      helpValue: 'SOCKET',
+    }),
     'loop-barks': Flags.integer({
       description: 'Barks of one VM within --loop-window that mark a reset loop.',
       min: 2,
@@ -82,6 +88,7 @@ pvestatd and backups would get no answer.`
     process.once('SIGINT', () => stop.abort())
     let recorded = 0
     let posts = Promise.resolve()
+    let logs = Promise.resolve()
     const record = async (seen: Bark) => {
       if (journal.has(seen.id)) return
       const verdict = loops.observe(seen)
@@ -96,7 +103,14 @@ pvestatd and backups would get no answer.`
         // coalesced: a burst does not wait for one write per bark
         textfile.flush().catch((e: Error) => this.warning(`textfile ${f.textfile}: ${e.message}`))
       }
-      // the webhook has its own queue: its retries must not hold up the journal
+      // syslog and the webhook have queues of their own: neither may hold up the journal
+      if (f.syslog) {
+        const socket = f.syslog
+        logs = logs.then(async () => {
+          const failed = await sendSyslog(bark, socket)
+          if (failed) this.warning(`syslog ${socket}: ${failed} (the bark is in the journal)`)
+        })
+      }
       if (http && f.webhook) {
         const url = f.webhook
         posts = posts.then(async () => {
@@ -137,6 +151,7 @@ pvestatd and backups would get no answer.`
     ])
     await queue
     await posts
+    await logs
     if (textfile) await textfile.flush()
     await journal.close()
     return {recorded}

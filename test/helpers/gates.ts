@@ -9,7 +9,7 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-type OptOut = 'WD_SKIP_OPENSTACK' | 'WD_SKIP_E2E' | 'WD_SKIP_LIBVIRT_RNG' | 'WD_SKIP_BROWSER'
+type OptOut = 'WD_SKIP_OPENSTACK' | 'WD_SKIP_E2E' | 'WD_SKIP_LIBVIRT_RNG' | 'WD_SKIP_BROWSER' | 'WD_SKIP_SYSLOG'
 
 /** Whether the user set `variable=1` to run without that real system. */
 export const optedOut = (variable: OptOut) => process.env[variable] === '1'
@@ -21,6 +21,8 @@ const gate = (variable: OptOut) => (optedOut(variable) ? it.skip : it)
 export const live = gate('WD_SKIP_OPENSTACK')
 /** Tests that boot a real guest. */
 export const e2e = gate('WD_SKIP_E2E')
+/** Tests against a real syslog daemon (test/env/syslog/rsyslog.sh). */
+export const withSyslog = gate('WD_SKIP_SYSLOG')
 /** Tests of the test cloud that also open a page in Debian's headless Chromium. */
 export const liveInBrowser = optedOut('WD_SKIP_BROWSER') ? it.skip : live
 
