@@ -1,5 +1,6 @@
 /** A watchdog bark as wd records it: once, with when, which VM, what the hypervisor did, and who told us. */
 import type {Loop} from './loops.js'
+import type {NovaInstance} from '../render/nova-metadata.js'
 
 export interface Bark {
   /** stable across restarts of the watcher: the same event read twice has the same id */
@@ -15,6 +16,8 @@ export interface Bark {
   instance?: string
   /** this bark is part of a reset loop (N barks of the VM within a window) */
   loop?: Loop
+  /** a Nova instance's name, project, user, flavor and image, from its domain's <nova:instance> metadata */
+  nova?: NovaInstance
 }
 
 export function barkId(source: string, vm: string, time: string, action: string): string {

@@ -1,12 +1,14 @@
 /**
  * Following libvirt's watchdog domain events of every domain through `virsh event --event watchdog --loop --timestamp` (Debian
  * ships no maintained Node binding for libvirt). When virsh exits (libvirtd went away) it is started again with
- * backoff. The domain's UUID is recorded too: for a Nova instance it is the instance's uuid.
+ * backoff. The domain's UUID is recorded too (for a Nova instance it is the instance's uuid), and for a Nova instance
+ * what its `<nova:instance>` metadata says: name, project, user, flavor, image.
  */
 import {execFile, spawn} from 'node:child_process'
 import {clip} from '../text/clip.js'
 import {QEMU_ACTIONS} from '../vocab/qemu.js'
 import {barkId, type Bark} from './bark.js'
+import {domainFacts, type DomainFacts} from '../render/nova-metadata.js'
 import {BoundedLines} from './lines.js'
 import type {FollowOptions} from './qmp.js'
 import {Backoff, sleep} from '../backoff.js'
@@ -28,10 +30,16 @@ export function parseVirshEvent(line: string, uri: string): Omit<Bark, 'instance
   return {id: barkId(source, vm!, time, action!), time, vm: vm!, action: action!, source}
 }
 
-function domainUuid(uri: string, vm: string): Promise<string | undefined> {
+/** A domain's XML is a few KiB; a larger answer is not read (and the bark recorded without the facts). */
+const DUMPXML_MAX_BYTES = 1024 * 1024
+
+function facts(uri: string, vm: string): Promise<DomainFacts> {
   return new Promise((done) =>
-    execFile('virsh', ['-q', '-c', uri, 'domuuid', vm], {timeout: 5000}, (err, out) =>
-      done(err ? undefined : out.trim() || undefined),
+    execFile(
+      'virsh',
+      ['-q', '-c', uri, 'dumpxml', '--', vm],
+      {timeout: 5000, maxBuffer: DUMPXML_MAX_BYTES},
+      (err, out) => done(err ? {} : domainFacts(out)),
     ),
   )
 }
@@ -57,10 +65,10 @@ export async function followLibvirt(uri: string, o: Omit<FollowOptions, 'vm'>): 
           if (line.trim() !== '') o.onProblem?.(`libvirt ${uri}: unexpected line: ${clip(line)}`)
           return
         }
-        const uuid = domainUuid(uri, bark.vm)
+        const known = facts(uri, bark.vm)
         order = order.then(async () => {
-          const id = await uuid
-          o.onBark({...bark, ...(id && {instance: id})})
+          const {uuid, nova} = await known
+          o.onBark({...bark, ...(uuid && {instance: uuid}), ...(nova && {nova})})
         })
       },
     })

@@ -1,8 +1,8 @@
 import {afterAll, jest, expect} from '@jest/globals'
 import {execFileSync} from 'node:child_process'
-import {existsSync, writeFileSync} from 'node:fs'
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {root, wd} from '../helpers/cli.js'
+import {fixture, root, wd} from '../helpers/cli.js'
 import {expectValidDomain} from '../helpers/libvirt-rng.js'
 import {firstBarks, journalOf, startWatcher, stopWatcher, until} from '../helpers/barks.js'
 import {e2e, owned, tempDir} from '../helpers/gates.js'
@@ -42,10 +42,13 @@ e2e(
       throw new Error('the test guest is missing: run bash test/env/guest/build-guest.sh, or set WD_SKIP_E2E=1')
     const dir = tempDir('wd-bark-libvirt-')
     domain = `wd-e2e-${process.pid}`
+    // what Nova's libvirt driver writes into an instance's domain (made by Nova's own config classes)
+    const novaMetadata = /<metadata>[\s\S]*<\/metadata>/.exec(readFileSync(fixture('nova-domain.xml'), 'utf8'))![0]
     const bare = `<domain type='qemu'>
   <name>${domain}</name>
   <memory unit='MiB'>256</memory>
   <vcpu>1</vcpu>
+  ${novaMetadata}
   <os>
     <type arch='x86_64' machine='pc'>hvm</type>
     <kernel>${guest}/vmlinuz</kernel>
@@ -86,7 +89,21 @@ e2e(
     await stopWatcher(watcher)
     const uuid = virsh('domuuid', domain)
     expect(await journalOf(journal)).toEqual([
-      expect.objectContaining({vm: domain, action: 'pause', source: `libvirt:${uri}`, instance: uuid}),
+      expect.objectContaining({
+        vm: domain,
+        action: 'pause',
+        source: `libvirt:${uri}`,
+        instance: uuid,
+        nova: {
+          name: 'web-01 <"prod">',
+          flavor: 'm1.small',
+          userId: '8d2a0a6c1f6b4c3e9a0e7f1d2c3b4a59',
+          userName: 'alice',
+          projectId: 'aab0668157c7452eaa3418eb9a292a69',
+          projectName: 'demo',
+          image: '7298c1b0-f2d4-476c-a2d7-3038f94b4f97',
+        },
+      }),
     ])
   },
 )

@@ -1,0 +1,73 @@
+/**
+ * Reading a libvirt domain's uuid and Nova's `<nova:instance>` metadata, from XML that Nova's own config classes
+ * wrote (test/fixtures/nova-domain.xml), and from XML anyone who can define a domain could write.
+ */
+import {describe, expect, it} from '@jest/globals'
+import {readFileSync} from 'node:fs'
+import {domainFacts} from '../../src/render/nova-metadata.js'
+import {loggerArgs} from '../../src/events/syslog.js'
+import {fixture} from '../helpers/cli.js'
+
+const nova = readFileSync(fixture('nova-domain.xml'), 'utf8')
+
+describe("a domain's Nova instance", () => {
+  it("reads what Nova's libvirt driver wrote: the uuid, name, owner, flavor and image", () => {
+    expect(domainFacts(nova)).toEqual({
+      uuid: '4e737acc-239a-4b2a-a779-6e24ec97dbea',
+      nova: {
+        name: 'web-01 <"prod">',
+        flavor: 'm1.small',
+        userId: '8d2a0a6c1f6b4c3e9a0e7f1d2c3b4a59',
+        userName: 'alice',
+        projectId: 'aab0668157c7452eaa3418eb9a292a69',
+        projectName: 'demo',
+        image: '7298c1b0-f2d4-476c-a2d7-3038f94b4f97',
+      },
+    })
+  })
+
+  it('reads the older 1.0 namespace too, and no Nova facts where there is no Nova metadata', () => {
+    expect(domainFacts(nova.replace('/nova/1.1', '/nova/1.0')).nova?.projectName).toBe('demo')
+    const plain = "<domain type='qemu'><name>vm</name><uuid>0d6c3b2a-1111-4222-8333-444455556666</uuid></domain>"
+    expect(domainFacts(plain)).toEqual({uuid: '0d6c3b2a-1111-4222-8333-444455556666'})
+    // the same element names in another namespace, or outside /domain/metadata, are not Nova's
+    expect(domainFacts(nova.replaceAll('openstack.org/xmlns/libvirt/nova', 'example.com/nova')).nova).toBeUndefined()
+    expect(
+      domainFacts(nova.replace('<metadata>', '<devices>').replace('</metadata>', '</devices>')).nova,
+    ).toBeUndefined()
+  })
+
+  it('hostile XML: no entities or DTD, values clipped, malformed XML gives nothing', () => {
+    const bomb = `<!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>${nova.replace('alice', '&b;')}`
+    expect(domainFacts(bomb)).toEqual({})
+    expect(domainFacts(nova.replace('</domain>', ''))).toEqual({})
+    const long = domainFacts(nova.replace('alice', 'x'.repeat(100_000)))
+    expect(long.nova!.userName!.length).toBeLessThanOrEqual(256)
+  })
+})
+
+describe('a bark of a Nova instance in syslog', () => {
+  it("carries the instance's facts as structured data, escaped", () => {
+    const args = loggerArgs(
+      {
+        id: 'libvirt:qemu:///system|instance-0000002a|2026-11-22T04:00:00.000Z|reset',
+        time: '2026-11-22T04:00:00.000Z',
+        vm: 'instance-0000002a',
+        action: 'reset',
+        source: 'libvirt:qemu:///system',
+        instance: '4e737acc-239a-4b2a-a779-6e24ec97dbea',
+        nova: domainFacts(nova).nova!,
+      },
+      '/dev/log',
+    )
+    const params = args.flatMap((a, i) => (args[i - 1] === '--sd-param' ? [a] : []))
+    expect(params).toEqual(
+      expect.arrayContaining([
+        'instance="4e737acc-239a-4b2a-a779-6e24ec97dbea"',
+        'novaName="web-01 <\\"prod\\">"',
+        'novaProjectName="demo"',
+        'novaFlavor="m1.small"',
+      ]),
+    )
+  })
+})
