@@ -24,7 +24,9 @@ export function loggerArgs(bark: Bark, socket: string): string[] {
     param('time', bark.time),
     param('id', bark.id),
     ...(bark.instance ? [param('instance', bark.instance)] : []),
-    ...Object.entries(bark.nova ?? {}).map(([k, v]) => param(`nova${k[0]!.toUpperCase()}${k.slice(1)}`, v)),
+    ...Object.entries(bark.nova ?? {}).map(([k, v]: [string, string]) =>
+      param(`nova${k[0]!.toUpperCase()}${k.slice(1)}`, v),
+    ),
     ...(bark.loop ? [param('loop', String(bark.loop.barks)), param('loopSince', bark.loop.since)] : []),
   ]
   const loop = bark.loop ? ` (reset loop: ${bark.loop.barks} barks since ${bark.loop.since})` : ''
