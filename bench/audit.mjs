@@ -13,6 +13,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {readStateEnv} from '../test/env/openstack/state.mjs'
+import {adminEnv} from './lib.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const SERVERS = Number(process.env.BENCH_AUDIT_SERVERS ?? 2000)
@@ -21,19 +22,7 @@ const IMAGES = 100
 const PER_REQUEST = 50
 const SAMPLE = 10
 const vars = readStateEnv('test.env')
-const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OS_')))
-const env = {
-  ...clean,
-  NODE_OPTIONS: '',
-  OS_AUTH_URL: vars.OS_AUTH_URL,
-  OS_AUTH_TYPE: 'password',
-  OS_USERNAME: vars.WD_ADMIN_USERNAME,
-  OS_PASSWORD: vars.WD_ADMIN_PASSWORD,
-  OS_PROJECT_NAME: vars.WD_ADMIN_PROJECT,
-  OS_USER_DOMAIN_NAME: 'Default',
-  OS_PROJECT_DOMAIN_NAME: 'Default',
-  OS_REGION_NAME: 'RegionOne',
-}
+const env = adminEnv()
 
 /** A Keystone token and the admin project, for the set-up requests. */
 async function login() {

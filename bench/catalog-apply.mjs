@@ -8,25 +8,12 @@ import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {readStateEnv} from '../test/env/openstack/state.mjs'
+import {adminEnv} from './lib.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const N = 500
 const SAMPLE = 20
-const vars = readStateEnv('test.env')
-const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OS_')))
-const env = {
-  ...clean,
-  NODE_OPTIONS: '',
-  OS_AUTH_URL: vars.OS_AUTH_URL,
-  OS_AUTH_TYPE: 'password',
-  OS_USERNAME: vars.WD_ADMIN_USERNAME,
-  OS_PASSWORD: vars.WD_ADMIN_PASSWORD,
-  OS_PROJECT_NAME: vars.WD_ADMIN_PROJECT,
-  OS_USER_DOMAIN_NAME: 'Default',
-  OS_PROJECT_DOMAIN_NAME: 'Default',
-  OS_REGION_NAME: 'RegionOne',
-}
+const env = adminEnv()
 function run(argv, ok = [0]) {
   const t0 = process.hrtime.bigint()
   const r = spawnSync(argv[0], argv.slice(1), {cwd: root, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024})

@@ -1,5 +1,25 @@
-// Small helpers the benchmarks share: wall-clock medians of child processes, and printing a goal's ratio.
+// Small helpers the benchmarks share: wall-clock medians of child processes, printing a goal's ratio, and the
+// environment of a child that talks to the test cloud as its admin.
 import {spawnSync} from 'node:child_process'
+import {readStateEnv} from '../test/env/openstack/state.mjs'
+
+/** This process's environment without any OS_* of the developer's, plus the test cloud's admin as OS_* variables. */
+export function adminEnv() {
+  const vars = readStateEnv('test.env')
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OS_')))
+  return {
+    ...clean,
+    NODE_OPTIONS: '',
+    OS_AUTH_URL: vars.OS_AUTH_URL,
+    OS_AUTH_TYPE: 'password',
+    OS_USERNAME: vars.WD_ADMIN_USERNAME,
+    OS_PASSWORD: vars.WD_ADMIN_PASSWORD,
+    OS_PROJECT_NAME: vars.WD_ADMIN_PROJECT,
+    OS_USER_DOMAIN_NAME: 'Default',
+    OS_PROJECT_DOMAIN_NAME: 'Default',
+    OS_REGION_NAME: 'RegionOne',
+  }
+}
 
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b)

@@ -3,27 +3,11 @@
 // `openstack image set --property`. Goal: wd ≥ 5× faster. Needs `npm run build` and python3-openstackclient.
 import {spawnSync} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
-import {readStateEnv} from '../test/env/openstack/state.mjs'
-import {median} from './lib.mjs'
+import {adminEnv, median} from './lib.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const runs = Number(process.env.BENCH_RUNS ?? 7)
-const vars = readStateEnv('test.env')
-const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OS_')))
-const env = {
-  ...clean,
-  NODE_OPTIONS: '',
-  PATH: `/usr/bin:${process.env.PATH}`,
-  OS_AUTH_URL: vars.OS_AUTH_URL,
-  OS_AUTH_TYPE: 'password',
-  OS_USERNAME: vars.WD_ADMIN_USERNAME,
-  OS_PASSWORD: vars.WD_ADMIN_PASSWORD,
-  OS_PROJECT_NAME: vars.WD_ADMIN_PROJECT,
-  OS_USER_DOMAIN_NAME: 'Default',
-  OS_PROJECT_DOMAIN_NAME: 'Default',
-  OS_REGION_NAME: 'RegionOne',
-  OS_IDENTITY_API_VERSION: '3',
-}
+const env = {...adminEnv(), PATH: `/usr/bin:${process.env.PATH}`, OS_IDENTITY_API_VERSION: '3'}
 
 function run(argv) {
   const t0 = process.hrtime.bigint()

@@ -1,6 +1,16 @@
 // Runs every benchmark in one process tree and prints their figures; exits 1 if a goal was missed.
 const results = []
-for (const name of ['startup', 'catalog', 'findings', 'openstack', 'catalog-apply', 'audit', 'service', 'barks']) {
+for (const name of [
+  'startup',
+  'catalog',
+  'findings',
+  'openstack',
+  'catalog-apply',
+  'audit',
+  'service',
+  'barks',
+  'barks-fleet',
+]) {
   const mod = await import(`./${name}.mjs`)
   results.push(mod.met)
 }

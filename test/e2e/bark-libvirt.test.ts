@@ -3,6 +3,7 @@ import {execFileSync} from 'node:child_process'
 import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fixture, root, wd} from '../helpers/cli.js'
+import {NOVA_INSTANCE} from '../helpers/nova-fixture.js'
 import {expectValidDomain} from '../helpers/libvirt-rng.js'
 import {firstBarks, journalOf, startWatcher, stopWatcher, until} from '../helpers/barks.js'
 import {e2e, owned, tempDir} from '../helpers/gates.js'
@@ -94,15 +95,7 @@ e2e(
         action: 'pause',
         source: `libvirt:${uri}`,
         instance: uuid,
-        nova: {
-          name: 'web-01 <"prod">',
-          flavor: 'm1.small',
-          userId: '8d2a0a6c1f6b4c3e9a0e7f1d2c3b4a59',
-          userName: 'alice',
-          projectId: 'aab0668157c7452eaa3418eb9a292a69',
-          projectName: 'demo',
-          image: '7298c1b0-f2d4-476c-a2d7-3038f94b4f97',
-        },
+        nova: NOVA_INSTANCE,
       }),
     ])
   },

@@ -3,7 +3,7 @@ import {spawn} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {root, wd} from '../helpers/cli.js'
-import {qmpCommand} from '../helpers/qmp.js'
+import {QEMU_TCG, qmpCommand} from '../helpers/qmp.js'
 import {firstBarks, journalOf, startWatcher, stopWatcher} from '../helpers/barks.js'
 import {e2e, owned, tempDir} from '../helpers/gates.js'
 
@@ -31,20 +31,7 @@ async function bark(action: 'reset' | 'poweroff' | 'pause') {
   const watcher = startWatcher(['--qmp', sock], journal)
   owned(watcher)
   const qemu = spawn('qemu-system-x86_64', [
-    ...[
-      '-accel',
-      'tcg',
-      '-machine',
-      'pc',
-      '-m',
-      '256',
-      '-smp',
-      '1',
-      '-nodefaults',
-      '-no-user-config',
-      '-display',
-      'none',
-    ],
+    ...QEMU_TCG,
     ...['-nic', 'none', '-serial', `file:${serial}`],
     ...['-qmp', `unix:${sock},server=on,wait=off`, '-qmp', `unix:${ctl},server=on,wait=off`],
     ...['-kernel', join(guest, 'vmlinuz'), '-initrd', join(guest, 'initramfs.cpio.gz')],

@@ -10,10 +10,10 @@
 import {jest, describe, expect} from '@jest/globals'
 import {spawn} from 'node:child_process'
 import {copyFileSync, existsSync, mkdirSync, readFileSync} from 'node:fs'
-import net from 'node:net'
 import {join} from 'node:path'
 import {fixture, root, wd} from '../helpers/cli.js'
 import {firstBarks, journalOf, startWatcher, stopWatcher, until} from '../helpers/barks.js'
+import {QEMU_TCG, qmpCommand} from '../helpers/qmp.js'
 import {e2e, owned, tempDir} from '../helpers/gates.js'
 
 jest.setTimeout(120_000)
@@ -28,52 +28,18 @@ const proxmoxMonitor = (socket: string) => [
   'chardev=qmp,mode=control',
 ]
 
-const base = [
-  '-accel',
-  'tcg',
-  '-m',
-  '256',
-  '-smp',
-  '1',
-  '-nodefaults',
-  '-no-user-config',
-  '-display',
-  'none',
-  '-nic',
-  'none',
-]
-
 /**
  * What a Proxmox tool does: connect, wait for QEMU's greeting, negotiate, ask query-status. The time it took, or
  * undefined when QEMU did not answer within `ms`.
  */
-function proxmoxClient(socket: string, ms = 1000): Promise<number | undefined> {
-  return new Promise((done) => {
-    const t0 = Date.now()
-    const conn = net.createConnection(socket)
-    let buffer = ''
-    let step = 0
-    const finish = (v: number | undefined) => {
-      clearTimeout(timer)
-      conn.destroy()
-      done(v)
-    }
-    const timer = setTimeout(() => finish(undefined), ms)
-    conn.setEncoding('utf8')
-    conn.on('error', () => finish(undefined))
-    conn.on('data', (chunk: string) => {
-      buffer += chunk
-      for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
-        const msg = JSON.parse(buffer.slice(0, nl)) as Record<string, unknown>
-        buffer = buffer.slice(nl + 1)
-        if (msg.event) continue
-        if (step === 0) conn.write('{"execute":"qmp_capabilities"}\n')
-        else if (step === 1) conn.write('{"execute":"query-status"}\n')
-        else if ((msg.return as {status?: string} | undefined)?.status) return finish(Date.now() - t0)
-        step++
-      }
-    })
-  })
+async function proxmoxClient(socket: string, ms = 1000): Promise<number | undefined> {
+  const t0 = Date.now()
+  try {
+    const answer = await qmpCommand(socket, 'query-status', ms)
+    return (answer.return as {status?: string} | undefined)?.status ? Date.now() - t0 : undefined
+  } catch {
+    return undefined
+  }
 }
 
 function layout() {
@@ -90,9 +56,7 @@ function layout() {
 describe('Proxmox VE: wd follows a monitor of its own, never Proxmox’s', () => {
   e2e("the defect: while wd holds Proxmox's socket, a Proxmox tool gets no answer", async () => {
     const l = layout()
-    const qemu = owned(
-      spawn('qemu-system-x86_64', [...base, '-machine', 'pc', '-S', ...proxmoxMonitor(l.proxmoxSocket)]),
-    )
+    const qemu = owned(spawn('qemu-system-x86_64', [...QEMU_TCG, '-S', ...proxmoxMonitor(l.proxmoxSocket)]))
     await until(() => existsSync(l.proxmoxSocket), 20, 'QEMU socket')
     expect(await proxmoxClient(l.proxmoxSocket)).toEqual(expect.any(Number))
     const watcher = owned(startWatcher(['--qmp', l.proxmoxSocket, '--allow-proxmox-socket'], l.journal))
@@ -119,9 +83,8 @@ describe('Proxmox VE: wd follows a monitor of its own, never Proxmox’s', () =>
       await until(() => existsSync(l.wdDir), 20, `${l.wdDir} made by the watcher`)
       const qemu = owned(
         spawn('qemu-system-x86_64', [
-          ...base,
-          '-machine',
-          'pc',
+          ...QEMU_TCG,
+          ...['-nic', 'none'],
           ...['-serial', `file:${join(l.dir, 'serial.log')}`],
           ...proxmoxMonitor(l.proxmoxSocket),
           ...args,

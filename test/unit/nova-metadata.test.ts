@@ -7,6 +7,7 @@ import {readFileSync} from 'node:fs'
 import {domainFacts} from '../../src/render/nova-metadata.js'
 import {loggerArgs} from '../../src/events/syslog.js'
 import {fixture} from '../helpers/cli.js'
+import {NOVA_INSTANCE} from '../helpers/nova-fixture.js'
 
 const nova = readFileSync(fixture('nova-domain.xml'), 'utf8')
 
@@ -14,15 +15,7 @@ describe("a domain's Nova instance", () => {
   it("reads what Nova's libvirt driver wrote: the uuid, name, owner, flavor and image", () => {
     expect(domainFacts(nova)).toEqual({
       uuid: '4e737acc-239a-4b2a-a779-6e24ec97dbea',
-      nova: {
-        name: 'web-01 <"prod">',
-        flavor: 'm1.small',
-        userId: '8d2a0a6c1f6b4c3e9a0e7f1d2c3b4a59',
-        userName: 'alice',
-        projectId: 'aab0668157c7452eaa3418eb9a292a69',
-        projectName: 'demo',
-        image: '7298c1b0-f2d4-476c-a2d7-3038f94b4f97',
-      },
+      nova: NOVA_INSTANCE,
     })
   })
 

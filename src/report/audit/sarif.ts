@@ -6,6 +6,7 @@ import {createHash} from 'node:crypto'
 import {AUDIT_RULES} from '../../audit/rules.js'
 import {RULES} from '../../engine/rules.js'
 import type {AuditReport} from '../../operations/audit.js'
+import {sarifLog} from '../sarif-log.js'
 
 const LEVEL = {error: 'error', warning: 'warning', info: 'note'} as const
 
@@ -33,25 +34,14 @@ export function auditSarif(r: AuditReport, version: string): object {
       },
     }
   })
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'wd',
-            version,
-            rules: used.map((id) => ({
-              id,
-              shortDescription: {text: table[id]?.summary ?? id},
-              defaultConfiguration: {level: LEVEL[(table[id]?.level ?? 'warning') as keyof typeof LEVEL]},
-            })),
-          },
-        },
-        invocations: [{executionSuccessful: true, endTimeUtc: r.generatedAt}],
-        results,
-      },
-    ],
-  }
+  return sarifLog(
+    version,
+    used.map((id) => ({
+      id,
+      summary: table[id]?.summary ?? id,
+      level: LEVEL[(table[id]?.level ?? 'warning') as keyof typeof LEVEL],
+    })),
+    {executionSuccessful: true, endTimeUtc: r.generatedAt},
+    results,
+  )
 }

@@ -5,6 +5,7 @@
 import {createHash} from 'node:crypto'
 import {RULES, type RuleId} from '../../engine/rules.js'
 import type {FileResult} from './model.js'
+import {sarifLog} from '../sarif-log.js'
 
 export function sarifReport(results: readonly FileResult[], version: string, strict: boolean): object {
   const ruleIds = Object.keys(RULES) as RuleId[]
@@ -32,38 +33,21 @@ export function sarifReport(results: readonly FileResult[], version: string, str
       }
     }),
   )
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'wd',
-            version,
-            rules: ruleIds.map((id) => ({
-              id,
-              shortDescription: {text: RULES[id].summary},
-              defaultConfiguration: {level: RULES[id].level},
-            })),
-          },
-        },
-        // a file that could not be read is the tool failing on it: code scanning shows these notifications
-        invocations: [
-          {
-            executionSuccessful: !results.some((r) => r.unreadable),
-            toolExecutionNotifications: results
-              .filter((r) => r.unreadable)
-              .map((r) => ({
-                level: 'error',
-                message: {text: `cannot read: ${r.unreadable}`},
-                locations: [{physicalLocation: {artifactLocation: {uri: r.file.split('\\').join('/')}}}],
-              })),
-          },
-        ],
-        columnKind: 'utf16CodeUnits',
-        results: sarifResults,
-      },
-    ],
-  }
+  return sarifLog(
+    version,
+    ruleIds.map((id) => ({id, summary: RULES[id].summary, level: RULES[id].level})),
+    // a file that could not be read is the tool failing on it: code scanning shows these notifications
+    {
+      executionSuccessful: !results.some((r) => r.unreadable),
+      toolExecutionNotifications: results
+        .filter((r) => r.unreadable)
+        .map((r) => ({
+          level: 'error',
+          message: {text: `cannot read: ${r.unreadable}`},
+          locations: [{physicalLocation: {artifactLocation: {uri: r.file.split('\\').join('/')}}}],
+        })),
+    },
+    sarifResults,
+    {columnKind: 'utf16CodeUnits'},
+  )
 }
