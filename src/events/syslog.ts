@@ -9,7 +9,7 @@ import {clip} from '../text/clip.js'
 import type {Bark} from './bark.js'
 
 /** The SD-ID of wd's structured data (32473 is the private enterprise number RFC 5612 sets aside for examples). */
-export const SD_ID = 'wd@32473'
+const SD_ID = 'wd@32473'
 /** Facility and severity: a bark is a daemon's warning; a bark in a reset loop an error. */
 const PRIORITY = {bark: 'daemon.warning', loop: 'daemon.err'}
 /** Values are anyone's input (a domain's name): clipped, and escaped as RFC 5424 wants (", \ and ]). */
