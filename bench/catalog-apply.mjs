@@ -72,7 +72,7 @@ try {
   console.log(
     `  converged plan of ${N}: ${(converged.ms / 1000).toFixed(2)} s, ${requests} HTTP requests (goal ≤ 2 s) ${converged.ms <= 2000 ? 'MET' : 'MISSED'}`,
   )
-  var met = ratio >= 50 && converged.ms <= 2000 // eslint-disable-line no-var
+  var met = ratio >= 50 && converged.ms <= 2000
 } finally {
   // the sample's flavors and the 500 go: the scope names only this run's
   wd('catalog', 'apply', empty, '--yes', '--prune', '--flavors', `${prefix}-*`)

@@ -3,7 +3,7 @@
  * removed through wd's own connection. If the cloud is not up the tests fail, unless WD_SKIP_OPENSTACK=1 says the
  * user knowingly runs without it.
  */
-import {loadCloudConfig, normalize} from '../../src/openstack/cloud-config.js'
+import {loadCloudConfig, normalize, type CloudConfig} from '../../src/openstack/cloud-config.js'
 import {connect, json, type Connection} from '../../src/openstack/connection.js'
 import type {Token} from '../../src/openstack/keystone.js'
 import {spawnSync} from 'node:child_process'
@@ -161,4 +161,21 @@ with db:
     },
   )
   if (r.status !== 0) throw new Error(`setBuildRequest ${serverId}: ${r.stderr || r.error?.message}`)
+}
+
+/**
+ * The account `wd serve` uses in the tests (Nova's service user: admin and service roles on the service project),
+ * as a clouds.yaml cloud entry; `extra` adds to it (another auth_url, an endpoint override).
+ */
+export function serviceAccount(extra: Record<string, string> = {}): CloudConfig {
+  return normalize('keystone', {
+    auth_url: cloud().OS_AUTH_URL,
+    username: 'nova',
+    password: 'service-secret',
+    project_name: 'service',
+    user_domain_name: 'Default',
+    project_domain_name: 'Default',
+    region_name: 'RegionOne',
+    ...extra,
+  })
 }

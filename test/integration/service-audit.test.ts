@@ -5,7 +5,6 @@
  */
 import {afterAll, beforeAll, describe, expect} from '@jest/globals'
 import type {FastifyInstance} from 'fastify'
-import {normalize} from '../../src/openstack/cloud-config.js'
 import {connect, type Connection} from '../../src/openstack/connection.js'
 import {httpClient} from '../../src/openstack/http.js'
 import type {AuditReport} from '../../src/operations/audit.js'
@@ -26,6 +25,7 @@ import {
   deleteServer,
   openstackSkipped,
   osEnv,
+  serviceAccount,
   unique,
 } from '../helpers/openstack.js'
 import {live} from '../helpers/gates.js'
@@ -47,16 +47,7 @@ beforeAll(async () => {
   nova = await door(cloud().WD_NOVA_URL!)
   await nova.open()
   // the service's own account (Nova's service user: admin on the service project), Nova reached through the door
-  const config = normalize('keystone', {
-    auth_url: cloud().OS_AUTH_URL,
-    username: 'nova',
-    password: 'service-secret',
-    project_name: 'service',
-    user_domain_name: 'Default',
-    project_domain_name: 'Default',
-    region_name: 'RegionOne',
-    compute_endpoint_override: nova.url,
-  })
+  const config = serviceAccount({compute_endpoint_override: nova.url})
   const http = httpClient(config)
   const service = connect(config, http)
   app = await buildApp({

@@ -1,7 +1,6 @@
 import {afterAll, beforeAll, describe, expect} from '@jest/globals'
 import type {FastifyInstance} from 'fastify'
 import {load} from 'js-yaml'
-import {normalize} from '../../src/openstack/cloud-config.js'
 import {connect, type Connection} from '../../src/openstack/connection.js'
 import {httpClient} from '../../src/openstack/http.js'
 import {loadPolicy} from '../../src/policy/load.js'
@@ -25,6 +24,7 @@ import {
   openstackSkipped,
   osEnv,
   revokeToken,
+  serviceAccount,
   unique,
 } from '../helpers/openstack.js'
 import {live} from '../helpers/gates.js'
@@ -32,16 +32,8 @@ import {live} from '../helpers/gates.js'
 // wd serve in-process, its Keystone the real one of test/env/openstack (WD_SKIP_OPENSTACK=1 opts out).
 
 /** The service's own account: Nova's service user (admin and service roles on the service project). */
-function serviceConnection(authUrl = cloud().OS_AUTH_URL) {
-  const config = normalize('keystone', {
-    auth_url: authUrl,
-    username: 'nova',
-    password: 'service-secret',
-    project_name: 'service',
-    user_domain_name: 'Default',
-    project_domain_name: 'Default',
-    region_name: 'RegionOne',
-  })
+function serviceConnection(authUrl = cloud().OS_AUTH_URL!) {
+  const config = serviceAccount({auth_url: authUrl})
   const http = httpClient(config)
   return {config, http, conn: connect(config, http)}
 }
