@@ -4,6 +4,7 @@
  */
 import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
 import {WdError, isWdError} from '../../src/errors.js'
+import {oneLine} from '../../src/text/clip.js'
 import type {Completions} from './complete.js'
 
 export type WdFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof WdCommand)['baseFlags'] & T['flags']>
@@ -72,7 +73,7 @@ export abstract class WdCommand<T extends typeof Command> extends Command {
 
   /** One line on stderr (oclif's warn() wraps and decorates; scripts read these). Silent with --json. */
   protected warning(message: string): void {
-    this.logToStderr(`warning: ${message}`)
+    this.logToStderr(`warning: ${oneLine(message)}`)
   }
 
   /** Where the flavor and image commands print: stderr lines, stdout text, and the -f/-c flags. */

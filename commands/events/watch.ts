@@ -9,6 +9,7 @@ import {postWebhook, Textfile} from '../../src/events/sinks.js'
 import {sendSyslog} from '../../src/events/syslog.js'
 import {DEFAULT_LOOP_RULE, LoopDetector} from '../../src/events/loops.js'
 import {assertDuration} from '../../src/text/duration.js'
+import {oneLine} from '../../src/text/clip.js'
 import {httpClient} from '../../src/openstack/http.js'
 import {WdCommand} from '../_shared/base.js'
 
@@ -77,18 +78,29 @@ pvestatd and backups would get no answer.`
       windowSeconds: assertDuration(f['loop-window'], '--loop-window'),
     })
     // the journal's barks, in order, give the counts and the loops their past
-    const journal = await openJournal(f.journal, onProblem, (b) => {
-      const verdict = loops.observe(b)
-      textfile?.count(b)
-      if (verdict?.entered) textfile?.countLoop(b)
-    })
+    const journal = await openJournal(f.journal, onProblem, (b) => textfile?.count(b, loops.observe(b)?.entered))
     const http = f.webhook ? httpClient({verify: true, timeout: 10}) : undefined
     const stop = new AbortController()
     process.once('SIGTERM', () => stop.abort())
     process.once('SIGINT', () => stop.abort())
     let recorded = 0
-    let posts = Promise.resolve()
-    let logs = Promise.resolve()
+    // syslog and the webhook have queues of their own: neither may hold up the journal
+    const queued = (what: string, deliver: (bark: Bark) => Promise<string | undefined>) => {
+      let tail = Promise.resolve()
+      return {
+        push: (bark: Bark) => {
+          tail = tail.then(async () => {
+            const failed = await deliver(bark)
+            if (failed) this.warning(`${what}: ${failed} (the bark is in the journal)`)
+          })
+        },
+        drained: () => tail,
+      }
+    }
+    const sinks = [
+      ...(f.syslog ? [queued(`syslog ${f.syslog}`, (b) => sendSyslog(b, f.syslog!))] : []),
+      ...(http && f.webhook ? [queued('webhook', (b) => postWebhook(http, f.webhook!, b))] : []),
+    ]
     const record = async (seen: Bark) => {
       if (journal.has(seen.id)) return
       const verdict = loops.observe(seen)
@@ -98,26 +110,11 @@ pvestatd and backups would get no answer.`
       const loop = bark.loop ? `; reset loop: ${bark.loop.barks} barks since ${bark.loop.since}` : ''
       this.log(`bark: ${bark.time} ${bark.vm} ${bark.action} (${bark.source})${loop}`)
       if (textfile) {
-        textfile.count(bark)
-        if (verdict?.entered) textfile.countLoop(bark)
+        textfile.count(bark, verdict?.entered)
         // coalesced: a burst does not wait for one write per bark
         textfile.flush().catch((e: Error) => this.warning(`textfile ${f.textfile}: ${e.message}`))
       }
-      // syslog and the webhook have queues of their own: neither may hold up the journal
-      if (f.syslog) {
-        const socket = f.syslog
-        logs = logs.then(async () => {
-          const failed = await sendSyslog(bark, socket)
-          if (failed) this.warning(`syslog ${socket}: ${failed} (the bark is in the journal)`)
-        })
-      }
-      if (http && f.webhook) {
-        const url = f.webhook
-        posts = posts.then(async () => {
-          const failed = await postWebhook(http, url, bark)
-          if (failed) this.warning(`webhook: ${failed} (the bark is in the journal)`)
-        })
-      }
+      for (const sink of sinks) sink.push(bark)
     }
     // one bark at a time, in arrival order; a failure is said and the next bark still handled
     let queue = Promise.resolve()
@@ -142,16 +139,16 @@ pvestatd and backups would get no answer.`
             followQmpDir(f['qmp-dir'], {
               signal: stop.signal,
               onProblem,
-              onBark: (b, instance) => onBark({...b, ...(instance && {instance})}),
-              onChange: (socket, following) => this.logToStderr(`${following ? 'following' : 'let go of'} ${socket}`),
+              onBark,
+              onChange: (socket, following) =>
+                this.logToStderr(`${following ? 'following' : 'let go of'} ${oneLine(socket)}`),
             }),
           ]
         : []),
       ...(f.libvirt ? [followLibvirt(f.libvirt, {signal: stop.signal, onBark, onProblem})] : []),
     ])
     await queue
-    await posts
-    await logs
+    await Promise.all(sinks.map((s) => s.drained()))
     if (textfile) await textfile.flush()
     await journal.close()
     return {recorded}

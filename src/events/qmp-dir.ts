@@ -26,28 +26,32 @@ export function vmOf(socket: string): {vm: string; instance?: string} {
   return /^\d+$/.test(name) ? {vm: name, instance: `proxmox:${name}`} : {vm: name}
 }
 
-/** Refuses a socket of Proxmox's own, unless the caller knowingly allows it. */
-export function assertNotProxmoxSocket(socket: string, allowed: boolean): void {
-  const path = resolve(socket)
+/** Refuses a socket of Proxmox's own (or their directory), unless the caller knowingly allows it. */
+export function assertNotProxmoxSocket(
+  socket: string,
+  allowed: boolean,
+  what: 'socket' | 'directory' = 'socket',
+): void {
+  const path = `${resolve(socket)}${what === 'directory' ? '/' : ''}`
   if (allowed || !PROXMOX_SOCKET_DIRS.some((d) => path.startsWith(d))) return
   throw new WdError(
     'WD_USAGE',
-    `${socket} is Proxmox's own QMP socket: while wd holds it, qm, pvestatd and backups get no answer from QEMU`,
+    what === 'socket'
+      ? `${socket} is Proxmox's own QMP socket: while wd holds it, qm, pvestatd and backups get no answer from QEMU`
+      : `${socket} holds Proxmox's own QMP sockets: while wd holds one, qm, pvestatd and backups get no answer from QEMU`,
     {
       hint: `give the guest a monitor of wd's own (wd proxmox set VMID --record) and follow those with --qmp-dir; --allow-proxmox-socket if you must`,
     },
   )
 }
 
-export type DirOptions = Omit<FollowOptions, 'vm' | 'onBark' | 'signal'> & {
-  signal: AbortSignal
-  onBark: (bark: Parameters<FollowOptions['onBark']>[0], instance: string | undefined) => void
+export type DirOptions = Omit<FollowOptions, 'vm'> & {
   /** told when a socket is followed or let go (for the operator's log) */
   onChange?: (socket: string, following: boolean) => void
 }
 
 export async function followQmpDir(dir: string, o: DirOptions): Promise<void> {
-  assertNotProxmoxSocket(join(dir, 'x'), false)
+  assertNotProxmoxSocket(dir, false, 'directory')
   await mkdir(dir, {recursive: true, mode: 0o750})
   const followed = new Map<string, {stop: AbortController; done: Promise<void>}>()
   const scan = async () => {
@@ -70,7 +74,7 @@ export async function followQmpDir(dir: string, o: DirOptions): Promise<void> {
       const stop = new AbortController()
       const {vm, instance} = vmOf(socket)
       const signal = AbortSignal.any([stop.signal, o.signal])
-      const done = followQmp(socket, {...o, vm, signal, onBark: (b) => o.onBark(b, instance)})
+      const done = followQmp(socket, {...o, vm, signal, onBark: (b) => o.onBark({...b, ...(instance && {instance})})})
       followed.set(socket, {stop, done})
       o.onChange?.(socket, true)
     }

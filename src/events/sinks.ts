@@ -19,15 +19,13 @@ export class Textfile {
 
   constructor(private readonly path: string) {}
 
-  count(bark: Bark): void {
+  /** One bark more; `loopBegun`: with it the VM entered a reset loop (wd_watchdog_bark_loops_total{vm}). */
+  count(bark: Bark, loopBegun = false): void {
     const k = `vm="${esc(bark.vm)}",action="${esc(bark.action)}"`
     this.counts.set(k, (this.counts.get(k) ?? 0) + 1)
-  }
-
-  /** A VM entered a reset loop (wd_watchdog_bark_loops_total{vm}). */
-  countLoop(bark: Bark): void {
-    const k = `vm="${esc(bark.vm)}"`
-    this.loops.set(k, (this.loops.get(k) ?? 0) + 1)
+    if (!loopBegun) return
+    const v = `vm="${esc(bark.vm)}"`
+    this.loops.set(v, (this.loops.get(v) ?? 0) + 1)
   }
 
   /** Resolves once a write that includes every count so far is on disk. */

@@ -46,3 +46,12 @@ export function preview(value: unknown, max = CLIP): string {
   walk(value)
   return clip(out, max)
 }
+
+/**
+ * Text for one line of a log or a terminal: control characters (a newline in a file name, an escape sequence) are
+ * written as JSON escapes, so a name cannot start a line of its own or move the cursor.
+ */
+export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what is escaped
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1))
+}

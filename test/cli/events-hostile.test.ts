@@ -3,7 +3,17 @@
  * events, huge lines, bursts, journals with non-records and journals past what a string can hold.
  */
 import {describe, expect, it} from '@jest/globals'
-import {appendFileSync, openSync, closeSync, ftruncateSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {
+  appendFileSync,
+  closeSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import {join} from 'node:path'
 import {journalOf, startWatcher, stopWatcher, until} from '../helpers/barks.js'
 import {wd} from '../helpers/cli.js'
@@ -112,6 +122,31 @@ describe('events watch --textfile: a burst of barks', () => {
       expect(new Set(barks.map((b) => b.id)).size).toBe(5000)
       expect(readFileSync(prom, 'utf8')).toContain('wd_watchdog_barks_total{vm="guest",action="pause"} 2500\n')
       expect(w.said()).toBe('')
+    } finally {
+      await stopWatcher(w)
+      await qmp.close()
+    }
+  })
+})
+
+describe("events watch --qmp-dir: what the directory holds is anyone's", () => {
+  it('a newline in a socket name stays in its line; non-sockets and a burst of files come and go; the bark is recorded', async () => {
+    const dir = tmp()
+    const qmpDir = join(dir, 'qmp')
+    const journal = join(dir, 'barks.jsonl')
+    mkdirSync(qmpDir)
+    writeFileSync(join(qmpDir, '1.sock'), 'not a socket')
+    const qmp = await fakeQmp(join(qmpDir, 'web\n01.sock'), (c) => c.write(watchdogLine(1795320000)))
+    const w = startWatcher(['--qmp-dir', qmpDir], journal)
+    try {
+      for (let i = 0; i < 500; i++) writeFileSync(join(qmpDir, `burst${i}.sock`), '')
+      await until(async () => (await journalOf(journal)).length === 1, 20, 'the bark')
+      for (let i = 0; i < 500; i++) rmSync(join(qmpDir, `burst${i}.sock`))
+      await until(() => w.said().includes('let go of') && w.said().split('\n').length > 1000, 20, 'the burst let go')
+      expect(w.exitCode).toBeNull()
+      expect(w.said()).toContain(`following ${qmpDir}/web\\n01.sock\n`)
+      for (const line of w.said().trim().split('\n')) expect(line).toMatch(/^(following|let go of) \//)
+      expect((await journalOf(journal))[0]).toMatchObject({vm: 'web\n01', action: 'reset'})
     } finally {
       await stopWatcher(w)
       await qmp.close()

@@ -124,6 +124,11 @@ describe('wd proxmox', () => {
     expect(r.stderr).toMatch(
       /^wd: \/var\/run\/qemu-server\/101\.qmp is Proxmox's own QMP socket: while wd holds it, qm, pvestatd and backups get no answer from QEMU$/m,
     )
+    const dir = wd(['events', 'watch', '--qmp-dir', '/run/qemu-server', '--journal', '/dev/null'])
+    expect([dir.status, dir.stderr]).toEqual([
+      2,
+      expect.stringMatching(/^wd: \/run\/qemu-server holds Proxmox's own QMP sockets: while wd holds one, /),
+    ])
     expect(r.stderr).toMatch(
       /^hint: give the guest a monitor of wd's own \(wd proxmox set VMID --record\) and follow those with --qmp-dir/m,
     )
