@@ -8,7 +8,9 @@ SUDO=""
 # Chromium: the HTML wd writes is opened in a real headless browser (playwright-core drives it, downloads none);
 # systemd for systemd-analyze, which checks the unit in deploy/systemd; rsyslog, the syslog daemon the syslog sink is
 # tested against (started by test/env/syslog/rsyslog.sh on a socket of its own, never as the system's)
-DEBS=(libvirt-clients libxml2-utils chromium systemd rsyslog)
+# rabbitmq-server and python3-oslo.messaging: the bus the bark notifications are tested on (test/env/rabbitmq starts a
+# broker of its own on 127.0.0.1, as the rabbitmq user, never the system's) and the OpenStack listener that reads them
+DEBS=(libvirt-clients libxml2-utils chromium systemd rsyslog rabbitmq-server python3-oslo.messaging)
 missing=()
 for p in "${DEBS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -71,9 +71,12 @@ export abstract class WdCommand<T extends typeof Command> extends Command {
     this.rest = argv as string[]
   }
 
-  /** One line on stderr (oclif's warn() wraps and decorates; scripts read these). Silent with --json. */
+  /**
+   * One line on stderr (oclif's warn() wraps and decorates; scripts read these), with --json too: stdout holds the
+   * JSON alone, and a watcher's or consumer's problems must reach its log however its result is printed.
+   */
   protected warning(message: string): void {
-    this.logToStderr(`warning: ${oneLine(message)}`)
+    process.stderr.write(`warning: ${oneLine(message)}\n`)
   }
 
   /** Where the flavor and image commands print: stderr lines, stdout text, and the -f/-c flags. */

@@ -28,33 +28,43 @@ an error (exit 2), not an empty list.`
     '<%= config.bin %> <%= command.id %> --journal /var/lib/wd/barks.jsonl --since 24h',
     '<%= config.bin %> <%= command.id %> --journal barks.jsonl --vm 101 -f json',
     '<%= config.bin %> <%= command.id %> --journal barks.jsonl --loops --since 7d',
+    '<%= config.bin %> <%= command.id %> --journal fleet.jsonl --host compute-7   # the journal of wd events consume',
   ]
 
   static override flags = {
     journal: Flags.string({description: 'The bark journal.', required: true, helpValue: 'FILE'}),
     since: Flags.string({description: 'Only barks from then on: a time, or a duration back (90m, 2h, 7d).'}),
     vm: Flags.string({description: 'Only this VM.'}),
+    host: Flags.string({description: 'Only barks seen on this host (a fleet journal of wd events consume).'}),
     loops: Flags.boolean({description: 'Only barks that are part of a reset loop (marked by wd events watch).'}),
     ...listFlags,
   }
 
   public async run(): Promise<Bark[]> {
     const from = this.flags.since === undefined ? undefined : since(this.flags.since)
-    const vm = this.flags.vm
+    const {vm, host} = this.flags
     const barks: Bark[] = []
     for await (const b of readJournal(this.flags.journal, (m) => this.warning(m))) {
       if (from !== undefined && Date.parse(b.time) < from) continue
-      if ((vm === undefined || b.vm === vm) && (!this.flags.loops || b.loop)) barks.push(b)
+      if (vm !== undefined && b.vm !== vm) continue
+      if (host !== undefined && b.host !== host) continue
+      if (!this.flags.loops || b.loop) barks.push(b)
     }
     const rows = barks.map((b) => ({
       Time: b.time,
+      Host: b.host ?? '',
       VM: b.vm,
       Action: b.action,
       Source: b.source,
       Instance: b.instance ?? '',
       Loop: b.loop ? `${b.loop.barks} since ${b.loop.since}` : '',
     }))
-    await printList((s) => this.log(s), rows, ['Time', 'VM', 'Action', 'Source', 'Instance', 'Loop'], this.flags)
+    await printList(
+      (s) => this.log(s),
+      rows,
+      ['Time', 'Host', 'VM', 'Action', 'Source', 'Instance', 'Loop'],
+      this.flags,
+    )
     return barks
   }
 }

@@ -1,17 +1,16 @@
 import {Flags} from '@oclif/core'
 import {WdError} from '../../src/errors.js'
 import type {Bark} from '../../src/events/bark.js'
-import {openJournal} from '../../src/events/journal.js'
 import {followLibvirt} from '../../src/events/libvirt.js'
 import {followQmp} from '../../src/events/qmp.js'
 import {assertNotProxmoxSocket, followQmpDir, vmOf} from '../../src/events/qmp-dir.js'
-import {postWebhook, Textfile} from '../../src/events/sinks.js'
-import {sendSyslog} from '../../src/events/syslog.js'
-import {DEFAULT_LOOP_RULE, LoopDetector} from '../../src/events/loops.js'
-import {assertDuration} from '../../src/text/duration.js'
+import {openRecorder} from '../../src/events/recorder.js'
 import {oneLine} from '../../src/text/clip.js'
-import {httpClient} from '../../src/openstack/http.js'
 import {WdCommand} from '../_shared/base.js'
+import {busFlags, busOptions} from '../_shared/bus.js'
+import {recorderOptions, sinkFlags} from '../_shared/sinks.js'
+import {barkLine} from '../../src/report/bark-line.js'
+import {hostname} from 'node:os'
 
 export default class EventsWatch extends WdCommand<typeof EventsWatch> {
   static override resultSchema = 'cli-results#/$defs/watch'
@@ -47,83 +46,44 @@ pvestatd and backups would get no answer.`
       description: "Follow a socket of Proxmox's own (/var/run/qemu-server) anyway, starving Proxmox's tools.",
     }),
     libvirt: Flags.string({description: 'A libvirt URI, e.g. qemu:///system.', helpValue: 'URI'}),
-    journal: Flags.string({description: 'The bark journal (JSON lines).', required: true, helpValue: 'FILE'}),
-    textfile: Flags.string({description: 'A Prometheus textfile to keep up to date.', helpValue: 'FILE'}),
-    webhook: Flags.string({description: 'POST each bark as JSON to this URL.', helpValue: 'URL'}),
-    syslog: Flags.string({
-      description: 'Send each bark as an RFC 5424 record with structured data to this syslog socket (/dev/log).',
-      helpValue: 'SOCKET',
+    notify: Flags.string({
+      description:
+        "Publish each bark as an OpenStack notification (wd.watchdog.bark) to this bus: nova.conf's transport_url or amqp://.",
+      helpValue: 'URL',
+      env: 'WD_TRANSPORT_URL',
     }),
-    'loop-barks': Flags.integer({
-      description: 'Barks of one VM within --loop-window that mark a reset loop.',
-      min: 2,
-      default: DEFAULT_LOOP_RULE.barks,
-    }),
-    'loop-window': Flags.string({
-      description: 'The window of --loop-barks: 90s, 10m, 2h.',
-      default: `${DEFAULT_LOOP_RULE.windowSeconds / 60}m`,
-      helpValue: 'DURATION',
-    }),
+    host: Flags.string({description: 'The host named in records and notifications (default: this hostname).'}),
+    ...busFlags,
+    ...sinkFlags,
   }
 
-  public async run(): Promise<{recorded: number}> {
+  public async run(): Promise<{recorded: number; published?: number}> {
     const f = this.flags
     if (!f.qmp?.length && !f.libvirt && !f['qmp-dir'])
       throw new WdError('WD_USAGE', 'say what to watch: --qmp SOCKET, --qmp-dir DIR and/or --libvirt URI')
     for (const s of f.qmp ?? []) assertNotProxmoxSocket(s, f['allow-proxmox-socket'])
+    const bus = f.notify ? busOptions(f.notify, f) : undefined
     const onProblem = (m: string) => this.warning(m)
-    const textfile = f.textfile ? new Textfile(f.textfile) : undefined
-    const loops = new LoopDetector({
-      barks: f['loop-barks'],
-      windowSeconds: assertDuration(f['loop-window'], '--loop-window'),
-    })
-    // the journal's barks, in order, give the counts and the loops their past
-    const journal = await openJournal(f.journal, onProblem, (b) => textfile?.count(b, loops.observe(b)?.entered))
-    const http = f.webhook ? httpClient({verify: true, timeout: 10}) : undefined
+    const host = f.host ?? hostname()
+    let recorded = 0
+    const recorder = await openRecorder(
+      recorderOptions(f, {
+        onProblem,
+        onRecorded: (bark) => {
+          recorded++
+          this.log(barkLine(bark))
+          outbox?.kick()
+        },
+      }),
+    )
+    // amqplib is loaded only for a watcher that publishes
+    const outbox = bus
+      ? await (await import('../../src/events/outbox.js')).openOutbox({journal: f.journal, bus, host, onProblem})
+      : undefined
     const stop = new AbortController()
     process.once('SIGTERM', () => stop.abort())
     process.once('SIGINT', () => stop.abort())
-    let recorded = 0
-    // syslog and the webhook have queues of their own: neither may hold up the journal
-    const queued = (what: string, deliver: (bark: Bark) => Promise<string | undefined>) => {
-      let tail = Promise.resolve()
-      return {
-        push: (bark: Bark) => {
-          tail = tail.then(async () => {
-            const failed = await deliver(bark)
-            if (failed) this.warning(`${what}: ${failed} (the bark is in the journal)`)
-          })
-        },
-        drained: () => tail,
-      }
-    }
-    const sinks = [
-      ...(f.syslog ? [queued(`syslog ${f.syslog}`, (b) => sendSyslog(b, f.syslog!))] : []),
-      ...(http && f.webhook ? [queued('webhook', (b) => postWebhook(http, f.webhook!, b))] : []),
-    ]
-    const record = async (seen: Bark) => {
-      if (journal.has(seen.id)) return
-      const verdict = loops.observe(seen)
-      const bark = verdict ? {...seen, loop: verdict.loop} : seen
-      if (!(await journal.append(bark))) return
-      recorded++
-      const loop = bark.loop ? `; reset loop: ${bark.loop.barks} barks since ${bark.loop.since}` : ''
-      this.log(`bark: ${bark.time} ${bark.vm} ${bark.action} (${bark.source})${loop}`)
-      if (textfile) {
-        textfile.count(bark, verdict?.entered)
-        // coalesced: a burst does not wait for one write per bark
-        textfile.flush().catch((e: Error) => this.warning(`textfile ${f.textfile}: ${e.message}`))
-      }
-      for (const sink of sinks) sink.push(bark)
-    }
-    // one bark at a time, in arrival order; a failure is said and the next bark still handled
-    let queue = Promise.resolve()
-    const onBark = (bark: Bark) => {
-      queue = queue
-        .then(() => record(bark))
-        .catch((e: Error) => this.warning(`bark ${bark.id} not recorded: ${e.message}`))
-    }
-    if (textfile) await textfile.flush()
+    const onBark = (bark: Bark) => void recorder.record({...bark, host})
     await Promise.all([
       ...(f.qmp ?? []).map((s) => {
         const {vm, instance} = vmOf(s)
@@ -147,10 +107,8 @@ pvestatd and backups would get no answer.`
         : []),
       ...(f.libvirt ? [followLibvirt(f.libvirt, {signal: stop.signal, onBark, onProblem})] : []),
     ])
-    await queue
-    await Promise.all(sinks.map((s) => s.drained()))
-    if (textfile) await textfile.flush()
-    await journal.close()
-    return {recorded}
+    await recorder.close()
+    const sent = await outbox?.close()
+    return {recorded, ...(sent && {published: sent.published})}
   }
 }

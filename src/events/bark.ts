@@ -12,6 +12,8 @@ export interface Bark {
   action: string
   /** `qmp:<socket>` or `libvirt:<uri>` */
   source: string
+  /** the host whose watcher recorded it (its hostname, or `wd events watch --host`) */
+  host?: string
   /** Nova instance uuid / Proxmox vmid, when the source knows them */
   instance?: string
   /** this bark is part of a reset loop (N barks of the VM within a window) */

@@ -14,22 +14,26 @@ import {JOURNAL_READ_CHUNK} from '../limits.js'
 
 export type ProblemSink = (message: string) => void
 
+/** A line of the journal as a record, or why it is none ('' for a blank line). */
+function parseRecord(text: string): Bark | string {
+  if (text.trim() === '') return ''
+  let record: unknown
+  try {
+    record = JSON.parse(text)
+  } catch {
+    return `not JSON, skipped: ${clip(text)}`
+  }
+  return validator('bark')(record) ? (record as Bark) : `not a bark record, skipped: ${clip(text)}`
+}
+
 /** Every record of the journal, in order; a missing journal is WD_NOT_FOUND. */
 export async function* readJournal(path: string, onProblem: ProblemSink = () => undefined): AsyncGenerator<Bark> {
-  const isBark = validator('bark')
   const ready: Bark[] = []
   const take = (text: string, n: number, last: boolean) => {
-    if (text.trim() === '') return
-    let record: unknown
-    try {
-      record = JSON.parse(text)
-    } catch {
-      // a torn last line is a crash mid-write: that record was never reported, so nothing is lost by skipping it
-      if (!last) onProblem(`${path}:${n}: not JSON, skipped: ${clip(text)}`)
-      return
-    }
-    if (isBark(record)) ready.push(record as Bark)
-    else onProblem(`${path}:${n}: not a bark record, skipped: ${clip(text)}`)
+    const r = parseRecord(text)
+    if (typeof r !== 'string') ready.push(r)
+    // a torn last line is a crash mid-write: that record was never reported, so nothing is lost by skipping it
+    else if (r !== '' && !(last && r.startsWith('not JSON'))) onProblem(`${path}:${n}: ${r}`)
   }
   const lines = new BoundedLines({
     line: (text, n) => take(text, n, false),
@@ -117,5 +121,59 @@ export async function openJournal(
     },
     has: (id) => seen.has(id),
     close: () => handle.close(),
+  }
+}
+
+/** Records read from a byte offset on, each with the offset just past it (where the next read starts). */
+export interface JournalSlice {
+  records: {bark: Bark; end: number}[]
+  /** past every line read: records and lines skipped (with a problem said) alike */
+  end: number
+}
+
+/**
+ * Up to `max` records from byte `from` on: what the outbox publishes next. Only whole lines are read (a line still
+ * being written waits for its newline); a line that is no record or longer than a line may be is said and passed.
+ */
+export async function readJournalSlice(
+  path: string,
+  from: number,
+  max: number,
+  onProblem: ProblemSink = () => undefined,
+): Promise<JournalSlice> {
+  const fh = await open(path, 'r')
+  try {
+    const buf = Buffer.alloc(JOURNAL_READ_CHUNK)
+    const records: JournalSlice['records'] = []
+    let end = from
+    // inside a line longer than a chunk: it is passed up to its newline
+    let overlong = false
+    while (records.length < max) {
+      const {bytesRead} = await fh.read(buf, 0, buf.length, end)
+      if (bytesRead === 0) break
+      const chunk = buf.subarray(0, bytesRead)
+      let start = 0
+      for (let nl = chunk.indexOf(10); nl >= 0 && records.length < max; nl = chunk.indexOf(10, start)) {
+        if (overlong) overlong = false
+        else {
+          const r = parseRecord(chunk.toString('utf8', start, nl))
+          if (typeof r !== 'string') records.push({bark: r, end: end + nl + 1})
+          else if (r !== '') onProblem(`${path}: byte ${end + start}: ${r}`)
+        }
+        start = nl + 1
+      }
+      if (start > 0) {
+        end += start
+        continue
+      }
+      // no newline: the last line is still being written, or one longer than a chunk is passed
+      if (bytesRead < buf.length) break
+      if (!overlong) onProblem(`${path}: byte ${end}: a line longer than ${buf.length} bytes, skipped`)
+      overlong = true
+      end += bytesRead
+    }
+    return {records, end}
+  } finally {
+    await fh.close()
   }
 }

@@ -25,8 +25,9 @@ export interface Loop {
   windowSeconds: number
 }
 
-/** Which VM a bark is about, across sources: the instance when the source knows it. */
-const vmKey = (b: Pick<Bark, 'vm' | 'instance' | 'source'>) => b.instance ?? `${b.source}|${b.vm}`
+/** Which VM a bark is about, across sources and hosts: the instance when the source knows it. */
+const vmKey = (b: Pick<Bark, 'vm' | 'instance' | 'source' | 'host'>) =>
+  b.instance ?? `${b.host ?? ''}|${b.source}|${b.vm}`
 
 export class LoopDetector {
   /** per VM: the times (ms) of its last barks, oldest first, at most `barks` of them; the barks of its loop so far */
@@ -36,7 +37,9 @@ export class LoopDetector {
   constructor(private readonly rule: LoopRule = DEFAULT_LOOP_RULE) {}
 
   /** The loop this bark is part of, or undefined; `entered` when it is the bark that made the loop. */
-  observe(bark: Pick<Bark, 'vm' | 'instance' | 'source' | 'time'>): {loop: Loop; entered: boolean} | undefined {
+  observe(
+    bark: Pick<Bark, 'vm' | 'instance' | 'source' | 'host' | 'time'>,
+  ): {loop: Loop; entered: boolean} | undefined {
     const t = Date.parse(bark.time)
     const windowMs = this.rule.windowSeconds * 1000
     const key = vmKey(bark)

@@ -7,7 +7,7 @@ import {Backoff, sleep} from '../backoff.js'
 const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
 
 /**
- * node_exporter's textfile collector format: wd_watchdog_barks_total{vm,action}, kept as counts (not as the barks)
+ * node_exporter's textfile collector format: wd_watchdog_barks_total{vm,action} ({host,vm,action} for a fleet), kept as counts (not as the barks)
  * and written atomically (the collector reads the file at any moment). Writes never overlap: a burst of barks while
  * one write is under way is coalesced into one more write with the newest counts.
  */
@@ -17,14 +17,19 @@ export class Textfile {
   private writing: Promise<void> | undefined
   private again = false
 
-  constructor(private readonly path: string) {}
+  /** `byHost`: labelled by host too (a fleet's journal, where VM names repeat across hosts) */
+  constructor(
+    private readonly path: string,
+    private readonly byHost = false,
+  ) {}
 
   /** One bark more; `loopBegun`: with it the VM entered a reset loop (wd_watchdog_bark_loops_total{vm}). */
   count(bark: Bark, loopBegun = false): void {
-    const k = `vm="${esc(bark.vm)}",action="${esc(bark.action)}"`
+    const host = this.byHost ? `host="${esc(bark.host ?? '')}",` : ''
+    const k = `${host}vm="${esc(bark.vm)}",action="${esc(bark.action)}"`
     this.counts.set(k, (this.counts.get(k) ?? 0) + 1)
     if (!loopBegun) return
-    const v = `vm="${esc(bark.vm)}"`
+    const v = `${host}vm="${esc(bark.vm)}"`
     this.loops.set(v, (this.loops.get(v) ?? 0) + 1)
   }
 

@@ -9,7 +9,13 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-type OptOut = 'WD_SKIP_OPENSTACK' | 'WD_SKIP_E2E' | 'WD_SKIP_LIBVIRT_RNG' | 'WD_SKIP_BROWSER' | 'WD_SKIP_SYSLOG'
+type OptOut =
+  | 'WD_SKIP_OPENSTACK'
+  | 'WD_SKIP_E2E'
+  | 'WD_SKIP_LIBVIRT_RNG'
+  | 'WD_SKIP_BROWSER'
+  | 'WD_SKIP_SYSLOG'
+  | 'WD_SKIP_RABBITMQ'
 
 /** Whether the user set `variable=1` to run without that real system. */
 export const optedOut = (variable: OptOut) => process.env[variable] === '1'
@@ -23,6 +29,8 @@ export const live = gate('WD_SKIP_OPENSTACK')
 export const e2e = gate('WD_SKIP_E2E')
 /** Tests against a real syslog daemon (test/env/syslog/rsyslog.sh). */
 export const withSyslog = gate('WD_SKIP_SYSLOG')
+/** Tests against a real RabbitMQ and oslo.messaging listener (test/env/rabbitmq). */
+export const withRabbit = gate('WD_SKIP_RABBITMQ')
 /** Tests of the test cloud that also open a page in Debian's headless Chromium. */
 export const liveInBrowser = optedOut('WD_SKIP_BROWSER') ? it.skip : live
 

@@ -1,0 +1,100 @@
+/**
+ * Reading the fleet's barks off the bus: one queue of wd's own (so Ceilometer's or anyone's queues keep their copies),
+ * bound to the notifications topic's warn and error routing keys on the exchange, declared again after every
+ * reconnect (a restarted broker forgets a non-durable exchange and its bindings). A message is acknowledged only once
+ * its bark is in the journal (or the journal has it: dedup by message id), so a consumer that dies loses nothing;
+ * a message that is no wd bark is acknowledged and passed, one that is malformed is said and passed.
+ */
+import type {Channel, ChannelModel, ConsumeMessage} from 'amqplib'
+import {Backoff, sleep} from '../backoff.js'
+import {oneLine} from '../text/clip.js'
+import {declarationHint, exchangeOptions, openConnection, queueOptions, shownBus, type BusOptions} from './amqp.js'
+import type {Bark} from './bark.js'
+import type {ProblemSink} from './journal.js'
+import {PRIORITIES, readNotification} from './notification.js'
+
+/** Messages in flight to the journal at once: the journal's fsync per record is the pace. */
+const PREFETCH = 256
+
+export interface ConsumeOptions {
+  bus: BusOptions
+  /** wd's queue on the exchange */
+  queue: string
+  signal: AbortSignal
+  /** Resolves once the bark is in the journal, was there, or could not be written ('failed': redelivered later). */
+  onBark: (bark: Bark) => Promise<'recorded' | 'known' | 'failed'>
+  onProblem: ProblemSink
+}
+
+export interface ConsumeResult {
+  /** wd barks read off the bus, duplicates included */
+  received: number
+  /** other services' notifications on the same routing keys */
+  others: number
+  /** messages that were neither */
+  bad: number
+}
+
+export async function consumeBarks(o: ConsumeOptions): Promise<ConsumeResult> {
+  const shown = shownBus(o.bus.url)
+  const result: ConsumeResult = {received: 0, others: 0, bad: 0}
+  const backoff = new Backoff(500, 15000)
+  let outage: string | undefined
+
+  const handle = async (ch: Channel, msg: ConsumeMessage) => {
+    const got = readNotification(msg.content)
+    if (got.kind === 'other') result.others++
+    if (got.kind === 'bad') {
+      result.bad++
+      const id = typeof msg.properties.messageId === 'string' ? ` ${oneLine(msg.properties.messageId)}` : ''
+      o.onProblem(`bus ${shown}: message${id} on ${oneLine(msg.fields.routingKey)} passed: ${got.problem}`)
+    }
+    if (got.kind !== 'bark') return ch.ack(msg)
+    result.received++
+    const done = await o.onBark(got.bark)
+    // a bark the journal could not take goes back to the queue, and comes again a little later
+    if (done === 'failed') await sleep(1000, o.signal)
+    if (done === 'failed') ch.nack(msg, false, true)
+    else ch.ack(msg)
+  }
+
+  while (!o.signal.aborted) {
+    let conn: ChannelModel | undefined
+    try {
+      conn = await openConnection(o.bus.url)
+      const c = conn
+      const ended = new Promise<void>((done, fail) => {
+        c.on('error', (e: Error) => fail(e))
+        c.on('close', () => fail(new Error('the connection closed')))
+        o.signal.addEventListener('abort', () => done(), {once: true})
+      })
+      ended.catch(() => undefined)
+      const ch = await conn.createChannel()
+      ch.on('error', () => undefined)
+      await ch.assertExchange(o.bus.exchange, 'topic', exchangeOptions(o.bus))
+      await ch.assertQueue(o.queue, queueOptions(o.bus))
+      for (const p of PRIORITIES) await ch.bindQueue(o.queue, o.bus.exchange, `${o.bus.topic}.${p}`)
+      await ch.prefetch(PREFETCH)
+      // in arrival order: a burst of one host's barks is journaled in the order it was sent
+      let order = Promise.resolve()
+      await ch.consume(o.queue, (msg) => {
+        if (!msg) return
+        order = order.then(() => handle(ch, msg)).catch(() => undefined)
+      })
+      if (outage) o.onProblem(`bus ${shown}: back; reading ${o.queue} again`)
+      outage = undefined
+      backoff.reset()
+      await ended
+      await order
+    } catch (e) {
+      const hint = declarationHint(e as Error)
+      const said = oneLine((e as Error).message) + (hint ? ` (${hint})` : '')
+      if (said !== outage && !o.signal.aborted) o.onProblem(`bus ${shown}: ${said}; trying again`)
+      outage = said
+    } finally {
+      await conn?.close().catch(() => undefined)
+    }
+    if (!o.signal.aborted) await sleep(backoff.next(), o.signal)
+  }
+  return result
+}

@@ -1,0 +1,189 @@
+/**
+ * The journal is the outbox: barks are published to the bus from the journal, in its order, and a mark beside it
+ * (`<journal>.notified`: how far the broker has confirmed) is moved only after the broker confirmed them (publisher
+ * confirms). So the bus may be down for as long as it likes: the watcher goes on recording, and what it recorded
+ * meanwhile is published when the bus is back, none lost. A bark is sent a second time only when the watcher stops
+ * between the broker's confirm and the mark's write, or the connection breaks before a confirm arrives; it then has
+ * the same message id (notification.ts), so a consumer that dedups by id (wd events consume does) keeps it once.
+ * Nothing here ever holds up the watcher: it is told that the journal grew, and publishes in its own time.
+ */
+import {stat, readFile} from 'node:fs/promises'
+import type {ConfirmChannel, ChannelModel} from 'amqplib'
+import {once} from 'node:events'
+import {Backoff, sleep} from '../backoff.js'
+import {writeFileAtomically} from '../fs/replace-file.js'
+import {isObject} from '../is-object.js'
+import {oneLine} from '../text/clip.js'
+import {declarationHint, exchangeOptions, openConnection, queueOptions, shownBus, type BusOptions} from './amqp.js'
+import {readJournalSlice, type ProblemSink} from './journal.js'
+import {barkNotification, PRIORITIES} from './notification.js'
+
+/** Barks published between two confirms and marks: a burst goes out in few round trips. */
+const BATCH = 500
+
+interface Mark {
+  /** the journal file the offset belongs to: a journal replaced by another starts from its beginning */
+  dev: number
+  ino: number
+  offset: number
+}
+
+export interface OutboxOptions {
+  journal: string
+  bus: BusOptions
+  /** the publisher's host, for barks whose record names none */
+  host: string
+  onProblem: ProblemSink
+  /** told of each batch the broker confirmed */
+  onPublished?: (count: number) => void
+  /** where the mark is kept; `<journal>.notified` by default */
+  markPath?: string
+}
+
+export interface Outbox {
+  /** the journal grew */
+  kick(): void
+  /** Stops, after publishing what it can within `graceMs`; what is left goes out at the next start. */
+  close(graceMs?: number): Promise<{published: number}>
+}
+
+async function readMark(path: string, journal: string, onProblem: ProblemSink): Promise<Mark> {
+  const j = await stat(journal)
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
+    // a first start publishes barks from now on, not the journal's whole past
+    return {dev: j.dev, ino: j.ino, offset: j.size}
+  }
+  let m: unknown
+  try {
+    m = JSON.parse(text)
+  } catch {
+    m = undefined
+  }
+  const offset = isObject(m) && Number.isSafeInteger(m.offset) ? (m.offset as number) : -1
+  const ok = offset >= 0
+  if (ok && isObject(m) && m.dev === j.dev && m.ino === j.ino && offset <= j.size)
+    return {dev: j.dev, ino: j.ino, offset}
+  onProblem(
+    `${path}: ${ok ? 'the journal was replaced or cut' : 'not a mark'}; publishing the journal from its start ` +
+      '(consumers keep each bark once, by its id)',
+  )
+  return {dev: j.dev, ino: j.ino, offset: 0}
+}
+
+export async function openOutbox(o: OutboxOptions): Promise<Outbox> {
+  const markPath = o.markPath ?? `${o.journal}.notified`
+  const mark = await readMark(markPath, o.journal, o.onProblem)
+  await writeFileAtomically(markPath, Buffer.from(JSON.stringify(mark) + '\n'), 0o640)
+  const stopping = new AbortController()
+  const shown = shownBus(o.bus.url)
+  let published = 0
+  let current: ChannelModel | undefined
+  let wake: (() => void) | undefined
+  let pending = true
+  const kicked = () =>
+    new Promise<void>((r) => {
+      if (pending || stopping.signal.aborted) return r()
+      wake = r
+    })
+
+  const declare = async (ch: ConfirmChannel) => {
+    await ch.assertExchange(o.bus.exchange, 'topic', exchangeOptions(o.bus))
+    // as oslo's notifier: a queue per routing key, so notifications wait for a consumer that is not there yet
+    for (const p of PRIORITIES) {
+      const key = `${o.bus.topic}.${p}`
+      await ch.assertQueue(key, queueOptions(o.bus))
+      await ch.bindQueue(key, o.bus.exchange, key)
+    }
+  }
+
+  /** Publishes from the mark to the journal's end, again each time it grows, until the connection breaks. */
+  const pump = async (ch: ConfirmChannel, broken: Promise<never>) => {
+    for (;;) {
+      pending = false
+      const slice = await readJournalSlice(o.journal, mark.offset, BATCH, o.onProblem)
+      if (slice.end === mark.offset) {
+        if (stopping.signal.aborted) return
+        await Promise.race([kicked(), broken])
+        continue
+      }
+      for (const {bark} of slice.records) {
+        const n = barkNotification(bark, o.host, o.bus.topic)
+        const room = ch.publish(o.bus.exchange, n.routingKey, n.body, {
+          messageId: n.messageId,
+          contentType: 'application/json',
+          contentEncoding: 'utf-8',
+          persistent: true,
+        })
+        if (!room) await Promise.race([once(ch, 'drain'), broken])
+      }
+      await Promise.race([ch.waitForConfirms(), broken])
+      mark.offset = slice.end
+      await writeFileAtomically(markPath, Buffer.from(JSON.stringify(mark) + '\n'), 0o640)
+      published += slice.records.length
+      if (slice.records.length > 0) o.onPublished?.(slice.records.length)
+      pending = true
+    }
+  }
+
+  const run = async () => {
+    const backoff = new Backoff(500, 15000)
+    let outage: string | undefined
+    while (!stopping.signal.aborted) {
+      let conn: ChannelModel | undefined
+      try {
+        conn = await openConnection(o.bus.url)
+        current = conn
+        const c = conn
+        const broken = new Promise<never>((_, fail) => {
+          c.on('error', (e: Error) => fail(e))
+          c.on('close', () => fail(new Error('the connection closed')))
+        })
+        broken.catch(() => undefined)
+        const ch = await conn.createConfirmChannel()
+        // the broker's words (a refused declaration, say) come as an error before the close
+        const chClosed = new Promise<never>((_, fail) => {
+          ch.on('error', (e: Error) => fail(e))
+          ch.on('close', () => fail(new Error('the channel closed')))
+        })
+        chClosed.catch(() => undefined)
+        await Promise.race([declare(ch), broken, chClosed])
+        if (outage) o.onProblem(`bus ${shown}: back; publishing the barks that waited in the journal`)
+        outage = undefined
+        backoff.reset()
+        await pump(ch, Promise.race([broken, chClosed]))
+      } catch (e) {
+        const hint = declarationHint(e as Error)
+        const said = oneLine((e as Error).message) + (hint ? ` (${hint})` : '')
+        if (said !== outage && !stopping.signal.aborted)
+          o.onProblem(`bus ${shown}: ${said}; barks wait in the journal and go out when it is back`)
+        outage = said
+      } finally {
+        await conn?.close().catch(() => undefined)
+      }
+      if (!stopping.signal.aborted) await sleep(backoff.next(), stopping.signal)
+    }
+  }
+
+  // the first pass publishes what an earlier run left, without waiting for a kick
+  const running = run()
+  return {
+    kick() {
+      pending = true
+      wake?.()
+      wake = undefined
+    },
+    async close(graceMs = 5000) {
+      stopping.abort()
+      wake?.()
+      await Promise.race([running, sleep(graceMs)])
+      // past the grace the connection is let go: what was not confirmed stays behind the mark for the next start
+      await current?.close().catch(() => undefined)
+      await running
+      return {published}
+    },
+  }
+}
