@@ -10,6 +10,7 @@ for (const name of [
   'service',
   'barks',
   'barks-fleet',
+  'barks-bus',
 ]) {
   const mod = await import(`./${name}.mjs`)
   results.push(mod.met)

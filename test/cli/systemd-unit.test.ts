@@ -1,6 +1,6 @@
 /**
- * The systemd unit in deploy/systemd: systemd's own checker reads it without a word (a bad option is a warning
- * there, so the test wants no output at all), and the command it starts is one wd has, with flags wd takes.
+ * The systemd units in deploy/systemd: systemd's own checker reads each without a word (a bad option is a warning
+ * there, so the test wants no output at all), and the command each starts is one wd has, with flags wd takes.
  */
 import {describe, expect, it} from '@jest/globals'
 import {spawnSync} from 'node:child_process'
@@ -9,19 +9,39 @@ import {join} from 'node:path'
 import {root, wd} from '../helpers/cli.js'
 import {tempDir} from '../helpers/gates.js'
 
-const unit = readFileSync(join(root, 'deploy/systemd/wd-events-watch.service'), 'utf8')
+const unitOf = (name: string) => readFileSync(join(root, 'deploy/systemd', name), 'utf8')
+const unit = unitOf('wd-events-watch.service')
 
-describe('deploy/systemd/wd-events-watch.service', () => {
+describe.each(['wd-events-watch.service', 'wd-events-consume.service'])('deploy/systemd/%s', (name) => {
   it('passes systemd-analyze verify without a warning (wd installed where ExecStart says)', () => {
     const dir = tempDir('wd-unit-')
     // verify checks that ExecStart's program exists: the built wd of this tree stands in for /usr/local/bin/wd
-    const file = join(dir, 'wd-events-watch.service')
-    writeFileSync(file, unit.replaceAll('/usr/local/bin/wd', join(root, 'bin/run.js')))
+    const file = join(dir, name)
+    writeFileSync(file, unitOf(name).replaceAll('/usr/local/bin/wd', join(root, 'bin/run.js')))
     const r = spawnSync('systemd-analyze', ['verify', '--man=no', file], {encoding: 'utf8'})
     expect(r.error).toBeUndefined()
     expect([r.status, r.stdout + r.stderr]).toEqual([0, ''])
   })
+})
 
+describe('deploy/systemd/wd-events-consume.service', () => {
+  it('starts wd events consume with flags it takes; the bus comes from the environment file', () => {
+    const consume = unitOf('wd-events-consume.service')
+    const lines = [
+      /^ExecStart=.*$/m.exec(consume)![0],
+      ...[...consume.matchAll(/WD_CONSUME_ARGS="([^"]*)"/g)].map((m) => m[1]!),
+    ]
+    const flags = lines.flatMap((l) => [...l.matchAll(/--[a-z-]+/g)].map((m) => m[0]))
+    expect(flags).toEqual(expect.arrayContaining(['--journal', '--textfile', '--webhook']))
+    const help = wd(['events', 'consume', '--help']).stdout
+    for (const f of flags) expect([f, help]).toEqual([f, expect.stringContaining(`${f}=`)])
+    // the password stays out of the command line: --amqp reads this variable
+    expect(consume).toMatch(/^#\s+WD_TRANSPORT_URL=rabbit:/m)
+    expect(help).toContain('WD_TRANSPORT_URL')
+  })
+})
+
+describe('deploy/systemd/wd-events-watch.service', () => {
   it('starts wd events watch with flags it takes; the set-ups its comments show use flags it takes', () => {
     const lines = [
       /^ExecStart=.*$/m.exec(unit)![0],
