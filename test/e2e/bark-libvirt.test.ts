@@ -6,15 +6,17 @@ import {fixture, root, wd} from '../helpers/cli.js'
 import {NOVA_INSTANCE} from '../helpers/nova-fixture.js'
 import {expectValidDomain} from '../helpers/libvirt-rng.js'
 import {firstBarks, journalOf, startWatcher, stopWatcher, until} from '../helpers/barks.js'
-import {e2e, owned, tempDir} from '../helpers/gates.js'
+import {e2e, optedOut, owned, tempDir} from '../helpers/gates.js'
+import {brokerDir, osloListener, rabbitmq} from '../helpers/rabbitmq.js'
 
 // a guest boots under TCG (no KVM here): a bark takes 8-18 s
 jest.setTimeout(120_000)
 
 /**
  * The same bark through libvirt: the guest's domain XML gets its watchdog from `wd xml patch`, libvirtd
- * (test/env/libvirt/libvirtd.sh) runs it, and `wd events watch --libvirt` records libvirt's watchdog event.
- * WD_SKIP_E2E=1 opts out.
+ * (test/env/libvirt/libvirtd.sh) runs it, and `wd events watch --libvirt` records libvirt's watchdog event, and
+ * publishes it (--notify) to a real RabbitMQ, where oslo.messaging's listener reads the Nova instance in it.
+ * WD_SKIP_E2E=1 opts out (WD_SKIP_RABBITMQ=1 of the bus part only).
  */
 const guest = join(root, '.work/guest')
 const uri = 'qemu:///system'
@@ -74,7 +76,12 @@ e2e(
     virsh('define', join(dir, 'domain.xml'))
 
     const journal = join(dir, 'barks.jsonl')
-    const watcher = startWatcher(['--libvirt', uri], journal)
+    const bus = optedOut('WD_SKIP_RABBITMQ') ? undefined : rabbitmq('start', brokerDir(), 5676)
+    const listener = bus ? await osloListener(bus) : undefined
+    const watcher = startWatcher(
+      ['--libvirt', uri, ...(bus ? ['--notify', bus, '--host', 'compute-e2e'] : [])],
+      journal,
+    )
     owned(watcher)
     await new Promise((r) => setTimeout(r, 1000)) // virsh event is listening before the domain starts
     // libvirtd goes away and comes back: the watcher notices, says so, and follows the new libvirtd
@@ -98,5 +105,27 @@ e2e(
         nova: NOVA_INSTANCE,
       }),
     ])
+    if (listener) {
+      await until(() => listener.received().length > 0, 20, 'the notification')
+      listener.stop()
+      expect(listener.received()).toEqual([
+        expect.objectContaining({
+          event_type: 'wd.watchdog.bark',
+          publisher_id: 'wd.compute-e2e',
+          payload: expect.objectContaining({
+            host: 'compute-e2e',
+            vm: domain,
+            action: 'pause',
+            instance_uuid: uuid,
+            display_name: NOVA_INSTANCE.name,
+            project_id: NOVA_INSTANCE.projectId,
+            project_name: NOVA_INSTANCE.projectName,
+            user_id: NOVA_INSTANCE.userId,
+            flavor: NOVA_INSTANCE.flavor,
+            image: NOVA_INSTANCE.image,
+          }) as unknown,
+        }),
+      ])
+    }
   },
 )
