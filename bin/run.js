@@ -1,4 +1,3 @@
 #!/usr/bin/env node
-import {execute} from '@oclif/core'
-
-await execute({dir: import.meta.url})
+// The bundled CLI (scripts/bundle.mjs): one file per command and their shared chunks, not hundreds of modules
+await import('../dist/cli/bin/entry.js')

@@ -147,11 +147,23 @@ export async function listFlavors(conn: Connection, all = false): Promise<Flavor
   return listPaged<Flavor>(conn, 'flavors', `/flavors/detail${all ? '?is_public=None' : ''}`)
 }
 
-/** A flavor by id or by name, as the openstack CLI finds one; an ambiguous name is an error that lists the ids. */
+/** What Nova takes as a flavor id (nova/api/validation/parameter_types.py, flavor_id): anything else is a name. */
+const FLAVOR_ID = /^(?! )[a-zA-Z0-9. _-]{1,255}(?<! )$/
+
+/**
+ * A flavor by id or by name, as the openstack CLI finds one (the id first); an ambiguous name is an error that lists
+ * the ids. A reference that could be an id is asked both ways at once, not one after the other: a name costs one
+ * round trip, not two. One that cannot be an id is only looked up by name.
+ */
 export async function findFlavor(conn: Connection, ref: string): Promise<Flavor> {
-  const byId = await getFlavorById(conn, ref)
-  if (byId) return byId
-  const matches = (await listFlavors(conn, true)).filter((f) => f.name === ref)
+  const byName = listFlavors(conn, true)
+  if (FLAVOR_ID.test(ref)) {
+    // the list's own failure is not this flavor's when the id answers
+    byName.catch(() => undefined)
+    const byId = await getFlavorById(conn, ref)
+    if (byId) return byId
+  }
+  const matches = (await byName).filter((f) => f.name === ref)
   if (matches.length === 1) return matches[0]!
   if (matches.length > 1) {
     throw new WdError('WD_USAGE', `more than one flavor is named '${ref}'`, {
