@@ -1,7 +1,8 @@
 /**
- * YAML (and JSON, which YAML 1.2 reads) with positions for findings. Data comes from js-yaml's fast loader; only
- * when something must be placed at file:line:col is the text walked as js-yaml's event stream, whose events carry
- * source offsets. A valid 50,000-flavor catalog thus costs one fast parse and no position bookkeeping.
+ * YAML (and JSON, which YAML 1.2 reads) with positions for findings. js-yaml parses the text once into its event
+ * stream, whose events carry source offsets, and constructs the data from it (what its loadAll does); the events
+ * are kept, and only when something must be placed at file:line:col are they walked. A valid 50,000-flavor catalog
+ * thus costs one parse and no position bookkeeping, and one with a finding no second parse.
  */
 import {
   CORE_SCHEMA,
@@ -10,7 +11,6 @@ import {
   YAMLException,
   constructFromEvents,
   getScalarValue,
-  loadAll,
   parseEvents,
   type Event,
 } from 'js-yaml'
@@ -233,7 +233,8 @@ function findAliasBombs(cx: Context): Map<number, number> {
 /** Every document's data; one that does not construct (a duplicate key) is undefined, its problem reported. */
 function loadDocuments(cx: Context, problems: SyntaxProblem[]): unknown[] {
   try {
-    return loadAll(cx.text, {schema: CORE_SCHEMA, filename: cx.name})
+    // js-yaml's loadAll is exactly this; the events are kept, so a finding is placed without parsing the text again
+    return constructFromEvents(cx.events(), {source: cx.text, schema: CORE_SCHEMA, filename: cx.name})
   } catch (e) {
     if (!(e instanceof YAMLException)) throw e
   }
