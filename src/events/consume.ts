@@ -5,10 +5,10 @@
  * its bark is in the journal (or the journal has it: dedup by message id), so a consumer that dies loses nothing;
  * a message that is no wd bark is acknowledged and passed, one that is malformed is said and passed.
  */
-import type {Channel, ChannelModel, ConsumeMessage} from 'amqplib'
-import {Backoff, sleep} from '../backoff.js'
+import type {Channel, ConsumeMessage} from 'amqplib'
+import {sleep} from '../backoff.js'
 import {oneLine} from '../text/clip.js'
-import {declarationHint, exchangeOptions, openConnection, queueOptions, shownBus, type BusOptions} from './amqp.js'
+import {exchangeOptions, lost, onBus, queueOptions, shownBus, type BusOptions} from './amqp.js'
 import type {Bark} from './bark.js'
 import type {ProblemSink} from './journal.js'
 import {PRIORITIES, readNotification} from './notification.js'
@@ -38,8 +38,6 @@ export interface ConsumeResult {
 export async function consumeBarks(o: ConsumeOptions): Promise<ConsumeResult> {
   const shown = shownBus(o.bus.url)
   const result: ConsumeResult = {received: 0, others: 0, bad: 0}
-  const backoff = new Backoff(500, 15000)
-  let outage: string | undefined
 
   const handle = async (ch: Channel, msg: ConsumeMessage) => {
     const got = readNotification(msg.content)
@@ -58,43 +56,35 @@ export async function consumeBarks(o: ConsumeOptions): Promise<ConsumeResult> {
     else ch.ack(msg)
   }
 
-  while (!o.signal.aborted) {
-    let conn: ChannelModel | undefined
-    try {
-      conn = await openConnection(o.bus.url)
-      const c = conn
-      const ended = new Promise<void>((done, fail) => {
-        c.on('error', (e: Error) => fail(e))
-        c.on('close', () => fail(new Error('the connection closed')))
-        o.signal.addEventListener('abort', () => done(), {once: true})
-      })
-      ended.catch(() => undefined)
+  await onBus(
+    o.bus.url,
+    o.signal,
+    o.onProblem,
+    {down: 'trying again', back: `reading ${o.queue} again`},
+    async ({conn, ready}) => {
       const ch = await conn.createChannel()
-      ch.on('error', () => undefined)
-      await ch.assertExchange(o.bus.exchange, 'topic', exchangeOptions(o.bus))
-      await ch.assertQueue(o.queue, queueOptions(o.bus))
-      for (const p of PRIORITIES) await ch.bindQueue(o.queue, o.bus.exchange, `${o.bus.topic}.${p}`)
-      await ch.prefetch(PREFETCH)
+      const broken = lost(conn, ch)
+      const stopped = new Promise<void>((done) => o.signal.addEventListener('abort', () => done(), {once: true}))
+      const declare = async () => {
+        await ch.assertExchange(o.bus.exchange, 'topic', exchangeOptions(o.bus))
+        await ch.assertQueue(o.queue, queueOptions(o.bus))
+        for (const p of PRIORITIES) await ch.bindQueue(o.queue, o.bus.exchange, `${o.bus.topic}.${p}`)
+        await ch.prefetch(PREFETCH)
+      }
+      await Promise.race([declare(), broken])
       // in arrival order: a burst of one host's barks is journaled in the order it was sent
       let order = Promise.resolve()
       await ch.consume(o.queue, (msg) => {
         if (!msg) return
         order = order.then(() => handle(ch, msg)).catch(() => undefined)
       })
-      if (outage) o.onProblem(`bus ${shown}: back; reading ${o.queue} again`)
-      outage = undefined
-      backoff.reset()
-      await ended
-      await order
-    } catch (e) {
-      const hint = declarationHint(e as Error)
-      const said = oneLine((e as Error).message) + (hint ? ` (${hint})` : '')
-      if (said !== outage && !o.signal.aborted) o.onProblem(`bus ${shown}: ${said}; trying again`)
-      outage = said
-    } finally {
-      await conn?.close().catch(() => undefined)
-    }
-    if (!o.signal.aborted) await sleep(backoff.next(), o.signal)
-  }
+      ready()
+      try {
+        await Promise.race([stopped, broken])
+      } finally {
+        await order
+      }
+    },
+  )
   return result
 }

@@ -10,11 +10,10 @@
 import {stat, readFile} from 'node:fs/promises'
 import type {ConfirmChannel, ChannelModel} from 'amqplib'
 import {once} from 'node:events'
-import {Backoff, sleep} from '../backoff.js'
+import {sleep} from '../backoff.js'
 import {writeFileAtomically} from '../fs/replace-file.js'
 import {isObject} from '../is-object.js'
-import {oneLine} from '../text/clip.js'
-import {declarationHint, exchangeOptions, openConnection, queueOptions, shownBus, type BusOptions} from './amqp.js'
+import {exchangeOptions, lost, onBus, queueOptions, type BusOptions} from './amqp.js'
 import {readJournalSlice, type ProblemSink} from './journal.js'
 import {barkNotification, PRIORITIES} from './notification.js'
 
@@ -79,7 +78,6 @@ export async function openOutbox(o: OutboxOptions): Promise<Outbox> {
   const mark = await readMark(markPath, o.journal, o.onProblem)
   await writeFileAtomically(markPath, Buffer.from(JSON.stringify(mark) + '\n'), 0o640)
   const stopping = new AbortController()
-  const shown = shownBus(o.bus.url)
   let published = 0
   let current: ChannelModel | undefined
   let wake: (() => void) | undefined
@@ -129,44 +127,24 @@ export async function openOutbox(o: OutboxOptions): Promise<Outbox> {
     }
   }
 
-  const run = async () => {
-    const backoff = new Backoff(500, 15000)
-    let outage: string | undefined
-    while (!stopping.signal.aborted) {
-      let conn: ChannelModel | undefined
-      try {
-        conn = await openConnection(o.bus.url)
+  const run = () =>
+    onBus(
+      o.bus.url,
+      stopping.signal,
+      o.onProblem,
+      {
+        down: 'barks wait in the journal and go out when it is back',
+        back: 'publishing the barks that waited in the journal',
+      },
+      async ({conn, ready}) => {
         current = conn
-        const c = conn
-        const broken = new Promise<never>((_, fail) => {
-          c.on('error', (e: Error) => fail(e))
-          c.on('close', () => fail(new Error('the connection closed')))
-        })
-        broken.catch(() => undefined)
         const ch = await conn.createConfirmChannel()
-        // the broker's words (a refused declaration, say) come as an error before the close
-        const chClosed = new Promise<never>((_, fail) => {
-          ch.on('error', (e: Error) => fail(e))
-          ch.on('close', () => fail(new Error('the channel closed')))
-        })
-        chClosed.catch(() => undefined)
-        await Promise.race([declare(ch), broken, chClosed])
-        if (outage) o.onProblem(`bus ${shown}: back; publishing the barks that waited in the journal`)
-        outage = undefined
-        backoff.reset()
-        await pump(ch, Promise.race([broken, chClosed]))
-      } catch (e) {
-        const hint = declarationHint(e as Error)
-        const said = oneLine((e as Error).message) + (hint ? ` (${hint})` : '')
-        if (said !== outage && !stopping.signal.aborted)
-          o.onProblem(`bus ${shown}: ${said}; barks wait in the journal and go out when it is back`)
-        outage = said
-      } finally {
-        await conn?.close().catch(() => undefined)
-      }
-      if (!stopping.signal.aborted) await sleep(backoff.next(), stopping.signal)
-    }
-  }
+        const broken = lost(conn, ch)
+        await Promise.race([declare(ch), broken])
+        ready()
+        await pump(ch, broken)
+      },
+    )
 
   // the first pass publishes what an earlier run left, without waiting for a kick
   const running = run()
