@@ -7,6 +7,7 @@ const bus = (description: string) => ({description, helpGroup: 'BUS'})
 export const busFlags = {
   exchange: Flags.string({
     ...bus("The exchange: the cloud's [DEFAULT] control_exchange."),
+    helpValue: 'NAME',
     default: DEFAULT_EXCHANGE,
   }),
   topic: Flags.string({
@@ -14,6 +15,7 @@ export const busFlags = {
       'The notifications topic: [oslo_messaging_notifications] topics. Barks go to TOPIC.warn, loops to TOPIC.error.',
     ),
     default: DEFAULT_TOPIC,
+    helpValue: 'TOPIC',
   }),
   'amqp-durable': Flags.boolean({
     ...bus(

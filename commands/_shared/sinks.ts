@@ -17,6 +17,7 @@ export const sinkFlags = {
     description: 'Barks of one VM within --loop-window that mark a reset loop.',
     min: 2,
     default: DEFAULT_LOOP_RULE.barks,
+    helpValue: 'N',
   }),
   'loop-window': Flags.string({
     description: 'The window of --loop-barks: 90s, 10m, 2h.',

@@ -31,7 +31,12 @@ from WD_TRANSPORT_URL, which keeps its password out of the process list.`
       env: 'WD_TRANSPORT_URL',
       required: true,
     }),
-    queue: Flags.string({description: "wd's queue on the exchange.", default: 'wd-barks', helpGroup: 'BUS'}),
+    queue: Flags.string({
+      description: "wd's queue on the exchange.",
+      default: 'wd-barks',
+      helpGroup: 'BUS',
+      helpValue: 'NAME',
+    }),
     ...busFlags,
     ...sinkFlags,
   }

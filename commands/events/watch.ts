@@ -20,8 +20,10 @@ export default class EventsWatch extends WdCommand<typeof EventsWatch> {
   static override description = `Each bark is recorded once: time, VM, action and source, appended to the journal \
 (JSON lines, fsynced per record; a restart never records one twice), and optionally counted in a Prometheus textfile \
 (wd_watchdog_barks_total{vm,action}), POSTed to a webhook (retried) and sent to syslog (RFC 5424, the bark as \
-structured data wd@32473, tag wd). Barks are handled one at a time in the order \
-they arrive, so a burst is recorded whole. Sockets and libvirtd may go away and come back: the watcher reconnects. \
+structured data wd@32473, tag wd). With --notify each bark is also published on the cloud's message bus as an \
+OpenStack notification (wd.watchdog.bark, oslo.messaging's 2.0 envelope) from the journal, which is its outbox: \
+while the bus is away, barks wait there and go out in order when it is back ('wd events consume' reads them). \
+Barks are handled one at a time in the order they arrive, so a burst is recorded whole. Sockets and libvirtd may go away and come back: the watcher reconnects. \
 A malformed line or event is reported on stderr and skipped. It runs until SIGTERM or SIGINT. Mind what sources \
 report: QEMU reports libvirt's dump as pause, and a poweroff ends QEMU right after its WATCHDOG event.
 
@@ -34,6 +36,7 @@ pvestatd and backups would get no answer.`
     '<%= config.bin %> <%= command.id %> --qmp-dir /run/wd/qmp --journal /var/lib/wd/barks.jsonl   # Proxmox VE',
     '<%= config.bin %> <%= command.id %> --qmp /run/guest1.qmp --journal barks.jsonl',
     '<%= config.bin %> <%= command.id %> --libvirt qemu:///system --journal barks.jsonl --textfile /var/lib/node_exporter/wd.prom',
+    'WD_TRANSPORT_URL=rabbit://nova:secret@controller:5672/ <%= config.bin %> <%= command.id %> --libvirt qemu:///system --journal barks.jsonl   # Nova compute: barks onto the bus',
   ]
 
   static override flags = {
@@ -52,7 +55,10 @@ pvestatd and backups would get no answer.`
       helpValue: 'URL',
       env: 'WD_TRANSPORT_URL',
     }),
-    host: Flags.string({description: 'The host named in records and notifications (default: this hostname).'}),
+    host: Flags.string({
+      description: 'The host named in records and notifications (default: this hostname).',
+      helpValue: 'HOST',
+    }),
     ...busFlags,
     ...sinkFlags,
   }
