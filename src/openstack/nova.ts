@@ -149,20 +149,27 @@ export async function listFlavors(conn: Connection, all = false): Promise<Flavor
 
 /** What Nova takes as a flavor id (nova/api/validation/parameter_types.py, flavor_id): anything else is a name. */
 const FLAVOR_ID = /^(?! )[a-zA-Z0-9. _-]{1,255}(?<! )$/
+/** The ids Nova makes when none is given: a reference of this shape is almost surely one. */
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i
 
 /**
  * A flavor by id or by name, as the openstack CLI finds one (the id first); an ambiguous name is an error that lists
- * the ids. A reference that could be an id is asked both ways at once, not one after the other: a name costs one
- * round trip, not two. One that cannot be an id is only looked up by name.
+ * the ids. A UUID is asked by id, and listed only when it is none; a reference that could be an id but looks like a
+ * name (m1.small) is asked both ways at once, so a name costs one round trip, not two; one that cannot be an id is
+ * only looked up by name.
  */
 export async function findFlavor(conn: Connection, ref: string): Promise<Flavor> {
-  const byName = listFlavors(conn, true)
+  let byName: Promise<Flavor[]> | undefined
   if (FLAVOR_ID.test(ref)) {
-    // the list's own failure is not this flavor's when the id answers
-    byName.catch(() => undefined)
+    if (!UUID.test(ref)) {
+      byName = listFlavors(conn, true)
+      // the list's own failure is not this flavor's when the id answers
+      byName.catch(() => undefined)
+    }
     const byId = await getFlavorById(conn, ref)
     if (byId) return byId
   }
+  byName ??= listFlavors(conn, true)
   const matches = (await byName).filter((f) => f.name === ref)
   if (matches.length === 1) return matches[0]!
   if (matches.length > 1) {

@@ -108,6 +108,32 @@ describe('wd flavor on real Nova', () => {
     expect(t.stdout).toMatch(/^\| ID +\| Name +\| vCPUs \| RAM \| Disk \| Is Public \| Watchdog +\|$/m)
   })
 
+  live(
+    'finds a flavor by id, by a name that could be an id (both asked), and by one that cannot (only listed)',
+    async () => {
+      const plain = await flavor({'hw:watchdog_action': 'pause'})
+      // not a flavor id by Nova's pattern (letters, digits, '.', '_', '-', ' '): no lookup by id is made
+      const odd = {name: `${unique('flavor')} ünï/çode`, id: ''}
+      flavors.push((odd.id = await createFlavor(admin, odd.name, {'hw:watchdog_action': 'reset'})))
+      /** The flavor found, and which Nova paths were read for it (the list's pages as one) */
+      const asked = (ref: string) => {
+        const r = wd(['flavor', 'show', ref, '-f', 'value', '-c', 'ID', '--debug'], undefined, osEnv('admin'))
+        expect(r.status).toBe(0)
+        const gets = [...r.stderr.matchAll(/^http: GET \S+\/v2\.1(\/flavors\S*)/gm)].map((m) =>
+          m[1]!.replace(/[?&](limit|marker)=[^&]*/g, ''),
+        )
+        return {id: r.stdout.trim(), gets: [...new Set(gets)].sort()}
+      }
+      // Nova made a UUID id: asked by id alone
+      expect(asked(plain.id)).toEqual({id: plain.id, gets: [`/flavors/${plain.id}`]})
+      expect(asked(plain.name)).toEqual({
+        id: plain.id,
+        gets: ['/flavors/detail?is_public=None', `/flavors/${encodeURIComponent(plain.name)}`],
+      })
+      expect(asked(odd.name)).toEqual({id: odd.id, gets: ['/flavors/detail?is_public=None']})
+    },
+  )
+
   live('an unknown flavor is exit 2 and says so', () => {
     const r = wd(['flavor', 'show', 'no-such-flavor'], undefined, osEnv('admin'))
     expect([r.status, r.stderr]).toEqual([2, "wd: no flavor 'no-such-flavor' (by id or name)\n"])
