@@ -10,7 +10,7 @@
  * outbox's mark) has the same id, and a consumer dedups exactly.
  */
 import {createHash} from 'node:crypto'
-import {isObject} from '../is-object.js'
+import {asString as str, isObject} from '../is-object.js'
 import {validator} from '../schema/validator.js'
 import {clip} from '../text/clip.js'
 import type {Bark} from './bark.js'
@@ -86,8 +86,6 @@ export function barkNotification(bark: Bark, host: string, topic: string): Notif
 /** What a consumer makes of a message: a bark of some host, another service's notification, or a bad message. */
 export type Received =
   {kind: 'bark'; messageId: string; bark: Bark} | {kind: 'other'; eventType: string} | {kind: 'bad'; problem: string}
-
-const str = (v: unknown) => (typeof v === 'string' ? v : undefined)
 
 /**
  * Reads a message off the bus, trusting nothing: the size is bounded, both JSON layers are parsed as data, the bark

@@ -33,10 +33,6 @@ export interface OutboxOptions {
   /** the publisher's host, for barks whose record names none */
   host: string
   onProblem: ProblemSink
-  /** told of each batch the broker confirmed */
-  onPublished?: (count: number) => void
-  /** where the mark is kept; `<journal>.notified` by default */
-  markPath?: string
 }
 
 export interface Outbox {
@@ -63,20 +59,20 @@ async function readMark(path: string, journal: string, onProblem: ProblemSink): 
     m = undefined
   }
   const offset = isObject(m) && Number.isSafeInteger(m.offset) ? (m.offset as number) : -1
-  const ok = offset >= 0
-  if (ok && isObject(m) && m.dev === j.dev && m.ino === j.ino && offset <= j.size)
+  if (isObject(m) && offset >= 0 && m.dev === j.dev && m.ino === j.ino && offset <= j.size)
     return {dev: j.dev, ino: j.ino, offset}
   onProblem(
-    `${path}: ${ok ? 'the journal was replaced or cut' : 'not a mark'}; publishing the journal from its start ` +
+    `${path}: ${offset >= 0 ? 'the journal was replaced or cut' : 'not a mark'}; publishing the journal from its start ` +
       '(consumers keep each bark once, by its id)',
   )
   return {dev: j.dev, ino: j.ino, offset: 0}
 }
 
 export async function openOutbox(o: OutboxOptions): Promise<Outbox> {
-  const markPath = o.markPath ?? `${o.journal}.notified`
+  const markPath = `${o.journal}.notified`
   const mark = await readMark(markPath, o.journal, o.onProblem)
-  await writeFileAtomically(markPath, Buffer.from(JSON.stringify(mark) + '\n'), 0o640)
+  const saveMark = () => writeFileAtomically(markPath, Buffer.from(JSON.stringify(mark) + '\n'), 0o640)
+  await saveMark()
   const stopping = new AbortController()
   let published = 0
   let current: ChannelModel | undefined
@@ -120,9 +116,8 @@ export async function openOutbox(o: OutboxOptions): Promise<Outbox> {
       }
       await Promise.race([ch.waitForConfirms(), broken])
       mark.offset = slice.end
-      await writeFileAtomically(markPath, Buffer.from(JSON.stringify(mark) + '\n'), 0o640)
+      await saveMark()
       published += slice.records.length
-      if (slice.records.length > 0) o.onPublished?.(slice.records.length)
       pending = true
     }
   }

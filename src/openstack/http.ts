@@ -12,6 +12,7 @@ import https from 'node:https'
 import {WdError, type WdErrorCode} from '../errors.js'
 import type {CloudConfig} from './cloud-config.js'
 import {Backoff, sleep} from '../backoff.js'
+import {asString} from '../is-object.js'
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
 const RETRY_STATUS = new Set([502, 503, 504])
@@ -157,11 +158,15 @@ function serverMessage(body: unknown): string {
       .slice(0, 300)
   }
   const o = data as Record<string, unknown>
-  const pick = (v: unknown) => (typeof v === 'string' ? v : undefined)
   const nested = Object.values(o).find((v) => typeof v === 'object' && v !== null && 'message' in v) as
     {message?: unknown} | undefined
   const text =
-    pick(nested?.message) ?? pick(o.message) ?? pick(o.error_description) ?? pick(o.error) ?? pick(o.title) ?? ''
+    asString(nested?.message) ??
+    asString(o.message) ??
+    asString(o.error_description) ??
+    asString(o.error) ??
+    asString(o.title) ??
+    ''
   return text
     .replace(/<br \/>/g, ' ')
     .replace(/\s+/g, ' ')
