@@ -87,7 +87,11 @@ describe('events watch --notify: OpenStack notifications on a real RabbitMQ', ()
           // oslo's own timestamp format: Python's str(datetime.utcnow())
           expect(n.metadata.timestamp).toBe(iso(s).replace('T', ' ').replace('Z', '000'))
         }
-        expect(got.find((n) => n.priority === 'error')!.payload.loop).toEqual({barks: 3, since: iso(2000), window_seconds: 600})
+        expect(got.find((n) => n.priority === 'error')!.payload.loop).toEqual({
+          barks: 3,
+          since: iso(2000),
+          window_seconds: 600,
+        })
         expect(new Set(got.map((n) => n.metadata.message_id)).size).toBe(5)
 
         // the bus goes away while barks arrive: they are journaled, and the watcher says they wait

@@ -16,6 +16,7 @@ type OptOut =
   | 'WD_SKIP_BROWSER'
   | 'WD_SKIP_SYSLOG'
   | 'WD_SKIP_RABBITMQ'
+  | 'WD_SKIP_COMPUTE'
 
 /** Whether the user set `variable=1` to run without that real system. */
 export const optedOut = (variable: OptOut) => process.env[variable] === '1'
@@ -31,6 +32,8 @@ export const e2e = gate('WD_SKIP_E2E')
 export const withSyslog = gate('WD_SKIP_SYSLOG')
 /** Tests against a real RabbitMQ and oslo.messaging listener (test/env/rabbitmq). */
 export const withRabbit = gate('WD_SKIP_RABBITMQ')
+/** Tests on the test cloud's compute half (test/env/openstack/compute.sh): instances that boot under Nova. */
+export const withCompute = gate('WD_SKIP_COMPUTE')
 /** Tests of the test cloud that also open a page in Debian's headless Chromium. */
 export const liveInBrowser = optedOut('WD_SKIP_BROWSER') ? it.skip : live
 

@@ -6,6 +6,8 @@
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 STATE="${WD_OS_STATE:-$HERE/../../../.work/openstack}"
+# the compute half first: its services, its domains, its RabbitMQ
+bash "$HERE/compute.sh" stop
 for name in nova-default-limit glance-protected apache-fed idp placement neutron nova glance keystone; do
   f="$STATE/run/$name.pid"
   [ -s "$f" ] || continue

@@ -4,7 +4,10 @@
 # OpenStack Zed (Debian 12 packages) for tests: Keystone + Glance API + Nova API, and the
 # Neutron and Placement APIs that Nova's API asks when showing and deleting servers;
 # bound to 127.0.0.1 only. sqlite databases, oslo.messaging fake:// transport,
-# no RabbitMQ / MySQL / nova-compute / conductor / Neutron agents / Apache / systemd.
+# no RabbitMQ / MySQL / nova-compute / conductor / Neutron agents / Apache / systemd: its servers stay build requests.
+# Then compute.sh starts the compute half beside it (region RegionTwo: a second Nova whose instances boot, on
+# RabbitMQ, with nova-conductor, nova-scheduler, nova-compute on the rig's libvirtd, and Nova's metadata API);
+# WD_OS_API_ONLY=1 leaves it out (the quicker API-only rig; the tests then need WD_SKIP_COMPUTE=1).
 #
 # Idempotent: re-running it with the services up only re-checks and re-prints.
 # Everything lives in $WD_OS_STATE (default: <dir of this script>/state).
@@ -12,7 +15,7 @@
 #
 # Env overrides: WD_OS_STATE, WD_OS_ADMIN_PASSWORD, WD_OS_DEMO_PASSWORD,
 # WD_OS_ALT_PASSWORD, WD_OS_SERVICE_PASSWORD, WD_OS_SKIP_INSTALL=1,
-# WD_OS_READY_TIMEOUT (seconds, default 180).
+# WD_OS_READY_TIMEOUT (seconds, default 180), WD_OS_API_ONLY=1.
 set -euo pipefail
 shopt -s inherit_errexit
 
@@ -667,3 +670,5 @@ WD_NEUTRON_URL=http://$HOST:$NEUTRON_PORT
 EOF
 cat "$STATE/admin-openrc"
 echo "# non-admin: source $STATE/demo-openrc (project demo) or $STATE/alt-openrc (project alt)"
+# the compute half (it needs test/env/libvirt/libvirtd.sh's libvirtd)
+[ "${WD_OS_API_ONLY:-0}" = 1 ] || bash "$HERE/compute.sh" start
