@@ -5,20 +5,20 @@
 #
 # Region RegionTwo of the same Keystone: its own Nova (API on 8784, metadata API on 8785, nova-conductor,
 # nova-scheduler, nova-compute with the libvirt driver on QEMU/TCG against the rig's libvirtd, a cell with host
-# discovery), on a RabbitMQ of its own (127.0.0.1:5680) as its transport; Glance, Neutron and Placement are
-# up.sh's, listed in RegionTwo too. Why a second Nova rather than RabbitMQ under the first: the first Nova's servers
-# must stay build requests (the audit tests set states in them, the audit bench makes 2,000 of them); here they boot.
+# discovery), its databases on a MariaDB of its own (127.0.0.1:3307) and a RabbitMQ of its own (127.0.0.1:5680) as
+# its transport; Glance, Neutron, Placement and Keystone are up.sh's, listed in RegionTwo too. Why a second Nova
+# rather than RabbitMQ under the first: the first Nova's servers must stay build requests (the audit tests set states
+# in them, the audit bench makes 2,000 of them); here they boot.
 # The metadata API is asked as Neutron's metadata proxy asks it (X-Instance-ID and its HMAC signature with the
 # shared secret in $STATE/run/metadata-secret), and its DynamicJSON vendordata target `wd` is wd serve at
 # http://127.0.0.1:${WD_VENDORDATA_PORT:-8790}/v1/vendordata, sent Nova's service token ([vendordata_dynamic_auth]).
 set -euo pipefail
 shopt -s inherit_errexit
-export PATH=/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin
-unset PYTHONPATH PYTHONHOME VIRTUAL_ENV || true
-PY=/usr/bin/python3
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-STATE="${WD_OS_STATE:-$HERE/../../../.work/openstack}"
+# what the scripts that start services beside up.sh's share: the environment, $STATE, die, stop_pidfile
+source "$HERE/second-api.sh"
 mkdir -p "$STATE"; STATE="$(cd "$STATE" && pwd)"
+PY=/usr/bin/python3
 HOST=127.0.0.1
 API_PORT=8784; META_PORT=8785; BUS_PORT=5680; VENDOR_PORT="${WD_VENDORDATA_PORT:-8790}"
 REGION=RegionTwo; COMPUTE_HOST=wd-compute
@@ -27,31 +27,24 @@ ADMIN_PASSWORD="${WD_OS_ADMIN_PASSWORD:-admin-secret}"
 SERVICE_PASSWORD="${WD_OS_SERVICE_PASSWORD:-service-secret}"
 ETC="$STATE/etc/nova-compute"; CS="$STATE/compute"; LOG="$STATE/log"; RUN="$STATE/run"
 CONF="$ETC/nova.conf"
-# the broker's dir: the rabbitmq user must reach it, and $STATE is root's alone (0700)
-BUS_DIR="/var/tmp/wd-nova-bus-$(printf '%s' "$STATE" | md5sum | cut -c1-8)"
+# the broker's and the database's dirs: their users (rabbitmq, mysql) must reach them, and $STATE is root's alone
+STATE_ID=$(printf '%s' "$STATE" | md5sum | cut -c1-8)
+BUS_DIR="/var/tmp/wd-nova-bus-$STATE_ID"; DB_DIR="/var/tmp/wd-nova-db-$STATE_ID"
+DB_PORT=3307; DB_SOCK="$DB_DIR/mysqld.sock"
+DB_PASSWORD="${WD_OS_SERVICE_PASSWORD:-service-secret}"
+DB="mysql+pymysql://nova:$DB_PASSWORD@$HOST:$DB_PORT"
 # the services, in the order they start (stop goes the other way)
 SERVICES=(nova-cmp-api nova-cmp-metadata nova-conductor nova-scheduler nova-compute)
 
 T0=$(date +%s.%N)
-die() { echo "compute.sh: ERROR: $*" >&2; exit 1; }
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}'; }
 log() { printf '[compute %6ss] %s\n' "$(elapsed "$T0")" "$*" >&2; }
 pid_alive() { local f="$RUN/$1.pid"; [ -s "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; }
+sql() { mariadb --socket="$DB_SOCK" -N -B "$@"; }
 
 stop_all() {
-  local i name f pid
-  for (( i=${#SERVICES[@]}-1; i>=0; i-- )); do
-    name=${SERVICES[$i]}; f="$RUN/$name.pid"
-    [ -s "$f" ] || continue
-    pid=$(cat "$f")
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM -- "-$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-      kill -KILL -- "-$pid" 2>/dev/null || true
-      echo "stopped $name (pid $pid)"
-    fi
-    rm -f "$f"
-  done
+  local i
+  for (( i=${#SERVICES[@]}-1; i>=0; i-- )); do stop_pidfile "$RUN/${SERVICES[$i]}.pid"; done
   # the domains this Nova made (instance-XXXXXXXX), so no guest outlives the rig
   if virsh -c qemu:///system version >/dev/null 2>&1; then
     for d in $(virsh -c qemu:///system list --all --name | grep '^instance-' || true); do
@@ -62,6 +55,14 @@ stop_all() {
   fi
   [ -s "$BUS_DIR/node" ] && bash "$HERE/../rabbitmq/rabbitmq.sh" stop "$BUS_DIR"
   rm -f "$RUN/nova-cmp-bus.pid"
+  # MariaDB ends cleanly on TERM
+  if [ -s "$DB_DIR/mysqld.pid" ]; then
+    local pid; pid=$(cat "$DB_DIR/mysqld.pid")
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$pid" 2>/dev/null || true
+    rm -f "$DB_DIR/mysqld.pid"
+  fi
   return 0
 }
 
@@ -72,9 +73,10 @@ case "${1:-}" in
 esac
 
 [ "$(id -u)" = 0 ] || die "must run as root"
-# nova-compute's libvirt driver needs libvirt's Python binding and qemu-img; the rest came with up.sh
+# nova-compute's libvirt driver needs libvirt's Python binding and qemu-img; Nova's databases are MariaDB's (the
+# server and client cores only: no init script, no service of the machine's); the rest came with up.sh
 missing=()
-for p in python3-libvirt qemu-utils; do
+for p in python3-libvirt qemu-utils mariadb-server-core mariadb-client-core python3-pymysql; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq \
@@ -89,6 +91,24 @@ if ! pid_alive nova-cmp-bus; then
   bash "$HERE/../rabbitmq/rabbitmq.sh" start "$BUS_DIR" "$BUS_PORT" >/dev/null
   cp "$BUS_DIR/pid" "$RUN/nova-cmp-bus.pid"
   log "RabbitMQ on $HOST:$BUS_PORT"
+fi
+
+# MariaDB for Nova's databases, as its own user: three Nova services writing sqlite files collided ("database is
+# locked": sqlite refuses a write whose read snapshot another process outdated, and no busy timeout helps)
+getent passwd mysql >/dev/null || useradd --system --no-create-home -d /nonexistent -s /usr/sbin/nologin mysql
+mkdir -p "$DB_DIR"; chown mysql: "$DB_DIR"; chmod 0700 "$DB_DIR"
+if [ ! -d "$DB_DIR/data/mysql" ]; then
+  rm -f "$RUN/nova-cmp.initialized"   # new databases: Nova's are made again below
+  mariadb-install-db --no-defaults --user=mysql --datadir="$DB_DIR/data" --auth-root-authentication-method=socket \
+    --skip-test-db >"$LOG/mariadb-install.log" 2>&1 || { cat "$LOG/mariadb-install.log" >&2; die "mariadb-install-db failed"; }
+fi
+if ! { [ -s "$DB_DIR/mysqld.pid" ] && kill -0 "$(cat "$DB_DIR/mysqld.pid")" 2>/dev/null; }; then
+  setsid /usr/sbin/mariadbd --no-defaults --user=mysql --datadir="$DB_DIR/data" --socket="$DB_SOCK" --port=$DB_PORT \
+    --bind-address=$HOST --skip-name-resolve --pid-file="$DB_DIR/mysqld.pid" --log-error="$LOG/mariadb.log" \
+    --max-connections=500 </dev/null >/dev/null 2>&1 &
+  for _ in $(seq 1 150); do sql -e 'select 1' >/dev/null 2>&1 && break; sleep 0.2; done
+  sql -e 'select 1' >/dev/null || { tail -20 "$LOG/mariadb.log" >&2; die "MariaDB did not start"; }
+  log "MariaDB on $HOST:$DB_PORT"
 fi
 TRANSPORT="rabbit://guest:guest@$HOST:$BUS_PORT/"
 
@@ -135,9 +155,9 @@ $(SERVICE_AUTH)
 [wsgi]
 api_paste_config = $ETC/api-paste.ini
 [api_database]
-connection = sqlite:///$STATE/db/nova_cmp_api.sqlite?timeout=30
+connection = $DB/nova_cmp_api
 [database]
-connection = sqlite:///$STATE/db/nova_cmp_cell1.sqlite?timeout=30
+connection = $DB/nova_cmp_cell1
 [conductor]
 workers = 1
 [scheduler]
@@ -186,7 +206,6 @@ printf 'from nova.api.openstack.compute.wsgi import init_application\napplicatio
 printf 'from nova.api.metadata.wsgi import init_application\napplication = init_application()\n' > "$ETC/metadata-wsgi.py"
 
 nova_manage() { $PY -c 'import sys; from nova.cmd.manage import main; sys.exit(main())' --config-file "$CONF" "$@"; }
-wal() { local f; for f in "$@"; do [ "$(sqlite3 "$f" 'PRAGMA journal_mode=WAL;')" = wal ] || die "WAL on $f failed"; done; }
 
 # an admin token, for the catalog below and for placement
 TOK=$(curl -sf -D - -o /dev/null -H 'Content-Type: application/json' "$KS_URL/auth/tokens" -d "$(jq -n --arg p "$ADMIN_PASSWORD" \
@@ -206,15 +225,17 @@ if [ ! -e "$RUN/nova-cmp.initialized" ]; then
     curl -sf -X DELETE -H "X-Auth-Token: $TOK" "$PL/resource_providers/$rp" >/dev/null || die "cannot remove the stale resource provider $rp"
   done
   t=$(date +%s.%N)
-  rm -f "$STATE"/db/nova_cmp_*.sqlite*
+  sql -e "DROP DATABASE IF EXISTS nova_cmp_api; DROP DATABASE IF EXISTS nova_cmp_cell0; DROP DATABASE IF EXISTS nova_cmp_cell1;
+    CREATE DATABASE nova_cmp_api; CREATE DATABASE nova_cmp_cell0; CREATE DATABASE nova_cmp_cell1;
+    CREATE USER IF NOT EXISTS 'nova'@'$HOST' IDENTIFIED BY '$DB_PASSWORD';
+    GRANT ALL ON \`nova\_cmp\_%\`.* TO 'nova'@'$HOST';"
   {
     nova_manage api_db sync
-    nova_manage cell_v2 map_cell0 --database_connection "sqlite:///$STATE/db/nova_cmp_cell0.sqlite?timeout=30"
+    nova_manage cell_v2 map_cell0 --database_connection "$DB/nova_cmp_cell0"
     nova_manage cell_v2 create_cell --name cell1 --transport-url "$TRANSPORT" \
-      --database_connection "sqlite:///$STATE/db/nova_cmp_cell1.sqlite?timeout=30"
+      --database_connection "$DB/nova_cmp_cell1"
     nova_manage db sync
   } >"$LOG/nova-cmp-manage.log" 2>&1 || { cat "$LOG/nova-cmp-manage.log" >&2; die "nova db init failed"; }
-  wal "$STATE"/db/nova_cmp_api.sqlite "$STATE"/db/nova_cmp_cell0.sqlite "$STATE"/db/nova_cmp_cell1.sqlite
   touch "$RUN/nova-cmp.initialized"
   log "nova db init done in $(elapsed "$t")s"
 fi
@@ -261,7 +282,7 @@ for pair in "identity $KS_URL/" "compute http://$HOST:$API_PORT/v2.1" "image htt
 done
 
 # the compute service registers itself; host discovery maps it to the cell
-mapped() { sqlite3 "$STATE/db/nova_cmp_api.sqlite" "select count(*) from host_mappings where host='$COMPUTE_HOST'"; }
+mapped() { sql -e "select count(*) from nova_cmp_api.host_mappings where host='$COMPUTE_HOST'"; }
 for _ in $(seq 1 240); do
   [ "$(mapped)" = 1 ] && break
   nova_manage cell_v2 discover_hosts >>"$LOG/nova-cmp-manage.log" 2>&1 || true

@@ -1,5 +1,6 @@
 # second-api.sh - sourced by the scripts that start a second API of the test cloud beside up.sh's (same state):
-# glance-protected.sh, nova-api-default-limit.sh. The environment, the state dir, stopping by pid file, waiting.
+# glance-protected.sh, nova-api-default-limit.sh, compute.sh. The environment, the state dir, stopping by pid file,
+# waiting.
 export PATH=/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin
 unset PYTHONPATH PYTHONHOME VIRTUAL_ENV || true
 STATE="${WD_OS_STATE:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../../../.work/openstack}"
