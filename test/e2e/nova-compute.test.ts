@@ -24,6 +24,7 @@ import {
   guestImage,
   guestKernel,
   metadata,
+  named,
   removeServer,
   serverOf,
   settle,
@@ -31,7 +32,8 @@ import {
   type GuestKernel,
 } from '../helpers/compute.js'
 import {optedOut, owned, tempDir, withCompute} from '../helpers/gates.js'
-import {cloud, unique} from '../helpers/openstack.js'
+import {cloud} from '../helpers/openstack.js'
+import {isNovaSetting} from '../../src/vocab/nova.js'
 import {osloListener} from '../helpers/rabbitmq.js'
 import {stateDir} from '../env/openstack/state.mjs'
 
@@ -57,15 +59,12 @@ afterAll(async () => {
 })
 
 const env = () => computeEnv('admin')
-let made = 0
-/** A name of its own for each object, also for those made in the same millisecond. */
-const named = (what: string) => `${unique(what)}-${++made}`
 /** A flavor for the guest, its watchdog written by `wd flavor set` (or, for what wd refuses, by the API at 2.85). */
 async function flavorWith(action: string | undefined): Promise<string> {
   const id = await guestFlavor(admin, named('flavor'))
   cleanup.push(() => admin.call('compute', 'DELETE', `/flavors/${id}`, {accept: [404]}))
   if (action === undefined) return id
-  if (['none', 'pause', 'poweroff', 'reset', 'disabled'].includes(action)) {
+  if (isNovaSetting(action)) {
     const r = wd(['flavor', 'set', id, '--action', action], undefined, env())
     expect(r.stderr).toBe('')
     expect(r.status).toBe(0)
@@ -82,7 +81,7 @@ async function imageWith(action: string | undefined, cmdline = IDLE): Promise<st
   const id = await guestImage(admin, kernel, cmdline)
   cleanup.push(() => admin.call('image', 'DELETE', `/images/${id}`, {accept: [404]}))
   if (action === undefined) return id
-  if (['none', 'pause', 'poweroff', 'reset', 'disabled'].includes(action)) {
+  if (isNovaSetting(action)) {
     const r = wd(['image', 'set', id, '--action', action], undefined, env())
     expect(r.status).toBe(0)
   } else {

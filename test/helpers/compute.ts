@@ -41,11 +41,11 @@ export const virsh = (...args: string[]) =>
   execFileSync('virsh', [...virshArgs, ...args], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']}).trim()
 
 let made = 0
+/** A name of its own for each object, also for those made in the same millisecond. */
+export const named = (what: string) => `${unique(what)}-${++made}`
+
 async function upload(conn: Connection, props: Record<string, string>, bytes: Buffer): Promise<string> {
-  // a name of its own, also for images made in the same millisecond
-  const res = await conn.call('image', 'POST', '/images', {
-    body: {visibility: 'private', ...props, name: `${unique(props.name ?? 'image')}-${++made}`},
-  })
+  const res = await conn.call('image', 'POST', '/images', {body: {visibility: 'private', ...props}})
   const id = json<{id: string}>(res).id
   // bytes, which wd's client (JSON and text only) does not send
   const res2 = await fetch(`${cloud().WD_GLANCE_URL}/v2/images/${id}/file`, {
@@ -68,12 +68,12 @@ export async function guestKernel(owner: Connection): Promise<GuestKernel> {
     throw new Error('the test guest is missing: run bash test/env/guest/build-guest.sh, or set WD_SKIP_COMPUTE=1')
   const kernel = await upload(
     owner,
-    {name: 'kernel', disk_format: 'aki', container_format: 'aki'},
+    {name: named('kernel'), disk_format: 'aki', container_format: 'aki'},
     readFileSync(join(guest, 'vmlinuz')),
   )
   const ramdisk = await upload(
     owner,
-    {name: 'ramdisk', disk_format: 'ari', container_format: 'ari'},
+    {name: named('ramdisk'), disk_format: 'ari', container_format: 'ari'},
     readFileSync(join(guest, 'initramfs.cpio.gz')),
   )
   return {kernel, ramdisk}
@@ -83,22 +83,16 @@ export async function guestKernel(owner: Connection): Promise<GuestKernel> {
  * A bootable image of the guest: an empty 1 MiB disk, the kernel and initramfs, and `cmdline` for the guest's init
  * (test/env/guest/build-guest.sh: wdt_arm=none idles; wdt_arm=ioctl arms the watchdog and then stops feeding it).
  */
-export async function guestImage(
-  owner: Connection,
-  k: GuestKernel,
-  cmdline: string,
-  props: Record<string, string> = {},
-): Promise<string> {
+export async function guestImage(owner: Connection, k: GuestKernel, cmdline: string): Promise<string> {
   return upload(
     owner,
     {
-      name: 'guest',
+      name: named('guest'),
       disk_format: 'raw',
       container_format: 'bare',
       kernel_id: k.kernel,
       ramdisk_id: k.ramdisk,
       os_command_line: `console=ttyS0 panic=0 ${cmdline}`,
-      ...props,
     },
     Buffer.alloc(1024 * 1024),
   )
@@ -146,17 +140,22 @@ export async function settle(
   seconds = 120,
   what = 'the server to settle',
 ): Promise<Server> {
-  let s = await serverOf(conn, id)
-  await until(
-    async () => {
-      s = await serverOf(conn, id)
-      if (s.status === 'ERROR' && !done(s)) throw new Error(`server ${id} went to ERROR: ${s.fault?.message}`)
-      return done(s)
-    },
-    seconds,
-    `${what} (${id}, last ${s.status}/${String(s['OS-EXT-STS:task_state'])})`,
-  )
-  return s
+  let s: Server | undefined
+  try {
+    await until(
+      async () => {
+        s = await serverOf(conn, id)
+        if (s.status === 'ERROR' && !done(s)) throw new Error(`server ${id} went to ERROR: ${s.fault?.message}`)
+        return done(s)
+      },
+      seconds,
+      `${what} (${id})`,
+    )
+  } catch (e) {
+    // the state it was last seen in says where it stopped
+    throw new Error(`${(e as Error).message}; last seen ${s?.status}/${String(s?.['OS-EXT-STS:task_state'])}`)
+  }
+  return s!
 }
 
 export const active = (s: Server) => s.status === 'ACTIVE' && !s['OS-EXT-STS:task_state']

@@ -103,11 +103,12 @@ if [ ! -d "$DB_DIR/data/mysql" ]; then
     --skip-test-db >"$LOG/mariadb-install.log" 2>&1 || { cat "$LOG/mariadb-install.log" >&2; die "mariadb-install-db failed"; }
 fi
 if ! { [ -s "$DB_DIR/mysqld.pid" ] && kill -0 "$(cat "$DB_DIR/mysqld.pid")" 2>/dev/null; }; then
+  # its log beside its data: the mysql user cannot write under $STATE
   setsid /usr/sbin/mariadbd --no-defaults --user=mysql --datadir="$DB_DIR/data" --socket="$DB_SOCK" --port=$DB_PORT \
-    --bind-address=$HOST --skip-name-resolve --pid-file="$DB_DIR/mysqld.pid" --log-error="$LOG/mariadb.log" \
+    --bind-address=$HOST --skip-name-resolve --pid-file="$DB_DIR/mysqld.pid" --log-error="$DB_DIR/mariadb.log" \
     --max-connections=500 </dev/null >/dev/null 2>&1 &
   for _ in $(seq 1 150); do sql -e 'select 1' >/dev/null 2>&1 && break; sleep 0.2; done
-  sql -e 'select 1' >/dev/null || { tail -20 "$LOG/mariadb.log" >&2; die "MariaDB did not start"; }
+  sql -e 'select 1' >/dev/null || { tail -20 "$DB_DIR/mariadb.log" >&2; die "MariaDB did not start"; }
   log "MariaDB on $HOST:$DB_PORT"
 fi
 TRANSPORT="rabbit://guest:guest@$HOST:$BUS_PORT/"
