@@ -12,7 +12,7 @@ import https from 'node:https'
 import {WdError, type WdErrorCode} from '../errors.js'
 import type {CloudConfig} from './cloud-config.js'
 import {Backoff, sleep} from '../backoff.js'
-import {asString} from '../is-object.js'
+import {asString, isObject} from '../is-object.js'
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
 const RETRY_STATUS = new Set([502, 503, 504])
@@ -139,10 +139,13 @@ function unreachable(req: Request, e: NodeJS.ErrnoException, attempts: number): 
   })
 }
 
-/** The server's own message from a Nova, Glance, Keystone or OAuth error body. */
 /** The entities Glance's and WebOb's HTML error pages use in the server's words. */
 const HTML_ENTITIES: Record<string, string> = {'#x27': "'", '#39': "'", quot: '"', lt: '<', gt: '>', amp: '&'}
 
+/**
+ * The server's own message from a Nova, Glance, Keystone or OAuth error body: an object's (or its one nested
+ * object's) message, a bare JSON string, an HTML page's text; any other JSON (null, a number, a list) says nothing.
+ */
 function serverMessage(body: unknown): string {
   if (typeof body !== 'string' || body === '') return ''
   let data: unknown
@@ -157,15 +160,15 @@ function serverMessage(body: unknown): string {
       .trim()
       .slice(0, 300)
   }
-  const o = data as Record<string, unknown>
-  const nested = Object.values(o).find((v) => typeof v === 'object' && v !== null && 'message' in v) as
-    {message?: unknown} | undefined
+  // a bare JSON string is text too, as the HTML page's
+  if (!isObject(data)) return (asString(data) ?? '').replace(/\s+/g, ' ').trim().slice(0, 300)
+  const nested = Object.values(data).find((v) => isObject(v) && 'message' in v) as {message?: unknown} | undefined
   const text =
     asString(nested?.message) ??
-    asString(o.message) ??
-    asString(o.error_description) ??
-    asString(o.error) ??
-    asString(o.title) ??
+    asString(data.message) ??
+    asString(data.error_description) ??
+    asString(data.error) ??
+    asString(data.title) ??
     ''
   return text
     .replace(/<br \/>/g, ' ')
@@ -181,7 +184,6 @@ const STATUS_CODES: Record<number, WdErrorCode> = {
   409: 'WD_CONFLICT',
 }
 
-/** An HTTP error answer as a one-line WdError: service, status, what was asked, and the server's words. */
 /**
  * The error for a refused request: the service, status, method, path and the server's own words; the hint is given,
  * or made from the status and those words (a 403 can mean several things, and only the words tell which).
