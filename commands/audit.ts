@@ -19,6 +19,11 @@ after boot; servers ACTIVE but paused (what a pause bark leaves); q35 images wit
 iTCO one that resets); images for architectures without i6300esb; with --policy every violation, with --catalog \
 the drift from the catalog.
 
+A device protects only when the guest feeds it: for each running server whose device acts on expiry, the audit \
+reads the tail of its console (one request per server, 8 at once) for the guest half's line, 'wd-guest: armed' or \
+'wd-guest: not-armed … reason=…'. A server is protected when its device acts and its guest armed it; a guest that \
+said nothing is unknown, never protected. --no-console skips the reads (the guests are then unknown).
+
 Formats: text (summary, then findings worst first), json (schemas/audit-report.schema.json), sarif, html (one \
 self-contained page), openmetrics (for node_exporter's textfile collector).
 
@@ -41,6 +46,11 @@ Exit status: 0 no error-level finding, 1 at least one, 2 usage or environment.`
     }),
     policy: policyFlag,
     format: Flags.string({char: 'f', description: 'Output format.', options: [...FORMATS], default: 'text'}),
+    console: Flags.boolean({
+      description: "Read each watched server's console for its guest's wd-guest line (--no-console: skip it).",
+      default: true,
+      allowNo: true,
+    }),
     output: Flags.string({
       char: 'o',
       description: 'Write the report to this file (atomically) instead of stdout.',
@@ -56,6 +66,7 @@ Exit status: 0 no error-level finding, 1 at least one, 2 usage or environment.`
     const report = await auditCloud(await connectFromFlags(f), {
       ...(policy && {policy}),
       ...(catalogs && {catalogs}),
+      consoles: f.console,
     })
     if (auditFailed(report)) this.findings()
     if (f.output === undefined) {

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {resolveRequest, type ResolutionResult} from '../src/operations/resolution.js'
 import {qemuCommandLine, resolutionText} from '../src/report/resolution.js'
 import {WdCommand} from './_shared/base.js'
-import {resolutionFlags, resolveRequestOf} from './_shared/flags.js'
+import {guestHalfFlags, guestHalfOptionsOf, resolutionFlags, resolveRequestOf} from './_shared/flags.js'
 import {connectFromFlags, openstackFlags} from './_shared/openstack.js'
 import {policyFlag, readPolicy} from './_shared/policy.js'
 
@@ -15,6 +15,11 @@ the model is always i6300esb. Keys Nova ignores (hw_watchdog_action on a flavor,
 the blueprint's watchdog=) are warned about and never change the result.
 
 --json (and -f json) gives schemas/resolution.schema.json, the same value as the service's POST /v1/resolve.
+
+-f cloud-init prints the guest half: the shell script that arms the device inside the guest (it loads the driver, \
+picks the device by its identity and has the feeder feed it at every boot, and says 'wd-guest: armed' or \
+'wd-guest: not-armed' on the console). It is what wd serve answers Nova as vendordata; use it as static \
+vendordata, as user-data, or run it once as root in an image you bake.
 
 Exit status: 0 resolved (warnings allowed), 1 an input value Nova refuses, 2 usage error.`
 
@@ -33,6 +38,11 @@ Exit status: 0 resolved (warnings allowed), 1 an input value Nova refuses, 2 usa
       command: '<%= config.bin %> <%= command.id %> --flavor m1.small --image debian-12 --os-cloud prod',
     },
     {
+      description: 'The guest half for an instance of a catalog flavor, to bake into an image (run it once as root):',
+      command:
+        '<%= config.bin %> <%= command.id %> --catalog examples/catalog.yaml --flavor m1.small --image debian-12 -f cloud-init > wd-guest.sh',
+    },
+    {
       description: 'The libvirt element for a flavor and image of a catalog file:',
       command:
         '<%= config.bin %> <%= command.id %> --catalog examples/catalog.yaml --flavor m1.small --image debian-12 -f libvirt',
@@ -46,9 +56,10 @@ Exit status: 0 resolved (warnings allowed), 1 an input value Nova refuses, 2 usa
     format: Flags.string({
       char: 'f',
       description: 'Output format.',
-      options: ['text', 'json', 'yaml', 'libvirt', 'proxmox', 'qemu'] as const,
+      options: ['text', 'json', 'yaml', 'libvirt', 'proxmox', 'qemu', 'cloud-init'] as const,
       default: 'text',
     }),
+    ...guestHalfFlags,
     explain: Flags.boolean({description: 'Show each step of the resolution.'}),
     policy: policyFlag,
     ...openstackFlags,
@@ -56,12 +67,16 @@ Exit status: 0 resolved (warnings allowed), 1 an input value Nova refuses, 2 usa
 
   public async run(): Promise<ResolutionResult> {
     const policy = await readPolicy(this.flags.policy)
-    const result = await resolveRequest(resolveRequestOf(this.flags), {
-      ...(policy && {policy}),
-      connection: () => connectFromFlags(this.flags),
-    })
-    if (!result.valid) this.findings()
     const format = this.flags.format
+    const guestHalf = format === 'cloud-init' ? guestHalfOptionsOf(this.flags) : undefined
+    const result = await resolveRequest(
+      {...resolveRequestOf(this.flags), ...(guestHalf && {guestHalf})},
+      {
+        ...(policy && {policy}),
+        connection: () => connectFromFlags(this.flags),
+      },
+    )
+    if (!result.valid) this.findings()
     if (format === 'text') this.log(resolutionText(result))
     else if (format === 'json') this.log(JSON.stringify(result, null, 2))
     else if (format === 'yaml') this.log((await import('js-yaml')).dump(result).trimEnd())
@@ -74,6 +89,7 @@ Exit status: 0 resolved (warnings allowed), 1 an input value Nova refuses, 2 usa
       if (result.device && format === 'libvirt') this.log(result.libvirt!)
       if (result.device && format === 'proxmox') this.log(result.proxmox!)
       if (result.device && format === 'qemu') this.log(qemuCommandLine(result.device))
+      if (result.guestHalf) this.log(result.guestHalf.trimEnd())
     }
     return result
   }

@@ -20,3 +20,6 @@ export const MAX_LINE_BYTES = MiB
 export const MAX_ALIAS_EXPANSION = 1_000_000
 /** How much a journal read takes from the file at once. */
 export const JOURNAL_READ_CHUNK = MiB
+/** The lines of a server's console the audit asks Nova for (the guest half's line is among the last; Nova's libvirt
+ * driver keeps at most 100 KiB of it anyway). */
+export const CONSOLE_TAIL_LINES = 400

@@ -2,6 +2,8 @@
 import {Flags} from '@oclif/core'
 import {WdError} from '../../src/errors.js'
 import type {ResolveRequest} from '../../src/operations/resolution.js'
+import {DEFAULT_GUEST_HALF, GUEST_TIMEOUT, type GuestHalfOptions} from '../../src/render/guest-half.js'
+import {FEEDERS} from '../../src/vocab/guest.js'
 
 export const resolutionFlags = {
   'flavor-spec': Flags.string({
@@ -59,4 +61,25 @@ export function resolveRequestOf(f: ResolutionFlagValues): ResolveRequest {
     ...(f.image !== undefined && {image: f.image}),
     ...(f.explain && {explain: true}),
   }
+}
+
+/** How the guest half arms the device (wd resolve -f cloud-init, wd proxmox set --guest). */
+export const guestHalfFlags = {
+  'guest-timeout': Flags.integer({
+    description: "The guest's watchdog timeout: seconds without a feed before the hypervisor acts.",
+    min: GUEST_TIMEOUT.min,
+    max: GUEST_TIMEOUT.max,
+    default: DEFAULT_GUEST_HALF.timeout,
+    helpValue: 'SECONDS',
+  }),
+  feeder: Flags.string({
+    description:
+      "Who feeds the device in the guest: systemd's runtime watchdog (no package needed), or the watchdog package's daemon when the image has it.",
+    options: FEEDERS,
+    default: DEFAULT_GUEST_HALF.feeder,
+  }),
+}
+
+export function guestHalfOptionsOf(f: {'guest-timeout': number; feeder: string}): GuestHalfOptions {
+  return {timeout: f['guest-timeout'], feeder: f.feeder as GuestHalfOptions['feeder']}
 }

@@ -14,6 +14,8 @@ import type {Flavor, Server} from '../openstack/nova.js'
 import {imageProperties, type Image} from '../openstack/glance.js'
 import {isObject} from '../is-object.js'
 import type {AuditSeverity} from './rules.js'
+import type {GuestReport} from '../guest/status.js'
+import {isNotArmedReason, type NotArmedReason} from '../vocab/guest.js'
 
 export interface AuditSubject {
   kind: 'server' | 'flavor' | 'image'
@@ -50,6 +52,19 @@ export type ServerWhy =
   | 'image-unavailable'
   | 'extra-specs-hidden'
 
+/**
+ * Whether the guest armed the device the hypervisor gave it, in its own words (its console's last `wd-guest:` line,
+ * src/guest/status.ts), or why wd cannot tell: the console was not read (`not-checked`), the server is not running,
+ * Nova gave no console (`no-console`, with Nova's words), it holds no wd-guest line, or only one from an earlier boot.
+ */
+export interface GuestObservation {
+  state: 'armed' | 'not-armed' | 'unknown'
+  report?: GuestReport
+  unknown?: 'not-checked' | 'not-running' | 'no-console' | 'no-line' | 'stale'
+  /** no-console: what Nova said */
+  said?: string
+}
+
 export interface AuditServer {
   id: string
   name: string | null
@@ -64,9 +79,15 @@ export interface AuditServer {
   image: {id: string; name: string | null} | null
   /** the device Nova gave it; null for none (or unknown) */
   device: {model: string; action: NovaAction} | null
-  /** whether the hypervisor acts when the guest stops feeding its watchdog; null when wd cannot know */
+  /**
+   * whether the hypervisor acts when the guest hangs: its device acts on expiry and its guest armed it; null when wd
+   * cannot know (the device, or what the guest did)
+   */
   protected: boolean | null
+  /** why the device is there or not (the hypervisor's side; the guest's is `guest`) */
   why: ServerWhy
+  /** for a server whose device acts (reset, poweroff, pause): whether its guest armed it; null otherwise */
+  guest: GuestObservation | null
 }
 
 export interface AuditFlavor {
@@ -101,7 +122,8 @@ export interface Counts {
 }
 
 export interface AuditSummary {
-  servers: Counts & {byAction: Record<NovaAction, number>}
+  /** byAction: servers by their device's action; guests: servers whose device acts, by whether the guest armed it */
+  servers: Counts & {byAction: Record<NovaAction, number>; guests: Record<GuestObservation['state'], number>}
   byProject: (Counts & {project: string | null; name: string | null})[]
   byFlavor: (Counts & {flavor: string | null})[]
   findings: Record<AuditSeverity, number>
@@ -113,6 +135,8 @@ export interface CloudState {
   servers: readonly Server[]
   /** project names by id (empty when the caller may not list projects) */
   projects: ReadonlyMap<string, string>
+  /** what each server's guest said (by server id) of those guestToCheck chose; undefined: consoles were not read */
+  guests?: ReadonlyMap<string, GuestObservation>
 }
 
 export interface Judgement {
@@ -188,6 +212,7 @@ function judgeServer(
   image: Image | undefined,
   flavorByName: ReadonlyMap<string, Flavor[]>,
   projects: ReadonlyMap<string, string>,
+  guests: ReadonlyMap<string, GuestObservation> | undefined,
 ): AuditServer {
   const {name: flavorName, specs} = bootFlavor(s)
   const sameName = flavorName === null ? [] : (flavorByName.get(flavorName) ?? [])
@@ -203,11 +228,23 @@ function judgeServer(
     flavor: {name: flavorName, id: sameName.length === 1 ? String(sameName[0]!.id) : null},
     image: imageId === null ? null : {id: imageId, name: image ? str(image.name) : null},
   }
-  const unknown = (why: ServerWhy): AuditServer => ({...base, device: null, protected: null, why})
+  const unknown = (why: ServerWhy): AuditServer => ({...base, device: null, protected: null, why, guest: null})
   if (specs === undefined) return unknown('extra-specs-hidden')
   if (imageId === null) return unknown('volume-backed')
   if (!image) return unknown('image-unavailable')
-  const props = imageProperties(image)
+  const {device, why} = hypervisorSide(specs, imageProperties(image))
+  if (why !== 'flavor' && why !== 'image') return {...base, device, protected: false, why, guest: null}
+  // the device acts on expiry: only if the guest feeds it does a hang make it act
+  const guest = guests?.get(base.id) ?? {state: 'unknown', unknown: guests ? 'no-line' : 'not-checked'}
+  const armed = guest.state === 'armed' ? true : guest.state === 'not-armed' ? false : null
+  return {...base, device, protected: armed, why, guest}
+}
+
+/** The device Nova gives a server and why, from its embedded flavor's extra specs and its image's properties. */
+function hypervisorSide(
+  specs: Record<string, string>,
+  props: Record<string, string>,
+): {device: AuditServer['device']; why: ServerWhy} {
   const r = resolve({flavor: specs, image: props})
   const device = r.device && {model: r.device.model, action: r.device.action}
   let why: ServerWhy
@@ -216,7 +253,23 @@ function judgeServer(
   else if (device) why = r.decidedBy === 'image' ? 'image' : 'flavor'
   else if (r.decidedBy === 'image' && resolve({flavor: specs}).device) why = 'image-disabled'
   else why = 'no-watchdog'
-  return {...base, device, protected: why === 'flavor' || why === 'image', why}
+  return {device, why}
+}
+
+/**
+ * The servers whose guests are worth asking (their device acts on expiry), with whether each runs: a console is
+ * read only for those; the others' guests are not-running without a request.
+ */
+export function guestsToCheck(state: Omit<CloudState, 'guests'>): {id: string; running: boolean}[] {
+  const imageById = new Map(state.images.map((i) => [i.id, i]))
+  return state.servers.flatMap((s) => {
+    const specs = bootFlavor(s).specs
+    const imageId = imageIdOf(s)
+    const image = imageId === null ? undefined : imageById.get(imageId)
+    if (specs === undefined || !image) return []
+    const {why} = hypervisorSide(specs, imageProperties(image))
+    return why === 'flavor' || why === 'image' ? [{id: String(s.id), running: s.status === 'ACTIVE'}] : []
+  })
 }
 
 const UNPROTECTED: Partial<Record<ServerWhy, (s: AuditServer) => {message: string; fix?: string}>> = {
@@ -246,9 +299,64 @@ const UNKNOWN: Partial<Record<ServerWhy, string>> = {
   'extra-specs-hidden': "Nova hides its embedded flavor's extra specs from this account (an admin sees them)",
 }
 
+/** What to do about a guest that did not arm its device, by the guest's reason. */
+const GUEST_FIXES: Record<NotArmedReason, string> = {
+  'no-driver':
+    "boot it from an image whose kernel has the driver (Debian: linux-image-amd64, not the genericcloud images' linux-image-cloud-amd64); softdog is no substitute: it runs inside the kernel that hangs",
+  'driver-failed': 'see why the driver did not load: journalctl -u wd-guest in the guest',
+  'no-device': "the guest sees no such device: check the domain's <watchdog> (virsh dumpxml) and the guest's lspci",
+  'no-systemd': 'the guest half needs systemd to feed the device; arm it with a watchdog daemon of the image instead',
+  'feeder-failed': 'see why the feeder did not open the device: journalctl -u wd-guest -b in the guest',
+  'not-root': 'the guest half runs as root: cloud-init runs vendor scripts so, and so must whoever runs it by hand',
+}
+
+const GUEST_UNKNOWN: Record<Exclude<GuestObservation['unknown'], 'not-running' | undefined>, string> = {
+  'not-checked': 'the audit did not read consoles (--no-console)',
+  'no-console': 'Nova gave no console',
+  'no-line':
+    "its console holds no wd-guest line: the guest half did not run (Nova's vendordata target cloud-init not set up, an image without cloud-init, or the user's vendor_data: {enabled: false})",
+  stale: 'its last wd-guest line is from an earlier boot: the guest half has not said anything since it booted again',
+}
+
+function guestFindings(s: AuditServer, subject: AuditSubject): AuditFinding[] {
+  const g = s.guest
+  if (!g || !s.device) return []
+  const device = `an ${s.device.model} watchdog (${s.device.action})`
+  if (g.state === 'not-armed') {
+    const reason = g.report?.reason ?? ''
+    // a reason of a newer guest half has no fix here
+    const fix = isNotArmedReason(reason) ? GUEST_FIXES[reason] : undefined
+    return [
+      {
+        rule: reason === 'no-driver' ? 'audit/guest-no-driver' : 'audit/guest-not-armed',
+        severity: 'warning',
+        subject,
+        message: `server ${named(s)} has ${device}, but its guest did not arm it: ${g.report?.detail ?? reason} (the guest's words)`,
+        ...(fix && {fix}),
+      },
+    ]
+  }
+  // a server that does not run cannot hang: whether its guest would arm is no finding
+  if (g.state === 'unknown' && g.unknown !== 'not-running') {
+    const why = GUEST_UNKNOWN[g.unknown ?? 'no-line'] + (g.said ? `: ${g.said}` : '')
+    return [
+      {
+        rule: 'audit/guest-unknown',
+        severity: 'info',
+        subject,
+        message: `server ${named(s)} has ${device}; whether its guest feeds it is unknown: ${why}`,
+        ...(g.unknown === 'no-line' && {
+          fix: "set up the guest half (README, 'The guest half'): Nova's vendordata from wd serve, or wd resolve -f cloud-init baked into the image",
+        }),
+      },
+    ]
+  }
+  return []
+}
+
 function serverFindings(s: AuditServer, raw: Server, image: Image | undefined, current?: Flavor): AuditFinding[] {
   const subject: AuditSubject = {kind: 'server', id: s.id, name: s.name, project: s.project}
-  const out: AuditFinding[] = []
+  const out: AuditFinding[] = guestFindings(s, subject)
   const unprotected = UNPROTECTED[s.why]
   if (s.protected === false && unprotected) {
     out.push({rule: 'audit/server-unprotected', severity: 'warning', subject, ...unprotected(s)})
@@ -409,7 +517,7 @@ export function judgeCloud(state: CloudState, policy?: Policy, more: readonly Au
   const judged = state.servers.map((raw) => {
     const imageId = imageIdOf(raw)
     const image = imageId === null ? undefined : imageById.get(imageId)
-    const s = judgeServer(raw, image, flavorByName, projects)
+    const s = judgeServer(raw, image, flavorByName, projects, state.guests)
     const current = s.flavor.id === null ? undefined : flavorByName.get(s.flavor.name!)![0]
     findings.push(...serverFindings(s, raw, image, current))
     return {s, raw}
@@ -484,11 +592,13 @@ export function judgeCloud(state: CloudState, policy?: Policy, more: readonly Au
   )
   const byAction = Object.fromEntries(NOVA_ACTIONS.map((a) => [a, 0])) as Record<NovaAction, number>
   for (const s of servers) if (s.device) byAction[s.device.action]++
+  const guests = {armed: 0, 'not-armed': 0, unknown: 0}
+  for (const s of servers) if (s.guest) guests[s.guest.state]++
   const severities = {error: 0, warning: 0, info: 0}
   for (const f of findings) severities[f.severity]++
   return {
     summary: {
-      servers: {...countsOf(servers), byAction},
+      servers: {...countsOf(servers), byAction, guests},
       byProject: groupCounts(servers, (s) => s.project)
         .map(({key, counts, first}) => ({project: key, name: first.projectName, ...counts}))
         .sort((a, b) => b.total - a.total || (a.name ?? a.project ?? '').localeCompare(b.name ?? b.project ?? '')),

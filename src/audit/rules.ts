@@ -16,6 +16,20 @@ export const AUDIT_RULES = {
       'A server whose watchdog wd cannot know: booted from a volume (its image properties live in Cinder), or its image is gone.',
     level: 'info',
   },
+  'audit/guest-no-driver': {
+    summary:
+      "A server whose device acts, but whose guest kernel has no driver for it (Debian's cloud kernel, Amazon Linux 2023): the guest said so.",
+    level: 'warning',
+  },
+  'audit/guest-not-armed': {
+    summary: 'A server whose device acts, but whose guest did not arm it: the guest said why.',
+    level: 'warning',
+  },
+  'audit/guest-unknown': {
+    summary:
+      'A server whose device acts, but whose guest has not said whether it armed it: no wd-guest line on its console (no guest half), or none since it last booted.',
+    level: 'info',
+  },
   'audit/server-paused': {
     summary: 'A server ACTIVE but paused (what a pause bark leaves): Nova refuses unpause with 409.',
     level: 'error',

@@ -146,7 +146,7 @@ const HTML_ENTITIES: Record<string, string> = {'#x27': "'", '#39': "'", quot: '"
  * The server's own message from a Nova, Glance, Keystone or OAuth error body: an object's (or its one nested
  * object's) message, a bare JSON string, an HTML page's text; any other JSON (null, a number, a list) says nothing.
  */
-function serverMessage(body: unknown): string {
+export function serverMessage(body: unknown): string {
   if (typeof body !== 'string' || body === '') return ''
   let data: unknown
   try {

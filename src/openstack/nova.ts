@@ -11,6 +11,8 @@
 import {WdError} from '../errors.js'
 import {EXTRA_SPEC_VALIDATION_MICROVERSION, FLAVOR_KEY} from '../vocab/nova.js'
 import {json, type CallOptions, type Connection} from './connection.js'
+import {serverMessage} from './http.js'
+import {isObject} from '../is-object.js'
 import {clip} from '../text/clip.js'
 
 /** From this microversion flavors carry their extra specs. */
@@ -317,4 +319,26 @@ export async function listAllServers(conn: Connection): Promise<Server[]> {
       ? "listing every project's servers is admin-only in Nova by default; use an admin account"
       : undefined,
   )
+}
+
+/**
+ * The last `lines` lines of a server's console log (os-getConsoleOutput; Nova strips control characters but the
+ * newline and tab); else the status and Nova's own words: 403 (policy), 404 (no console, or the server is
+ * gone), 409 (not ready: building, or stopped on a driver that reads a live console), 501 (the driver has none).
+ */
+export async function consoleOutput(
+  conn: Connection,
+  id: string,
+  lines: number,
+): Promise<{output: string} | {status: number; said: string}> {
+  const res = await conn.call('compute', 'POST', `/servers/${encodeURIComponent(id)}/action`, {
+    body: {'os-getConsoleOutput': {length: lines}},
+    accept: [403, 404, 409, 501],
+  })
+  if (res.status !== 200) return {status: res.status, said: clip(serverMessage(res.data) || `HTTP ${res.status}`, 200)}
+  const body = json<unknown>(res)
+  const output = isObject(body) ? body.output : undefined
+  if (typeof output !== 'string')
+    throw new WdError('WD_UNREACHABLE', `nova: the console of server ${clip(id)} is no text`)
+  return {output}
 }

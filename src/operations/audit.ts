@@ -2,15 +2,19 @@
  * `wd audit`: which running instances are really protected. Reads, with the caller's (admin) credentials, every
  * flavor (private ones too), every image the caller sees, every server of every project (paged, each with its
  * embedded flavor) and the project names: a handful of requests whatever the number of servers. An image a server
- * uses that the list did not hold is asked for by id, once per image. The judging is src/audit/judge.ts.
+ * uses that the list did not hold is asked for by id, once per image. Then, for each running server whose device
+ * acts on expiry, the tail of its console (one request each, a few at once), where the guest half says whether the
+ * guest armed it. The judging is src/audit/judge.ts.
  */
 import type {Catalog} from '../catalog/load.js'
 import type {Connection} from '../openstack/connection.js'
 import {getImage, listImages, type Image} from '../openstack/glance.js'
-import {listAllServers, listFlavors} from '../openstack/nova.js'
+import {consoleOutput, listAllServers, listFlavors} from '../openstack/nova.js'
+import {readConsole} from '../guest/status.js'
+import {CONSOLE_TAIL_LINES} from '../limits.js'
 import {projectNames} from '../openstack/projects.js'
 import type {Policy} from '../policy/policy.js'
-import {judgeCloud, type AuditFinding, type Judgement} from '../audit/judge.js'
+import {guestsToCheck, judgeCloud, type AuditFinding, type GuestObservation, type Judgement} from '../audit/judge.js'
 import {planCatalogs, type PlanAction} from './catalog-plan.js'
 import {pool, READS_AT_ONCE} from './pool.js'
 
@@ -32,6 +36,36 @@ export interface AuditOptions {
   policy?: Policy
   /** validated catalogs: drift between them and the cloud is summarised */
   catalogs?: readonly Catalog[]
+  /** false: do not read consoles (the guests are then unknown) */
+  consoles?: boolean
+}
+
+/** What one server's guest said on its console. */
+async function observeGuest(conn: Connection, id: string): Promise<GuestObservation> {
+  const got = await consoleOutput(conn, id, CONSOLE_TAIL_LINES)
+  if ('status' in got) return {state: 'unknown', unknown: 'no-console', said: got.said}
+  const {report, stale} = readConsole(got.output)
+  if (report) return {state: report.state, report}
+  return {state: 'unknown', unknown: stale ? 'stale' : 'no-line'}
+}
+
+/** The guests of the servers whose devices act: running ones asked through their consoles, a few at once. */
+async function observeGuests(
+  conn: Connection,
+  state: Parameters<typeof guestsToCheck>[0],
+): Promise<Map<string, GuestObservation>> {
+  const check = guestsToCheck(state)
+  const seen = await pool(
+    check.map(
+      ({id, running}) =>
+        () =>
+          running
+            ? observeGuest(conn, id)
+            : Promise.resolve<GuestObservation>({state: 'unknown', unknown: 'not-running'}),
+    ),
+    READS_AT_ONCE,
+  )
+  return new Map(check.map(({id}, i) => [id, seen[i]!]))
 }
 
 /** The connection, counting the requests sent through it. */
@@ -84,7 +118,9 @@ export async function auditCloud(connection: Connection, options: AuditOptions =
     options.catalogs && options.catalogs.length > 0
       ? driftOf(await planCatalogs(conn, options.catalogs, {}, {flavors, images: listed}))
       : undefined
-  const judged = judgeCloud({flavors, images, servers, projects}, options.policy, drift?.findings)
+  const state = {flavors, images, servers, projects}
+  const guests = options.consoles === false ? undefined : await observeGuests(conn, state)
+  const judged = judgeCloud({...state, ...(guests && {guests})}, options.policy, drift?.findings)
   const catalog = drift?.drift
   return {
     version: 1,

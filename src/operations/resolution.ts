@@ -15,6 +15,8 @@ import type {Policy} from '../policy/policy.js'
 import {renderLibvirtElement} from '../render/libvirt.js'
 import {renderProxmoxLine} from '../render/proxmox.js'
 import {translate} from '../vocab/translate.js'
+import type {GuestHalfOptions} from '../render/guest-half.js'
+import {guestHalfOf} from './guest-half.js'
 
 export interface ResolveRequest {
   flavorSpecs?: Properties
@@ -26,6 +28,8 @@ export interface ResolveRequest {
   catalog?: string
   /** include each step of the resolution */
   explain?: boolean
+  /** include the guest half (the script that arms the device in the guest), set up so */
+  guestHalf?: GuestHalfOptions
 }
 
 export interface ResolveContext {
@@ -47,12 +51,14 @@ export interface ResolutionResult {
   libvirt: string | null
   /** the Proxmox `watchdog:` line, or null for no device */
   proxmox: string | null
+  /** when asked for: the guest half (src/render/guest-half.ts), or null for no device */
+  guestHalf?: string | null
 }
 
 const where = (f: Finding) => (f.position ? `${f.position.file}:${f.position.line}:${f.position.col}: ` : '')
 
 /** A resolution as typed data; `errors` and `warnings` are the findings' messages, placed when they have a place. */
-function resolutionResult(r: Resolution, explain = false): ResolutionResult {
+function resolutionResult(r: Resolution, explain = false, guest?: GuestHalfOptions): ResolutionResult {
   const device = r.device
   return {
     device,
@@ -64,11 +70,12 @@ function resolutionResult(r: Resolution, explain = false): ResolutionResult {
     ...(explain && {trace: r.trace}),
     libvirt: device ? renderLibvirtElement(translate(device, 'nova', 'libvirt')) : null,
     proxmox: device ? renderProxmoxLine(translate(device, 'nova', 'proxmox')) : null,
+    ...(guest && {guestHalf: guestHalfOf(device, guest)}),
   }
 }
 
 export async function resolveRequest(req: ResolveRequest, ctx: ResolveContext = {}): Promise<ResolutionResult> {
-  return resolutionResult(await resolveEngine(req, ctx), req.explain ?? false)
+  return resolutionResult(await resolveEngine(req, ctx), req.explain ?? false, req.guestHalf)
 }
 
 /** The engine's Resolution for a request (with the policy's findings), for callers that need its Finding objects. */

@@ -23,6 +23,7 @@ export const SCHEMA_NAMES = [
   'catalog-plan',
   'catalog-apply',
   'audit-report',
+  'guest-report',
 ] as const
 export type SchemaName = (typeof SCHEMA_NAMES)[number]
 

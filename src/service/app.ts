@@ -8,6 +8,7 @@ import swagger from '@fastify/swagger'
 import Fastify, {type FastifyInstance} from 'fastify'
 import {DEFAULT_BODY_LIMIT} from '../limits.js'
 import type {Policy} from '../policy/policy.js'
+import type {GuestHalfOptions} from '../render/guest-half.js'
 import {serviceMetrics} from './metrics.js'
 import {withPublishedSchemas} from './openapi.js'
 import {audit} from './plugins/audit.js'
@@ -30,6 +31,8 @@ export interface ServiceOptions {
   https?: {cert: Buffer; key: Buffer}
   /** audit the cloud with the service's own credentials every this many seconds (needs keystone) */
   auditIntervalSeconds?: number
+  /** what the vendordata's guest half sets up in the guest (default: systemd feeds a 30 s watchdog) */
+  guest?: GuestHalfOptions
 }
 
 export async function buildApp(options: ServiceOptions): Promise<FastifyInstance> {
@@ -70,7 +73,7 @@ export async function buildApp(options: ServiceOptions): Promise<FastifyInstance
   await app.register(resolveRoutes, {...(policy && {policy})})
   await app.register(validateRoutes, {...(policy && {policy})})
   await app.register(lookupRoutes)
-  await app.register(vendordataRoutes, {...(service && {service})})
+  await app.register(vendordataRoutes, {...(service && {service}), ...(options.guest && {guest: options.guest})})
   await app.register(healthRoutes, {...(service && {service})})
   if (service && options.auditIntervalSeconds !== undefined)
     await app.register(audit, {service, intervalSeconds: options.auditIntervalSeconds, ...(policy && {policy})})

@@ -3,6 +3,8 @@ import {normalize, type CloudConfig} from '../openstack/cloud-config.js'
 import {loadConfigDocument} from '../source/config-document.js'
 import {DEFAULT_BODY_LIMIT} from '../limits.js'
 import {WdError} from '../errors.js'
+import {DEFAULT_GUEST_HALF, type GuestHalfOptions} from '../render/guest-half.js'
+import type {Feeder} from '../vocab/guest.js'
 
 export interface ServiceConfig {
   host: string
@@ -16,6 +18,8 @@ export interface ServiceConfig {
   logLevel: string
   /** seconds between two audits of the cloud; undefined: no audit */
   auditIntervalSeconds?: number
+  /** what the vendordata's guest half sets up in the guest */
+  guest: GuestHalfOptions
 }
 
 interface File {
@@ -27,6 +31,7 @@ interface File {
   bodyLimit?: number
   logLevel?: string
   audit?: {interval?: number}
+  guest?: {timeout?: number; feeder?: Feeder}
 }
 
 const DEFAULT_PORT = 8787
@@ -51,5 +56,9 @@ export function serviceConfig(text: string | undefined, name = 'service config')
     bodyLimit: f.bodyLimit ?? DEFAULT_BODY_LIMIT,
     logLevel: f.logLevel ?? 'info',
     ...(f.audit && {auditIntervalSeconds: f.audit.interval ?? DEFAULT_AUDIT_INTERVAL}),
+    guest: {
+      timeout: f.guest?.timeout ?? DEFAULT_GUEST_HALF.timeout,
+      feeder: f.guest?.feeder ?? DEFAULT_GUEST_HALF.feeder,
+    },
   }
 }

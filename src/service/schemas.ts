@@ -100,9 +100,10 @@ export interface VendordataBody {
 }
 
 export const vendordata = {
-  summary: 'Nova dynamic vendordata target: cloud-init configuration for the guest half of the watchdog, or {}',
+  summary:
+    "Nova dynamic vendordata target: the guest half of the instance's watchdog (a cloud-init vendor script), or null",
   description:
-    "Configure Nova with [api] vendordata_providers = StaticJSON,DynamicJSON and vendordata_dynamic_targets = wd@<this URL>/v1/vendordata. The caller needs a role of the policy's access.anyProject (default: admin).",
+    "Configure Nova with [api] vendordata_providers = StaticJSON,DynamicJSON and vendordata_dynamic_targets = cloud-init@<this URL>/v1/vendordata: cloud-init reads only the key cloud-init of vendor_data2.json, as a string. The answer is the script (a JSON string) for an instance Nova gives a watchdog, null for one it gives none. The caller needs a role of the policy's access.anyProject (default: admin).",
   security,
   body: {
     type: 'object',
@@ -116,5 +117,8 @@ export const vendordata = {
       'boot-roles': {type: 'string'},
     },
   },
-  response: {200: {type: 'object', properties: {'cloud-init': {type: 'string'}}}, ...errors},
+  response: {
+    200: {type: ['string', 'null'], description: 'a shell script (#!/bin/sh) for cloud-init to run as a vendor script'},
+    ...errors,
+  },
 }

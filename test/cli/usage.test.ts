@@ -11,7 +11,7 @@ describe('usage errors are one line and a hint, exit 2', () => {
     [['catalog', 'validate'], 'missing argument: PATH', 'see: wd catalog validate --help'],
     [
       ['resolve', '-f', 'nope'],
-      'Expected --format=nope to be one of: text, json, yaml, libvirt, proxmox, qemu',
+      'Expected --format=nope to be one of: text, json, yaml, libvirt, proxmox, qemu, cloud-init',
       'see: wd resolve --help',
     ],
   ])('wd %j', (args, message, hint) => {

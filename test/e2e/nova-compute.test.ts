@@ -4,13 +4,12 @@
  * audit follows living instances. WD_SKIP_COMPUTE=1 opts out.
  */
 import {afterAll, beforeAll, describe, expect, jest} from '@jest/globals'
-import {spawn} from 'node:child_process'
-import {readFileSync, writeFileSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import type {Connection} from '../../src/openstack/connection.js'
 import type {AuditReport} from '../../src/operations/audit.js'
 import {firstBarks, journalOf, startWatcher, stopWatcher, until} from '../helpers/barks.js'
-import {root, wd} from '../helpers/cli.js'
+import {wd} from '../helpers/cli.js'
 import {
   BARKS,
   IDLE,
@@ -28,11 +27,12 @@ import {
   removeServer,
   serverOf,
   settle,
+  vendordataService,
   virsh,
   type GuestKernel,
 } from '../helpers/compute.js'
-import {optedOut, owned, tempDir, withCompute} from '../helpers/gates.js'
-import {cloud} from '../helpers/openstack.js'
+import {optedOut, owned, tempDir, withCompute, withComputeGuests} from '../helpers/gates.js'
+import {cloudInitView} from '../helpers/cloud-init.js'
 import {isNovaSetting} from '../../src/vocab/nova.js'
 import {osloListener} from '../helpers/rabbitmq.js'
 import {stateDir} from '../env/openstack/state.mjs'
@@ -262,30 +262,12 @@ describe('a real bark through the whole chain', () => {
 })
 
 describe("vendordata from Nova's own metadata API", () => {
-  withCompute(
-    "Nova's metadata API serves wd's cloud-init for a watched instance and {} under wd for an unwatched one",
+  withComputeGuests(
+    "Nova's metadata API serves wd's guest half under cloud-init, and cloud-init's own code takes it as a vendor script",
     async () => {
       const dir = tempDir('wd-nova-vendordata-')
-      const port = compute().WD_COMPUTE_VENDORDATA_PORT!
-      const config = join(dir, 'serve.yaml')
-      writeFileSync(
-        config,
-        `listen: {host: 127.0.0.1, port: ${port}}\n` +
-          `keystone: {auth_url: ${cloud().OS_AUTH_URL}, username: nova, password: service-secret, project_name: service,` +
-          ` user_domain_name: Default, project_domain_name: Default, region_name: ${compute().WD_COMPUTE_REGION}}\n`,
-      )
-      const serve = owned(
-        spawn(process.execPath, [join(root, 'bin/run.js'), 'serve', '--config', config], {
-          env: {...process.env, NODE_OPTIONS: ''},
-          stdio: ['ignore', 'pipe', 'pipe'],
-        }),
-      )
-      let said = ''
-      serve.stdout.on('data', (d: Buffer) => (said += String(d)))
-      serve.stderr.on('data', (d: Buffer) => (said += String(d)))
-      const base = `http://127.0.0.1:${port}`
+      const service = await vendordataService(dir)
       try {
-        await until(async () => (await fetch(`${base}/healthz`).catch(() => undefined))?.ok === true, 30, 'wd serve')
         const flavor = await flavorWith('reset')
         const plain = await imageWith(undefined)
         const off = await imageWith('disabled')
@@ -298,22 +280,32 @@ describe("vendordata from Nova's own metadata API", () => {
         const ask = async (id: string) => {
           const r = await metadata('/openstack/latest/vendor_data2.json', id, project)
           expect(r.status).toBe(200)
-          return (await r.json()) as {wd: Record<string, unknown>}
+          return await r.json()
         }
-        const yes = (await ask(watched)).wd
-        expect(yes['cloud-init']).toMatch(/^#cloud-config\n/)
-        expect(yes['cloud-init']).toContain("action is 'reset'")
-        expect((await ask(unwatched)).wd).toEqual({})
+        // what cloud-init makes of vendor_data2.json as Nova serves it: one vendor script, wd's guest half for the
+        // flavor and image (the user's own cloud-config, with runcmd, is checked by cloud-init's schema beside it)
+        const yes = cloudInitView(await ask(watched), '#cloud-config\nruncmd: [[echo, user]]\n')
+        const script = wd(
+          ['resolve', '--flavor', flavor, '--image', plain, '-f', 'cloud-init'],
+          undefined,
+          env(),
+        ).stdout
+        expect(yes).toEqual({
+          vendordata: [{type: 'text/x-shellscript', payload: `${script}\n`}],
+          errors: [],
+          schema: [],
+        })
+        expect(cloudInitView(await ask(unwatched))).toEqual({vendordata: [], errors: [], schema: []})
 
         // both reached wd serve with Nova's service token (Keystone accepted it: 200, no refusal) ...
-        const metrics = await (await fetch(`${base}/metrics`)).text()
+        const metrics = await (await fetch(`${service.base}/metrics`)).text()
         expect(metrics).toMatch(/^wd_serve_requests_total\{method="POST",route="\/v1\/vendordata",status="200"\} 2$/m)
         expect(metrics).not.toMatch(/^wd_serve_auth_failures_total\{[^}]*\} [1-9]/m)
         // ... which its log never shows (a Fernet token starts gAAAAA)
-        expect(said).toMatch(/vendordata/)
-        expect(said).not.toMatch(/gAAAAA/)
+        expect(service.said()).toMatch(/vendordata/)
+        expect(service.said()).not.toMatch(/gAAAAA/)
       } finally {
-        serve.kill('SIGTERM')
+        service.stop()
       }
     },
   )
@@ -342,7 +334,11 @@ describe('the audit on living instances', () => {
       await settle(admin, server, (x) => x['OS-EXT-STS:power_state'] === 3, 60, 'power state paused')
       const paused = audit()
       expect(paused.device).toEqual({model: 'i6300esb', action: 'pause'})
-      expect(paused.findings).toEqual([expect.stringMatching(/^audit\/server-paused: .*409/)])
+      // the tiny guest runs no guest half: its console has no wd-guest line
+      expect(paused.findings).toEqual([
+        expect.stringMatching(/^audit\/server-paused: .*409/),
+        expect.stringMatching(/^audit\/guest-unknown: .*no wd-guest line/),
+      ])
 
       // the flavor now says reset: the running instance keeps the pause it booted with
       expect(wd(['flavor', 'set', flavor, '--action', 'reset'], undefined, env()).status).toBe(0)
@@ -351,6 +347,7 @@ describe('the audit on living instances', () => {
       expect(changed.findings).toEqual([
         expect.stringMatching(/^audit\/server-paused: /),
         expect.stringMatching(/^audit\/flavor-changed-after-boot: .*was 'pause'; the flavor now says 'reset'/),
+        expect.stringMatching(/^audit\/guest-unknown: /),
       ])
 
       // what brings the flavor's watchdog: stop (a paused ACTIVE instance cannot be unpaused), resize, confirm

@@ -5,8 +5,8 @@
  * as Glance aki/ari images, the kernel command line as the image's os_command_line). WD_SKIP_COMPUTE=1 opts out.
  */
 import {createHmac} from 'node:crypto'
-import {execFileSync} from 'node:child_process'
-import {existsSync, readFileSync} from 'node:fs'
+import {execFileSync, spawn} from 'node:child_process'
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {loadCloudConfig} from '../../src/openstack/cloud-config.js'
 import {connect, json, type Connection} from '../../src/openstack/connection.js'
@@ -14,6 +14,7 @@ import {readStateEnv, stateDir} from '../env/openstack/state.mjs'
 import {root} from './cli.js'
 import {cloud, osEnv, unique, type Account} from './openstack.js'
 import {until} from './barks.js'
+import {owned} from './gates.js'
 
 export function compute(): Record<string, string> {
   try {
@@ -109,12 +110,60 @@ export async function guestFlavor(admin: Connection, name: string): Promise<stri
   return json<{flavor: {id: string}}>(res).flavor.id
 }
 
-export async function boot(owner: Connection, name: string, imageRef: string, flavorRef: string): Promise<string> {
+/** Boots a server without a network; with `userData`, a config drive carries it (and Nova's metadata). */
+export async function boot(
+  owner: Connection,
+  name: string,
+  imageRef: string,
+  flavorRef: string,
+  userData?: string,
+): Promise<string> {
+  const withDrive = userData !== undefined && {config_drive: true, user_data: Buffer.from(userData).toString('base64')}
   const res = await owner.call('compute', 'POST', '/servers', {
-    body: {server: {name, imageRef, flavorRef, networks: 'none'}},
+    body: {server: {name, imageRef, flavorRef, networks: 'none', ...withDrive}},
     headers: {'OpenStack-API-Version': 'compute 2.37'},
   })
   return json<{server: {id: string}}>(res).server.id
+}
+
+const debianGuests = join(root, '.work/guests')
+
+/**
+ * A real Debian 12 guest of test/env/guest/build-debian-guests.sh as Glance images of `owner`: `std` (the standard
+ * kernel, which has the i6300esb driver) or `cloud` (Debian's cloud kernel, which has none); its root file system a
+ * qcow2 disk (root=/dev/vda), its kernel and initrd as Nova's aki/ari images. Returns the bootable image's id and the
+ * ids of all three (to remove them).
+ */
+export async function debianGuest(owner: Connection, kind: 'std' | 'cloud'): Promise<{image: string; all: string[]}> {
+  const dir = join(debianGuests, kind)
+  if (!existsSync(join(dir, 'disk.qcow2')))
+    throw new Error(
+      `the ${kind} Debian guest is missing: run bash test/env/guest/build-debian-guests.sh, or set WD_SKIP_COMPUTE=1`,
+    )
+  const kernel = await upload(
+    owner,
+    {name: named(`${kind}-kernel`), disk_format: 'aki', container_format: 'aki'},
+    readFileSync(join(dir, 'vmlinuz')),
+  )
+  const ramdisk = await upload(
+    owner,
+    {name: named(`${kind}-initrd`), disk_format: 'ari', container_format: 'ari'},
+    readFileSync(join(dir, 'initrd.img')),
+  )
+  const image = await upload(
+    owner,
+    {
+      name: named(`debian-12-${kind}`),
+      disk_format: 'qcow2',
+      container_format: 'bare',
+      kernel_id: kernel,
+      ramdisk_id: ramdisk,
+      // panic=0: a crashed kernel stays hung, so only the watchdog brings the guest back
+      os_command_line: 'root=/dev/vda console=ttyS0 panic=0',
+    },
+    readFileSync(join(dir, 'disk.qcow2')),
+  )
+  return {image, all: [image, kernel, ramdisk]}
 }
 
 export type Server = Record<string, unknown> & {
@@ -188,4 +237,39 @@ export async function metadata(path: string, instance: string, project: string):
       'X-Instance-ID-Signature': createHmac('sha256', secret).update(instance).digest('hex'),
     },
   })
+}
+
+export interface Service {
+  base: string
+  /** what it logged so far */
+  said: () => string
+  stop: () => void
+}
+
+/**
+ * `wd serve` as the compute half's vendordata target (nova.conf names it `cloud-init` at WD_COMPUTE_VENDORDATA_PORT),
+ * with Nova's service account, as the README sets it up; `more` is YAML added to its configuration.
+ */
+export async function vendordataService(dir: string, more = ''): Promise<Service> {
+  const port = compute().WD_COMPUTE_VENDORDATA_PORT!
+  const config = join(dir, 'serve.yaml')
+  writeFileSync(
+    config,
+    `listen: {host: 127.0.0.1, port: ${port}}\n` +
+      `keystone: {auth_url: ${cloud().OS_AUTH_URL}, username: nova, password: service-secret, project_name: service,` +
+      ` user_domain_name: Default, project_domain_name: Default, region_name: ${compute().WD_COMPUTE_REGION}}\n` +
+      more,
+  )
+  const serve = owned(
+    spawn(process.execPath, [join(root, 'bin/run.js'), 'serve', '--config', config], {
+      env: {...process.env, NODE_OPTIONS: ''},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  )
+  let said = ''
+  serve.stdout.on('data', (d: Buffer) => (said += String(d)))
+  serve.stderr.on('data', (d: Buffer) => (said += String(d)))
+  const base = `http://127.0.0.1:${port}`
+  await until(async () => (await fetch(`${base}/healthz`).catch(() => undefined))?.ok === true, 30, 'wd serve')
+  return {base, said: () => said, stop: () => serve.kill('SIGTERM')}
 }

@@ -17,6 +17,7 @@ type OptOut =
   | 'WD_SKIP_SYSLOG'
   | 'WD_SKIP_RABBITMQ'
   | 'WD_SKIP_COMPUTE'
+  | 'WD_SKIP_GUESTS'
 
 /** Whether the user set `variable=1` to run without that real system. */
 export const optedOut = (variable: OptOut) => process.env[variable] === '1'
@@ -34,6 +35,10 @@ export const withSyslog = gate('WD_SKIP_SYSLOG')
 export const withRabbit = gate('WD_SKIP_RABBITMQ')
 /** Tests on the test cloud's compute half (test/env/openstack/compute.sh): instances that boot under Nova. */
 export const withCompute = gate('WD_SKIP_COMPUTE')
+/** Tests with cloud-init's own code (test/env/cloud-init) and real Debian guests (test/env/guest/build-debian-guests.sh). */
+export const withGuests = gate('WD_SKIP_GUESTS')
+/** Tests that boot real Debian guests under the compute half's Nova. */
+export const withComputeGuests = optedOut('WD_SKIP_GUESTS') ? it.skip : withCompute
 /** Tests of the test cloud that also open a page in Debian's headless Chromium. */
 export const liveInBrowser = optedOut('WD_SKIP_BROWSER') ? it.skip : live
 

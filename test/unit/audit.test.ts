@@ -4,7 +4,7 @@
  * cannot be read is unknown; every name is escaped where it lands.
  */
 import {describe, expect, it} from '@jest/globals'
-import {judgeCloud, type CloudState} from '../../src/audit/judge.js'
+import {guestsToCheck, judgeCloud, type CloudState, type GuestObservation} from '../../src/audit/judge.js'
 import type {AuditReport} from '../../src/operations/audit.js'
 import type {Flavor, Server} from '../../src/openstack/nova.js'
 import type {Image} from '../../src/openstack/glance.js'
@@ -96,9 +96,101 @@ describe('the audit on hostile API answers', () => {
         flavor: {original_name: `f${i % 200}`, extra_specs: {'hw:watchdog_action': 'reset'}},
       }),
     )
-    const r = report({flavors, images: [image()], servers})
+    const armed: GuestObservation = {state: 'armed', report: {state: 'armed', feeder: 'systemd'}}
+    const r = report({flavors, images: [image()], servers, guests: new Map(servers.map((s) => [s.id, armed]))})
     expect(r.summary.servers).toMatchObject({total: 20000, protected: 20000})
     expect(r.summary.byProject).toHaveLength(50)
     expect(r.findings).toEqual([])
+  })
+})
+
+describe("the guest's own words: a device protects only when the guest armed it", () => {
+  const reset = {original_name: 'f', extra_specs: {'hw:watchdog_action': 'reset'}}
+  const state = (guests?: Record<string, GuestObservation>): Partial<CloudState> => ({
+    flavors: [flavor('f', {'hw:watchdog_action': 'reset'})],
+    images: [image()],
+    servers: [
+      server('armed', {flavor: reset, status: 'ACTIVE'}),
+      server('no-driver', {flavor: reset, status: 'ACTIVE'}),
+      server('feeder', {flavor: reset, status: 'ACTIVE'}),
+      server('silent', {flavor: reset, status: 'ACTIVE'}),
+      server('off', {flavor: reset, status: 'SHUTOFF'}),
+      server('none', {flavor: {original_name: 'n', extra_specs: {'hw:watchdog_action': 'none'}}, status: 'ACTIVE'}),
+    ],
+    ...(guests && {guests: new Map(Object.entries(guests))}),
+  })
+  const said = {
+    armed: {state: 'armed', report: {state: 'armed', feeder: 'systemd', device: '/dev/watchdog0'}},
+    'no-driver': {
+      state: 'not-armed',
+      report: {
+        state: 'not-armed',
+        reason: 'no-driver',
+        detail: 'no driver for i6300esb in kernel 6.1.0-57-cloud-amd64',
+      },
+    },
+    feeder: {
+      state: 'not-armed',
+      report: {state: 'not-armed', reason: 'feeder-failed', detail: 'systemd did not open /dev/watchdog0'},
+    },
+    silent: {state: 'unknown', unknown: 'no-line'},
+    off: {state: 'unknown', unknown: 'not-running'},
+  } satisfies Record<string, GuestObservation>
+
+  it('only servers whose device acts are asked, and only running ones through their consoles', () => {
+    expect(guestsToCheck({flavors: [], projects: new Map(), images: [image()], servers: state().servers!})).toEqual([
+      {id: 'armed', running: true},
+      {id: 'no-driver', running: true},
+      {id: 'feeder', running: true},
+      {id: 'silent', running: true},
+      {id: 'off', running: false},
+    ])
+  })
+
+  it('armed is protected; not armed is not, with the rule and fix for its reason; unknown is unknown', () => {
+    const r = report(state(said))
+    expectPublished('audit-report', r)
+    expect(r.servers.map((s) => [s.id, s.protected, s.why, s.guest?.state ?? null])).toEqual([
+      ['armed', true, 'flavor', 'armed'],
+      ['no-driver', false, 'flavor', 'not-armed'],
+      ['feeder', false, 'flavor', 'not-armed'],
+      ['silent', null, 'flavor', 'unknown'],
+      ['off', null, 'flavor', 'unknown'],
+      ['none', false, 'action-none', null],
+    ])
+    expect(r.summary.servers).toMatchObject({
+      protected: 1,
+      unprotected: 3,
+      unknown: 2,
+      guests: {armed: 1, 'not-armed': 2, unknown: 2},
+    })
+    const rules = r.findings.map((f) => [f.subject.id, f.rule])
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        ['no-driver', 'audit/guest-no-driver'],
+        ['feeder', 'audit/guest-not-armed'],
+        ['silent', 'audit/guest-unknown'],
+      ]),
+    )
+    // a server that does not run cannot hang: no finding about its guest
+    expect(rules.filter(([id]) => id === 'off')).toEqual([])
+    const noDriver = r.findings.find((f) => f.subject.id === 'no-driver')!
+    expect(noDriver.message).toContain("no driver for i6300esb in kernel 6.1.0-57-cloud-amd64 (the guest's words)")
+    expect(noDriver.fix).toMatch(/linux-image-amd64, not .*linux-image-cloud-amd64/)
+    expect(auditText(r).split('\n')[0]).toBe(
+      'wd audit: 6 servers: 1 protected (reset 1), 3 unprotected (1 with action none, 2 not armed by its guest), 2 unknown (2 whose guest has not said)',
+    )
+    const metrics = auditOpenMetrics(r)
+    expect(metrics).toContain('wd_watchdog_guests{project="p1",project_name="",state="not-armed"} 2')
+    expect(metrics).toContain('wd_watchdog_coverage_ratio 0.16666666666666666')
+    expect(auditHtml(r, 'test')).toContain('not armed: no-driver')
+  })
+
+  it('consoles not read: every guest is unknown, never protected', () => {
+    const r = report(state())
+    expect(r.servers.filter((s) => s.guest).map((s) => [s.protected, s.guest!.unknown])).toEqual(
+      Array.from({length: 5}, () => [null, 'not-checked']),
+    )
+    expect(r.findings.find((f) => f.rule === 'audit/guest-unknown')!.message).toMatch(/--no-console/)
   })
 })

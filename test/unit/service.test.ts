@@ -1,9 +1,8 @@
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 import type {FastifyInstance} from 'fastify'
-import {load} from 'js-yaml'
 import {readFileSync} from 'node:fs'
 import {buildApp} from '../../src/service/app.js'
-import {vendordataFor} from '../../src/service/routes/vendordata.js'
+import {vendordataFor} from '../../src/operations/guest-half.js'
 import {serviceConfig} from '../../src/service/config.js'
 import {WdError} from '../../src/errors.js'
 
@@ -99,23 +98,19 @@ describe('wd serve without a cloud (inline input only)', () => {
 })
 
 describe('vendordata', () => {
-  it('gives cloud-init for the guest half when Nova gives the instance a watchdog, and {} otherwise', () => {
-    const {answer} = vendordataFor({'hw:watchdog_action': 'reset'}, {})
-    const text = (answer as {'cloud-init': string})['cloud-init']
-    expect(text.startsWith('#cloud-config\n')).toBe(true)
-    const config = load(text) as {
-      packages: string[]
-      bootcmd: string[][]
-      write_files: {path: string; content: string}[]
-      runcmd: string[][]
-    }
-    expect(config.packages).toEqual(['watchdog'])
-    expect(config.bootcmd).toEqual([['modprobe', 'i6300esb']])
-    const conf = config.write_files.find((f) => f.path === '/etc/watchdog.conf')!.content
-    expect(conf).toMatch(/^watchdog-device = \/dev\/watchdog$/m)
-    expect(config.runcmd).toEqual([['systemctl', 'enable', '--now', 'watchdog']])
-    expect(vendordataFor({'hw:watchdog_action': 'reset'}, {hw_watchdog_action: 'disabled'}).answer).toEqual({})
-    expect(vendordataFor({}, {}).answer).toEqual({})
+  it('answers the guest half as a script for an instance Nova gives a watchdog, null for one it gives none', () => {
+    const {answer} = vendordataFor(
+      {'hw:watchdog_action': 'reset'},
+      {hw_watchdog_action: 'poweroff'},
+      {timeout: 20, feeder: 'watchdog-daemon'},
+    )
+    expect(answer).toMatch(/^#!\/bin\/sh\n/)
+    // the image's action, as Nova resolves it, and the options given
+    expect(answer).toMatch(/^ACTION='poweroff'$/m)
+    expect(answer).toMatch(/^TIMEOUT=20$/m)
+    expect(answer).toMatch(/^FEEDER='watchdog-daemon'$/m)
+    expect(vendordataFor({'hw:watchdog_action': 'reset'}, {hw_watchdog_action: 'disabled'}).answer).toBeNull()
+    expect(vendordataFor({}, {}).answer).toBeNull()
   })
 })
 

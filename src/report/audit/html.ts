@@ -7,7 +7,7 @@
 import type {AuditReport} from '../../operations/audit.js'
 import type {AuditServer} from '../../audit/judge.js'
 import {NOVA_ACTIONS} from '../../vocab/nova.js'
-import {coverageLine} from './text.js'
+import {coverageLine, protectedByAction} from './text.js'
 
 const esc = (v: string | number | null | undefined): string =>
   String(v ?? '')
@@ -57,11 +57,20 @@ function state(s: AuditServer): {text: string; cls: string} {
   return {text: `protected (${s.device!.action})`, cls: s.device!.action}
 }
 
+/** What the guest said of the device: armed (by whom), not armed (why), or why it is unknown. */
+function guestState(s: AuditServer): {text: string; cls?: string} {
+  const g = s.guest
+  if (!g) return {text: ''}
+  if (g.state === 'armed') return {text: `armed (${g.report?.feeder ?? '?'})`}
+  if (g.state === 'not-armed') return {text: `not armed: ${g.report?.reason ?? '?'}`, cls: 'unprotected'}
+  return {text: `unknown: ${g.unknown ?? '?'}`, cls: 'unknown'}
+}
+
 /** A horizontal stacked bar: protected by action, unprotected, unknown. */
 function chart(r: AuditReport): string {
   const s = r.summary.servers
   const parts = [
-    ...NOVA_ACTIONS.filter((a) => a !== 'none').map((a) => ({label: a, n: s.byAction[a]})),
+    ...NOVA_ACTIONS.filter((a) => a !== 'none').map((a) => ({label: a, n: protectedByAction(r)[a]})),
     {label: 'unprotected', n: s.unprotected},
     {label: 'unknown', n: s.unknown},
   ].filter((p) => p.n > 0)
@@ -166,9 +175,10 @@ export function auditHtml(r: AuditReport, version: string): string {
   const servers = table(
     'servers',
     'Servers',
-    ['name', 'id', 'project', 'status', 'power', 'flavor', 'image', 'watchdog', 'why'],
+    ['name', 'id', 'project', 'status', 'power', 'flavor', 'image', 'watchdog', 'guest', 'why'],
     r.servers.map((x) => {
       const st = state(x)
+      const guest = guestState(x)
       return [
         {text: x.name ?? ''},
         {text: x.id},
@@ -178,6 +188,7 @@ export function auditHtml(r: AuditReport, version: string): string {
         {text: x.flavor.name ?? ''},
         {text: x.image ? (x.image.name ?? x.image.id) : '(volume)'},
         {text: st.text, cls: st.cls},
+        guest,
         {text: x.why},
       ]
     }),

@@ -3,6 +3,7 @@
  * writes for node_exporter's textfile collector, and the gauges `wd serve` exposes on /metrics after each audit.
  */
 import type {AuditReport} from '../../operations/audit.js'
+import type {AuditServer} from '../../audit/judge.js'
 import {NOVA_ACTIONS} from '../../vocab/nova.js'
 
 export interface Gauge {
@@ -14,31 +15,50 @@ export interface Gauge {
 
 /** What a server's watchdog does, as the `action` label says it: Nova's action, disabled (no device), or unknown. */
 const ACTION_LABELS = [...NOVA_ACTIONS, 'disabled', 'unknown'] as const
+type GuestState = NonNullable<AuditServer['guest']>['state']
+const GUEST_STATES: readonly GuestState[] = ['armed', 'not-armed', 'unknown']
 
 export function auditGauges(r: AuditReport): Gauge[] {
-  const byProject = new Map<string, {name: string; counts: Record<string, number>}>()
+  const byProject = new Map<
+    string,
+    {name: string; counts: Record<string, number>; guests: Record<GuestState, number>}
+  >()
   for (const s of r.servers) {
     const project = s.project ?? ''
     let p = byProject.get(project)
     if (!p) {
-      p = {name: s.projectName ?? '', counts: Object.fromEntries(ACTION_LABELS.map((a) => [a, 0]))}
+      p = {
+        name: s.projectName ?? '',
+        counts: Object.fromEntries(ACTION_LABELS.map((a) => [a, 0])),
+        guests: {armed: 0, 'not-armed': 0, unknown: 0},
+      }
       byProject.set(project, p)
     }
-    p.counts[s.protected === null ? 'unknown' : (s.device?.action ?? 'disabled')]!++
+    // unknown: wd cannot tell the device (a guest that has not said is in wd_watchdog_guests)
+    p.counts[s.device ? s.device.action : s.protected === null ? 'unknown' : 'disabled']!++
+    if (s.guest) p.guests[s.guest.state]++
   }
   const total = r.summary.servers.total
   return [
     {
       name: 'wd_watchdog_servers',
-      help: 'Servers by project and by what their watchdog does on expiry (disabled: no device; unknown: wd cannot tell)',
+      help: 'Servers by project and by what their device does on expiry (disabled: no device; unknown: wd cannot tell)',
       labelNames: ['project', 'project_name', 'action'],
       samples: [...byProject].flatMap(([project, p]) =>
         ACTION_LABELS.map((action) => ({labels: {project, project_name: p.name, action}, value: p.counts[action]!})),
       ),
     },
     {
+      name: 'wd_watchdog_guests',
+      help: "Servers whose device acts on expiry, by project and by whether their guest armed it (its console's wd-guest line)",
+      labelNames: ['project', 'project_name', 'state'],
+      samples: [...byProject].flatMap(([project, p]) =>
+        GUEST_STATES.map((state) => ({labels: {project, project_name: p.name, state}, value: p.guests[state]})),
+      ),
+    },
+    {
       name: 'wd_watchdog_coverage_ratio',
-      help: 'Protected servers over all servers (1 when there are none)',
+      help: 'Protected servers (a device that acts, armed by the guest) over all servers (1 when there are none)',
       labelNames: [],
       samples: [{labels: {}, value: total === 0 ? 1 : r.summary.servers.protected / total}],
     },

@@ -1,21 +1,34 @@
 /** The audit for a terminal: the summary first (servers, by project, by flavor), then the findings worst first. */
 import type {AuditReport} from '../../operations/audit.js'
 import {formatList} from '../records.js'
-import {NOVA_ACTIONS} from '../../vocab/nova.js'
+import {NOVA_ACTIONS, type NovaAction} from '../../vocab/nova.js'
 
 const COUNT_COLUMNS = ['servers', 'protected', 'unprotected', 'unknown']
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
 
-/** "3 protected (reset 2, pause 1)": the actions that occur, in Nova's order. */
+/** The protected servers by their device's action (a server is protected when its device acts and its guest armed it). */
+export function protectedByAction(r: AuditReport): Record<NovaAction, number> {
+  const out = Object.fromEntries(NOVA_ACTIONS.map((a) => [a, 0])) as Record<NovaAction, number>
+  for (const s of r.servers) if (s.protected && s.device) out[s.device.action]++
+  return out
+}
+
+/** "3 protected (reset 2, pause 1), 2 unprotected (1 with action none, 1 not armed by its guest), 1 unknown": in Nova's order. */
 export function coverageLine(r: AuditReport): string {
   const s = r.summary.servers
+  const by = protectedByAction(r)
+  const actions = NOVA_ACTIONS.filter((a) => by[a] > 0).map((a) => `${a} ${by[a]}`)
   // a device whose action is none protects nothing: it is counted with the unprotected
-  const actions = NOVA_ACTIONS.filter((a) => a !== 'none' && s.byAction[a] > 0).map((a) => `${a} ${s.byAction[a]}`)
-  const idle = s.byAction.none > 0 ? ` (${s.byAction.none} with action none)` : ''
+  const idle = [
+    ...(s.byAction.none > 0 ? [`${s.byAction.none} with action none`] : []),
+    ...(s.guests['not-armed'] > 0 ? [`${s.guests['not-armed']} not armed by its guest`] : []),
+  ]
+  const silent = s.guests.unknown
   return (
     `${plural(s.total, 'server')}: ${s.protected} protected${actions.length ? ` (${actions.join(', ')})` : ''}, ` +
-    `${s.unprotected} unprotected${idle}, ${s.unknown} unknown`
+    `${s.unprotected} unprotected${idle.length ? ` (${idle.join(', ')})` : ''}, ${s.unknown} unknown` +
+    (silent > 0 ? ` (${silent} whose guest has not said)` : '')
   )
 }
 

@@ -10,8 +10,10 @@
 # rather than RabbitMQ under the first: the first Nova's servers must stay build requests (the audit tests set states
 # in them, the audit bench makes 2,000 of them); here they boot.
 # The metadata API is asked as Neutron's metadata proxy asks it (X-Instance-ID and its HMAC signature with the
-# shared secret in $STATE/run/metadata-secret), and its DynamicJSON vendordata target `wd` is wd serve at
-# http://127.0.0.1:${WD_VENDORDATA_PORT:-8790}/v1/vendordata, sent Nova's service token ([vendordata_dynamic_auth]).
+# shared secret in $STATE/run/metadata-secret), and its DynamicJSON vendordata target `cloud-init` (the one key of
+# vendor_data2.json cloud-init reads) is wd serve at http://127.0.0.1:${WD_VENDORDATA_PORT:-8790}/v1/vendordata, sent
+# Nova's service token ([vendordata_dynamic_auth]), as the README tells operators. Guests get a config drive when
+# they ask for one (genisoimage writes it): the rig's guests have no network.
 set -euo pipefail
 shopt -s inherit_errexit
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -73,10 +75,11 @@ case "${1:-}" in
 esac
 
 [ "$(id -u)" = 0 ] || die "must run as root"
-# nova-compute's libvirt driver needs libvirt's Python binding and qemu-img; Nova's databases are MariaDB's (the
-# server and client cores only: no init script, no service of the machine's); the rest came with up.sh
+# nova-compute's libvirt driver needs libvirt's Python binding, qemu-img and genisoimage (config drives); Nova's
+# databases are MariaDB's (the server and client cores only: no init script, no service of the machine's); the rest
+# came with up.sh
 missing=()
-for p in python3-libvirt qemu-utils mariadb-server-core mariadb-client-core python3-pymysql; do
+for p in python3-libvirt qemu-utils genisoimage mariadb-server-core mariadb-client-core python3-pymysql; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq \
@@ -148,7 +151,7 @@ ram = 65536
 [api]
 auth_strategy = keystone
 vendordata_providers = StaticJSON,DynamicJSON
-vendordata_dynamic_targets = wd@http://$HOST:$VENDOR_PORT/v1/vendordata
+vendordata_dynamic_targets = cloud-init@http://$HOST:$VENDOR_PORT/v1/vendordata
 vendordata_dynamic_connect_timeout = 3
 vendordata_dynamic_read_timeout = 5
 [vendordata_dynamic_auth]
