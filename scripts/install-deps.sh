@@ -10,7 +10,10 @@ SUDO=""
 # tested against (started by test/env/syslog/rsyslog.sh on a socket of its own, never as the system's)
 # rabbitmq-server and python3-oslo.messaging: the bus the bark notifications are tested on (test/env/rabbitmq starts a
 # broker of its own on 127.0.0.1, as the rabbitmq user, never the system's) and the OpenStack listener that reads them
-DEBS=(libvirt-clients libxml2-utils chromium systemd rsyslog rabbitmq-server python3-oslo.messaging)
+# shellcheck and dash: the guest half (a POSIX shell script wd writes for guests) is checked by the shell's own tools;
+# mmdebstrap, qemu-utils and genisoimage build the real Debian guests it is tested in (test/env/guest)
+DEBS=(libvirt-clients libxml2-utils chromium systemd rsyslog rabbitmq-server python3-oslo.messaging shellcheck dash
+  mmdebstrap qemu-utils genisoimage)
 missing=()
 for p in "${DEBS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -15,6 +15,7 @@ import {findImage, imageProperties} from '../openstack/glance.js'
 import {getServer} from '../openstack/nova.js'
 import {DEFAULT_GUEST_HALF, guestScript, type GuestHalfOptions} from '../render/guest-half.js'
 import {translate} from '../vocab/translate.js'
+import {isFeeder} from '../vocab/guest.js'
 
 /** The guest half of a resolution's device; null when Nova gives no device. */
 export function guestHalfOf(
@@ -46,12 +47,23 @@ export function vendordataFor(
  */
 export async function instanceVendordata(
   service: Connection,
-  instanceId: string,
-  imageId: string | undefined,
+  instance: {id: string; imageId?: string; metadata?: Record<string, unknown>},
   options: GuestHalfOptions = DEFAULT_GUEST_HALF,
 ): Promise<Vendordata> {
-  const server = await getServer(service, instanceId)
-  const image = imageId || (typeof server.image === 'object' ? server.image.id : undefined)
+  const server = await getServer(service, instance.id)
+  const image = instance.imageId || (typeof server.image === 'object' ? server.image.id : undefined)
   const props = image ? imageProperties(await findImage(service, image)) : {}
-  return vendordataFor(server.flavor.extra_specs ?? {}, props, options)
+  return vendordataFor(server.flavor.extra_specs ?? {}, props, withOwnFeeder(options, instance.metadata))
+}
+
+/** The server property by which an instance's user chooses its feeder (`openstack server create --property wd:feeder=…`). */
+export const FEEDER_KEY = 'wd:feeder'
+
+/**
+ * The instance's own choice of feeder, from its metadata: the user knows their image (whether it has the watchdog
+ * package). A value wd does not know is passed over.
+ */
+function withOwnFeeder(options: GuestHalfOptions, metadata: Record<string, unknown> = {}): GuestHalfOptions {
+  const own = Object.hasOwn(metadata, FEEDER_KEY) ? metadata[FEEDER_KEY] : undefined
+  return typeof own === 'string' && isFeeder(own) ? {...options, feeder: own} : options
 }

@@ -77,6 +77,8 @@ SELF=/usr/local/sbin/wd-guest
 UNITS=/etc/systemd/system
 SYSTEMD_CONF=/run/systemd/system.conf.d/90-wd-guest.conf
 DAEMON_CONF=/run/wd-guest/watchdog.conf
+# there while an arm is under way: a boot that finds it was reset before its arm finished
+ARMING=/var/lib/wd-guest/arming
 
 # A value as the line's grammar has it: bare, or in double quotes with \\ and " escaped; always one line.
 val() {
@@ -103,11 +105,11 @@ not_armed() { # REASON DETAIL
   return 1
 }
 
-armed() { # DEVICE FEEDER [NOTE]
+armed() { # DEVICE FEEDER, and $note when there is something to say
   say armed "model=$MODEL" "action=$ACTION" "device=/dev/$1" \\
     "identity=$(cat "/sys/class/watchdog/$1/identity" 2>/dev/null || printf '%s' "$IDENTITY")" "driver=$MODULE" \\
     "timeout=$(cat "/sys/class/watchdog/$1/timeout" 2>/dev/null || printf '%s' "$TIMEOUT")" "feeder=$2" \\
-    "kernel=$(uname -r)" \${3:+"note=$3"}
+    "kernel=$(uname -r)" \${note:+"note=$note"}
 }
 
 pci_id() { # a sysfs PCI device dir: vendor:device as in PCI
@@ -158,7 +160,7 @@ systemd_feeds() { # DEVICE_PATH
   [ -d /run/systemd/system ] || { not_armed no-systemd "systemd is not this guest's init"; return 1; }
   mkdir -p "\${SYSTEMD_CONF%/*}"
   printf '# wd-guest: PID 1 feeds the %s watchdog\\n[Manager]\\nRuntimeWatchdogSec=%ss\\nWatchdogDevice=%s\\n' \\
-    "$MODEL" "$TIMEOUT" "$1" >"$SYSTEMD_CONF"
+    "$MODEL" "$timeout" "$1" >"$SYSTEMD_CONF"
   # systemd >= 246 reads its configuration again on reload; an older one when it re-executes
   systemctl daemon-reload
   wait_holder "$1" 1 50 && return 0
@@ -172,7 +174,7 @@ systemd_feeds() { # DEVICE_PATH
 daemon_feeds() { # DEVICE_PATH
   mkdir -p "\${DAEMON_CONF%/*}"
   printf 'watchdog-device = %s\\nwatchdog-timeout = %s\\ninterval = 1\\nrealtime = yes\\npriority = 1\\n' \\
-    "$1" "$TIMEOUT" >"$DAEMON_CONF"
+    "$1" "$timeout" >"$DAEMON_CONF"
   systemctl restart wd-guest-feeder.service
   wait_holder "$1" watchdog 100 && return 0
   systemctl stop wd-guest-feeder.service
@@ -195,8 +197,32 @@ find_device() {
   printf '%s\\n' "$dev"
 }
 
+# The timeout to arm with. A guest must never fail to boot because of its watchdog: if the last arm did not finish
+# (the feeder was too slow to feed in time, as PID 1 can be while it reloads on a starved vCPU, and the hypervisor
+# reset the guest), this one arms with twice that timeout, up to 600 s, so a reset loop ends by itself.
+arm_timeout() {
+  timeout=$TIMEOUT
+  note=''
+  last=$(cat "$ARMING" 2>/dev/null) || return 0
+  case $last in '' | *[!0-9]*) last=$TIMEOUT ;; esac
+  timeout=$((last * 2))
+  [ "$timeout" -gt 600 ] && timeout=600
+  note="the guest was reset while arming with $last s: armed with $timeout s"
+}
+
 arm() {
   [ "$(id -u)" = 0 ] || { not_armed not-root 'wd-guest arm needs root'; return 1; }
+  arm_timeout
+  mkdir -p "\${ARMING%/*}"
+  echo "$timeout" >"$ARMING" && sync
+  arm_now
+  rc=$?
+  # armed or not, this boot's arm is over (written at once: it is what the next boot goes by)
+  rm -f "$ARMING" && sync
+  return $rc
+}
+
+arm_now() {
   # explicitly, at every boot: a blacklist only stops automatic loading
   if has_driver && ! err=$(modprobe "$MODULE" 2>&1); then not_armed driver-failed "modprobe $MODULE: $err"; return 1; fi
   dev=$(find_device) || return 1
@@ -213,7 +239,8 @@ arm() {
       return 0
     fi
     systemd_feeds "/dev/$dev" || return 1
-    armed "$dev" systemd 'the watchdog daemon is not installed'
+    note="\${note:+$note; }the watchdog daemon is not installed"
+    armed "$dev" systemd
     return 0
   fi
   systemd_feeds "/dev/$dev" || return 1
@@ -222,6 +249,7 @@ arm() {
 
 # What is so now, changing nothing (the timer says it again now and then, so the console's tail has it).
 status() {
+  note=''
   dev=$(find_device) || return 1
   p=$(holder "/dev/$dev")
   case $p in
@@ -263,7 +291,9 @@ EOF
 Description=wd: the watchdog daemon feeding the $MODEL watchdog (started by wd-guest.service)
 
 [Service]
-ExecStart=/usr/sbin/watchdog -F -c $DAEMON_CONF
+# -f: the package's own watchdog.service may run too (Debian enables it, with no device unless configured), and its
+# PID file would stop a second daemon; this one's configuration is wd's, and sane
+ExecStart=/usr/sbin/watchdog -F -f -c $DAEMON_CONF
 Restart=on-failure
 EOF
   unit wd-guest-status.service <<EOF

@@ -25,6 +25,7 @@ export const GUEST_DRIVERS: Partial<Record<LibvirtModel, GuestDriver>> = {
 /** Who feeds the device in the guest. */
 export const FEEDERS = ['systemd', 'watchdog-daemon'] as const
 export type Feeder = (typeof FEEDERS)[number]
+export const isFeeder = (v: string): v is Feeder => (FEEDERS as readonly string[]).includes(v)
 
 /** Why a guest could not arm its watchdog: the `reason=` of its `wd-guest: not-armed` line. */
 export const NOT_ARMED_REASONS = [

@@ -110,17 +110,21 @@ export async function guestFlavor(admin: Connection, name: string): Promise<stri
   return json<{flavor: {id: string}}>(res).flavor.id
 }
 
-/** Boots a server without a network; with `userData`, a config drive carries it (and Nova's metadata). */
+/**
+ * Boots a server without a network; with `userData`, a config drive carries it (and Nova's metadata), with
+ * `metadata` the server's own properties.
+ */
 export async function boot(
   owner: Connection,
   name: string,
   imageRef: string,
   flavorRef: string,
   userData?: string,
+  metadata?: Record<string, string>,
 ): Promise<string> {
   const withDrive = userData !== undefined && {config_drive: true, user_data: Buffer.from(userData).toString('base64')}
   const res = await owner.call('compute', 'POST', '/servers', {
-    body: {server: {name, imageRef, flavorRef, networks: 'none', ...withDrive}},
+    body: {server: {name, imageRef, flavorRef, networks: 'none', ...withDrive, ...(metadata && {metadata})}},
     headers: {'OpenStack-API-Version': 'compute 2.37'},
   })
   return json<{server: {id: string}}>(res).server.id
@@ -269,7 +273,14 @@ export async function vendordataService(dir: string, more = ''): Promise<Service
   let said = ''
   serve.stdout.on('data', (d: Buffer) => (said += String(d)))
   serve.stderr.on('data', (d: Buffer) => (said += String(d)))
-  const base = `http://127.0.0.1:${port}`
-  await until(async () => (await fetch(`${base}/healthz`).catch(() => undefined))?.ok === true, 30, 'wd serve')
-  return {base, said: () => said, stop: () => serve.kill('SIGTERM')}
+  // its own word that it listens: a health check could be answered by another process on the port
+  await until(
+    () => {
+      if (serve.exitCode !== null) throw new Error(`wd serve exited (${serve.exitCode}): ${said}`)
+      return said.includes(`listening on http://127.0.0.1:${port}`)
+    },
+    30,
+    'wd serve',
+  )
+  return {base: `http://127.0.0.1:${port}`, said: () => said, stop: () => serve.kill('SIGTERM')}
 }

@@ -45,11 +45,15 @@ export interface OsloNotification {
   metadata: {message_id: string; timestamp: string}
 }
 
-/** oslo.messaging's listener on the notifications topic of `exchange`; resolves once it listens. */
-export async function osloListener(url: string, exchange = 'openstack', topic = 'notifications') {
+/**
+ * oslo.messaging's listener on the notifications topic of `exchange`; resolves once it listens. With a `pool`, a queue
+ * of its own gets every notification (oslo's listeners without one share a queue, each getting some).
+ */
+export async function osloListener(url: string, exchange = 'openstack', topic = 'notifications', pool?: string) {
   // Debian's python3 (oslo.messaging is a Debian package), whatever python3 comes first on PATH
+  const args = [join(root, 'test/env/rabbitmq/oslo-listener.py'), url, exchange, topic, ...(pool ? [pool] : [])]
   const child = owned(
-    spawn('/usr/bin/python3', [join(root, 'test/env/rabbitmq/oslo-listener.py'), url, exchange, topic], {
+    spawn('/usr/bin/python3', args, {
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   )

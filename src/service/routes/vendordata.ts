@@ -22,8 +22,7 @@ export async function vendordataRoutes(
       if (!service) throw new WdError('WD_USAGE', 'vendordata needs a cloud configured')
       const {answer, resolution} = await instanceVendordata(
         service,
-        req.body['instance-id'],
-        req.body['image-id'],
+        {id: req.body['instance-id'], imageId: req.body['image-id'], metadata: req.body.metadata},
         guest,
       )
       countResolution(app, {valid: resolution.errors.length === 0, device: resolution.device})

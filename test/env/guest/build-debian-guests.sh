@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # build-debian-guests.sh - the real guests of the guest-half tests (adapted from the project's proven reference recipe):
 # Debian 12 root file systems made from Debian's packages with mmdebstrap (systemd, udev, cloud-init 22.4 from
-# bookworm, no network, no watchdog package), each as a compressed qcow2 disk (ext4, no partition table: root=/dev/vda)
-# with its kernel and initrd beside it, for Nova's kernel_id/ramdisk_id images or QEMU's direct kernel boot:
-#   std    linux-image-amd64: the standard kernel, whose i6300esb driver is a module
+# bookworm, no network), each as a compressed qcow2 disk (ext4, no partition table: root=/dev/vda) with its kernel and
+# initrd beside it, for Nova's kernel_id/ramdisk_id images or QEMU's direct kernel boot:
+#   std    linux-image-amd64: the standard kernel, whose i6300esb driver is a module; and the watchdog package, as
+#          Debian installs it (its daemon opens no device until configured), for the guest half's daemon feeder
 #   cloud  linux-image-cloud-amd64: Debian's cloud kernel, built without the i6300esb driver (genericcloud images)
 # Cached in $GI (default .work/guests), rebuilt when this script changes. Root is needed (mmdebstrap's root mode).
 set -euo pipefail
@@ -23,7 +24,7 @@ MIRROR=$(cat /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null
   sed -n 's/^URIs: *//p; s/^deb \(http[^ ]*\) bookworm .*/\1/p' | grep -v security | head -1 || true)
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
 
-guest() { # guest NAME KERNEL_PACKAGE
+guest() { # guest NAME PACKAGES (the kernel first)
   local d=$GI/$1
   [ "$(cat "$d/stamp" 2>/dev/null)" = "$STAMP" ] && [ -s "$d/disk.qcow2" ] && return 0
   local t0=$SECONDS
@@ -57,5 +58,5 @@ guest() { # guest NAME KERNEL_PACKAGE
   echo "guest $1 ($2): $(du -h "$d/disk.qcow2" | cut -f1) in $((SECONDS - t0)) s" >&2
 }
 
-guest std linux-image-amd64
+guest std linux-image-amd64,watchdog
 guest cloud linux-image-cloud-amd64
