@@ -279,3 +279,20 @@ describe('issue 22 item 14: what a bark off the bus must be', () => {
     expect(problems).toEqual([expect.stringMatching(/^bark m-1 from h: not recorded: the journal holds a different/)])
   })
 })
+
+describe('issue 22 item 15: a bad % escape in the bus URL', () => {
+  it.each([
+    ['rabbit://wd:s3cr%zzet@controller:5672/', 17],
+    ['rabbit://wd%E2:s3cret@controller:5672/', 12],
+    ['rabbit://wd:s3cret@controller:5672/vh%', 38],
+  ])('%s is a usage error at its place, the password never quoted', (url, at) => {
+    let thrown: unknown
+    try {
+      brokers(url)
+    } catch (e) {
+      thrown = e
+    }
+    expect(thrown).toMatchObject({code: 'WD_USAGE', message: `the bus URL has a bad % escape at character ${at}`})
+    expect(JSON.stringify(thrown)).not.toContain('s3cr')
+  })
+})
