@@ -2,7 +2,9 @@ import {Args, Flags, ux} from '@oclif/core'
 import {WdError} from '../../src/errors.js'
 import {MAX_CATALOG_BYTES} from '../../src/limits.js'
 import {applyPlan, assertCurrent, DEFAULT_PARALLEL, type ApplyResult} from '../../src/operations/catalog-apply.js'
-import {pending, planCatalogs, savedPlan, type Plan} from '../../src/operations/catalog-plan.js'
+import {pending, planCatalogs, type Plan} from '../../src/operations/catalog-plan.js'
+import {savedPlan} from '../../src/operations/saved-plan.js'
+import type {Policy} from '../../src/policy/policy.js'
 import {applyText, planText} from '../../src/report/plan.js'
 import {readInput} from '../../src/source/read.js'
 import {WdCommand} from '../_shared/base.js'
@@ -47,11 +49,11 @@ stale plan.`
     ...openstackFlags,
   }
 
-  /** A single argument that holds a saved plan is that plan; anything else is catalogs. */
-  private async saved(): Promise<Plan | undefined> {
+  /** A single argument that holds a saved plan is that plan, checked (with the policy, if given); else catalogs. */
+  private async saved(policy: Policy | undefined): Promise<Plan | undefined> {
     if (this.rest.length !== 1 || !this.rest[0]!.endsWith('.json')) return undefined
     const input = await readInput(this.rest[0]!, MAX_CATALOG_BYTES)
-    return savedPlan(input.text, input.name)
+    return savedPlan(input.text, input.name, policy)
   }
 
   private async confirm(plan: Plan): Promise<void> {
@@ -72,9 +74,10 @@ stale plan.`
   public async run(): Promise<ApplyResult> {
     const f = this.flags
     const conn = await connectFromFlags(f)
-    let plan = await this.saved()
+    const policy = await readPolicy(f.policy)
+    let plan = await this.saved(policy)
     if (plan) {
-      const shaping = ['flavors', 'prune', 'keep-unlisted-specs', 'migrate-legacy', 'policy'].filter(
+      const shaping = ['flavors', 'prune', 'prune-all', 'keep-unlisted-specs', 'migrate-legacy'].filter(
         (k) => f[k as keyof typeof f] !== undefined && f[k as keyof typeof f] !== false,
       )
       if (shaping.length > 0) {
@@ -88,7 +91,7 @@ stale plan.`
       }
       await assertCurrent(conn, plan)
     } else {
-      const catalogs = await validCatalogs(this.rest, await readPolicy(f.policy), (t) => this.logToStderr(t))
+      const catalogs = await validCatalogs(this.rest, policy, (t) => this.logToStderr(t))
       plan = await planCatalogs(conn, catalogs, planOptionsOf(f))
     }
     if (pending(plan)) await this.confirm(plan)

@@ -121,10 +121,17 @@ const CORE_FIELDS = new Set([
   'stores',
 ])
 
+/**
+ * Whether a key is one of Glance's own fields or reserved for Glance (`os_glance_*`, which Glance refuses from
+ * users), not a property: a JSON patch `add` of `/visibility` or `/owner` changes the image itself.
+ */
+export const isGlanceField = (key: string): boolean => CORE_FIELDS.has(key) || key.startsWith('os_glance_')
+
 export function imageProperties(image: Image): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(image)) if (!CORE_FIELDS.has(k) && typeof v === 'string') out[k] = v
-  return out
+  // fromEntries defines own properties: a property named __proto__ stays a property
+  return Object.fromEntries(
+    Object.entries(image).filter(([k, v]) => !CORE_FIELDS.has(k) && typeof v === 'string') as [string, string][],
+  )
 }
 
 /** Sets and removes properties in one JSON patch; the others stay. Nothing to do sends nothing. */
