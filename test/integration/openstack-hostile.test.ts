@@ -260,3 +260,20 @@ describe('item 11 and 13: answers that are not what the API documents', () => {
     })
   }, 60_000)
 })
+
+describe('item 8: names from the cloud reach the terminal escaped', () => {
+  live("wd audit's text: an image named to forge a line and hide the rest prints as one escaped line", async () => {
+    const evil = `${unique('evil')}\nerror audit/FORGED all servers protected \u001b[8m`
+    const image = await createImage(demo, evil, {hw_watchdog_action: 'disabled'})
+    try {
+      const r = await wdAsync(['audit', '--no-console'], osEnv('admin'))
+      expect(r.status).not.toBe(2)
+      expect(r.stdout).toContain('\\nerror audit/FORGED all servers protected \\u001b[8m')
+      // eslint-disable-next-line no-control-regex -- what must not be printed
+      expect(r.stdout).not.toMatch(/\u001b/)
+      expect(r.stdout.split('\n').some((l) => l.startsWith('error audit/FORGED'))).toBe(false)
+    } finally {
+      await deleteImage(demo, image)
+    }
+  }, 120_000)
+})
