@@ -39,7 +39,8 @@ export const ERROR_CODES = {
   WD_BAD_ANSWER: {
     exit: 2,
     http: 502,
-    summary: 'A service answered what wd cannot use (not JSON, not the shape its API documents, too large, or a list that never ends)',
+    summary:
+      'A service answered what wd cannot use (not JSON, not the shape its API documents, too large, or a list that never ends)',
   },
   WD_PLAN_STALE: {
     exit: 2,
@@ -50,7 +51,8 @@ export const ERROR_CODES = {
   WD_PLAN_INVALID: {
     exit: 2,
     http: 422,
-    summary: 'A saved plan does not do what it shows, or asks for what plan never writes: nothing was written; plan again',
+    summary:
+      'A saved plan does not do what it shows, or asks for what plan never writes: nothing was written; plan again',
   },
   WD_API_REFUSED: {exit: 1, http: 422, summary: 'The cloud refused a value (HTTP 400)'},
   WD_INTERNAL: {exit: 2, http: 500, summary: 'A fault in wd itself (the service logs it; please report it)'},

@@ -34,7 +34,8 @@ the command says so. Several flavors may be named. Needs an admin account (Nova'
       key: FLAVOR_KEY,
       record: flavorRecord,
       note: (c) => {
-        if (!dryRun && !c.changed) this.logToStderr(`flavor ${oneLine(c.target.name ?? c.target.id)} had no ${FLAVOR_KEY}`)
+        if (!dryRun && !c.changed)
+          this.logToStderr(`flavor ${oneLine(c.target.name ?? c.target.id)} had no ${FLAVOR_KEY}`)
       },
     })
   }

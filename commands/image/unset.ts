@@ -32,7 +32,8 @@ export default class ImageUnset extends WdCommand<typeof ImageUnset> {
       key: IMAGE_KEY,
       record: imageRecord,
       note: (c) => {
-        if (!dryRun && !c.changed) this.logToStderr(`image ${oneLine(c.target.name ?? c.target.id)} had no ${IMAGE_KEY}`)
+        if (!dryRun && !c.changed)
+          this.logToStderr(`image ${oneLine(c.target.name ?? c.target.id)} had no ${IMAGE_KEY}`)
       },
     })
   }

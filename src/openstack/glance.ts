@@ -31,7 +31,10 @@ export async function listImages(conn: Connection): Promise<Image[]> {
     first: '/images?limit=200',
     get: (path, maxBytes) => conn.call('image', 'GET', path, {maxBytes}),
     // Glance's next link is a path from /v2 on
-    read: (page) => ({items: page.images, next: typeof page.next === 'string' ? page.next.replace(/^\/v2/, '') : undefined}),
+    read: (page) => ({
+      items: page.images,
+      next: typeof page.next === 'string' ? page.next.replace(/^\/v2/, '') : undefined,
+    }),
   })
 }
 

@@ -338,7 +338,9 @@ export async function listAllServers(conn: Connection): Promise<Server[]> {
     throw new WdError(
       'WD_BAD_ANSWER',
       `nova: the servers list holds server ${clip(oneLine(odd.id))} whose image is ${clip(oneLine(String(JSON.stringify(odd.image))))}, neither '' nor an object`,
-      {hint: "the cloud's API (or something in front of it) answered what its API does not document: tell its operator"},
+      {
+        hint: "the cloud's API (or something in front of it) answered what its API does not document: tell its operator",
+      },
     )
   }
   return servers

@@ -17,7 +17,7 @@ export interface PageCaps {
   items: number
 }
 
-export const PAGE_CAPS: PageCaps = {pages: MAX_LIST_PAGES, items: MAX_LIST_ITEMS}
+const PAGE_CAPS: PageCaps = {pages: MAX_LIST_PAGES, items: MAX_LIST_ITEMS}
 
 export interface Pages {
   /** what the list is, for messages: `nova: the servers list` */
@@ -51,7 +51,8 @@ export async function allPages<T extends {id: string}>(p: Pages, caps: PageCaps 
     if (!Array.isArray(items)) throw bad(res, `without the list (${p.what})`)
     let added = 0
     for (const [i, item] of items.entries()) {
-      if (!isObject(item) || typeof item.id !== 'string') throw bad(res, `item ${i} of the list: not an object with an id`)
+      if (!isObject(item) || typeof item.id !== 'string')
+        throw bad(res, `item ${i} of the list: not an object with an id`)
       if (ids.has(item.id)) continue
       ids.add(item.id)
       added++

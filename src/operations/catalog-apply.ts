@@ -119,10 +119,14 @@ async function readBack(conn: Connection, id: string, d: FlavorState): Promise<v
   const specs = now.extra_specs ?? {}
   const wrong = [
     ...Object.entries(d.extraSpecs).filter(([k, v]) => own(specs, k) !== v),
-    ...Object.keys(specs).filter((k) => !Object.hasOwn(d.extraSpecs, k)).map((k) => [k, undefined] as const),
+    ...Object.keys(specs)
+      .filter((k) => !Object.hasOwn(d.extraSpecs, k))
+      .map((k) => [k, undefined] as const),
   ].map(([k]) => k)
   if (wrong.length > 0)
-    throw notDone(`Nova answered every write, but flavor ${id} does not hold extra spec ${wrong.map((k) => `'${k}'`).join(', ')} as written`)
+    throw notDone(
+      `Nova answered every write, but flavor ${id} does not hold extra spec ${wrong.map((k) => `'${k}'`).join(', ')} as written`,
+    )
   if ((now.description ?? null) !== d.fields.description && now.description !== undefined)
     throw notDone(`Nova answered every write, but flavor ${id} does not hold the description as written`)
 }
@@ -135,7 +139,8 @@ const fresh = (d: FlavorState, id: string): FlavorState => ({...d, id, extraSpec
 
 /** Servers asked for when a flavor is to be deleted: one is enough to refuse, a few name them. */
 const SERVERS_ASKED = 5
-const count = (ids: string[]) => (ids.length >= SERVERS_ASKED ? `${SERVERS_ASKED} or more servers` : `${ids.length} server(s)`)
+const count = (ids: string[]) =>
+  ids.length >= SERVERS_ASKED ? `${SERVERS_ASKED} or more servers` : `${ids.length} server(s)`
 
 async function applyFlavor(conn: Connection, item: FlavorPlanItem, o: ApplyOptions): Promise<string | undefined> {
   const d = item.desired
@@ -144,7 +149,8 @@ async function applyFlavor(conn: Connection, item: FlavorPlanItem, o: ApplyOptio
     const now = await serversOnFlavor(conn, item.id!, SERVERS_ASKED)
     if (now.length > 0 && !o.allowReplace) return `${count(now)} use it now; --allow-replace deletes it anyway`
     await deleteFlavor(conn, item.id!)
-    if (await getFlavorById(conn, item.id!)) throw notDone(`Nova answered the delete, but flavor ${item.id!} is still there`)
+    if (await getFlavorById(conn, item.id!))
+      throw notDone(`Nova answered the delete, but flavor ${item.id!} is still there`)
     return undefined
   }
   if (!d) throw new WdError('WD_INTERNAL', `plan item ${item.name} has nothing to apply`)

@@ -357,9 +357,13 @@ export async function planCatalogs(
   const imageEntries = catalogs.flatMap((c) => c.images)
   // an empty catalog (a 0-byte file, `null`, `images: []`) would prune every flavor in scope
   if (o.prune && entries.length === 0 && !options.pruneAll) {
-    throw new WdError('WD_USAGE', `the catalogs list no flavor: --prune would delete every flavor matching ${o.scope}`, {
-      hint: 'add --prune-all if that is what you mean; check the catalog paths otherwise',
-    })
+    throw new WdError(
+      'WD_USAGE',
+      `the catalogs list no flavor: --prune would delete every flavor matching ${o.scope}`,
+      {
+        hint: 'add --prune-all if that is what you mean; check the catalog paths otherwise',
+      },
+    )
   }
   assertUnique(entries, 'flavor')
   assertUnique(imageEntries, 'image')

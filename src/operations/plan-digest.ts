@@ -18,7 +18,13 @@ function canonical(v: unknown): string {
   return JSON.stringify(v) ?? 'null'
 }
 
-export function planDigest(plan: {version: number; options: object; items: object[]; summary: object; warnings: string[]}): string {
+export function planDigest(plan: {
+  version: number
+  options: object
+  items: object[]
+  summary: object
+  warnings: string[]
+}): string {
   const {version, options, items, summary, warnings} = plan
   return `sha256:${createHash('sha256').update(canonical({version, options, items, summary, warnings})).digest('hex')}`
 }

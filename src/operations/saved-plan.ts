@@ -58,7 +58,7 @@ export async function savedPlan(text: string, name: string, policy?: Policy): Pr
 }
 
 /** Refuses (WD_PLAN_INVALID) a plan that does not do what it shows; see the module's comment. */
-export function checkPlan(plan: Plan, name: string, policy?: Policy): void {
+function checkPlan(plan: Plan, name: string, policy?: Policy): void {
   if (plan.digest === undefined) throw refuse(name, 'the plan has no digest: it was not written by wd catalog plan')
   if (plan.digest !== planDigest(plan))
     throw refuse(name, 'the plan was changed after wd catalog plan wrote it (its digest does not match)')
@@ -108,7 +108,7 @@ function flavorMismatch(item: FlavorPlanItem, plan: Plan): string | undefined {
       if (item.action === 'replace' && d.id !== o.id) return shows(idChange(d, o))
       if (d.id !== o.id) return 'it changes another flavor than it observed'
       const {changes, replaced} = flavorChanges(d, o, plan.options.keepUnlistedSpecs)
-      if ((replaced.length > 0) !== (item.action === 'replace')) return `it is no ${item.action}`
+      if (replaced.length > 0 !== (item.action === 'replace')) return `it is no ${item.action}`
       return shows(changes) ?? (changes.length === 0 ? 'an update that changes nothing' : undefined)
     }
   }
@@ -119,13 +119,15 @@ function imageMismatch(item: ImagePlanItem): string | undefined {
   const glance = keys.find(isGlanceField)
   if (glance !== undefined) return `'${glance}' is one of Glance's own fields, not a property`
   if (new Set(keys).size !== keys.length) return 'a property both set and removed, or removed twice'
-  if (asSet(keys.map((k) => ({field: '', key: k, from: null, to: null}))) !==
-    asSet(Object.keys(item.observed).map((k) => ({field: '', key: k, from: null, to: null}))))
+  if (
+    asSet(keys.map((k) => ({field: '', key: k, from: null, to: null}))) !==
+    asSet(Object.keys(item.observed).map((k) => ({field: '', key: k, from: null, to: null})))
+  )
     return 'what it observed is not what it changes'
   if (item.remove.some((k) => item.observed[k] === null)) return 'it removes a property it did not observe'
   const changes = imageChanges(item.set, item.remove, item.observed)
   if (asSet(changes) !== asSet(item.changes)) return 'what it would send is not what it shows (its changes)'
-  if ((changes.length > 0) !== (item.action === 'update')) return `it is no ${item.action}`
+  if (changes.length > 0 !== (item.action === 'update')) return `it is no ${item.action}`
   return undefined
 }
 
@@ -144,7 +146,9 @@ const entryOf = (d: FlavorState) => ({
  * one is given): the plan's flavors and images written as one catalog.
  */
 function assertValid(plan: Plan, name: string, policy?: Policy): void {
-  const flavors = plan.items.flatMap((i: PlanItem) => (i.kind === 'flavor' && i.desired && i.action !== 'unchanged' ? [entryOf(i.desired)] : []))
+  const flavors = plan.items.flatMap((i: PlanItem) =>
+    i.kind === 'flavor' && i.desired && i.action !== 'unchanged' ? [entryOf(i.desired)] : [],
+  )
   const images = plan.items.flatMap((i: PlanItem) =>
     i.kind === 'image' && i.action === 'update'
       ? [{name: i.name, id: i.id, properties: {...i.set, ...Object.fromEntries(i.remove.map((k) => [k, null]))}}]

@@ -51,7 +51,10 @@ const number = (n: number) => (Number.isNaN(n) ? 'NaN' : n === Infinity ? '+Inf'
 export function openMetricsText(families: readonly Family[]): string {
   const lines: string[] = []
   for (const f of families) {
-    lines.push(`# HELP ${f.name} ${f.help.replaceAll('\\', '\\\\').replaceAll('\n', '\\n')}`, `# TYPE ${f.name} ${f.type}`)
+    lines.push(
+      `# HELP ${f.name} ${f.help.replaceAll('\\', '\\\\').replaceAll('\n', '\\n')}`,
+      `# TYPE ${f.name} ${f.type}`,
+    )
     const sample = f.type === 'counter' ? `${f.name}_total` : f.name
     for (const s of mergeSeries(f.samples)) lines.push(`${sample}${labelSet(s.labels)} ${number(s.value)}`)
   }

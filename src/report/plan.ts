@@ -86,14 +86,20 @@ export function planMarkdown(plan: Plan): string {
   const notes = rows.flatMap((i) => (serversNote(i).length ? [`- ${cell(title(i))}: ${serversNote(i).join(' ')}`] : []))
   if (notes.length > 0) out.push('', ...notes)
   if (plan.warnings.length > 0)
-    out.push('', '<details><summary>warnings</summary>', '', ...plan.warnings.map((w) => `- ${oneLine(w)}`), '', '</details>')
+    out.push(
+      '',
+      '<details><summary>warnings</summary>',
+      '',
+      ...plan.warnings.map((w) => `- ${oneLine(w)}`),
+      '',
+      '</details>',
+    )
   return out.join('\n')
 }
 
 export function applyText(r: ApplyResult): string {
   const lines = r.results.map(
-    (i) =>
-      `${i.status.padEnd(13)} ${i.action.padEnd(9)} ${title(i)}${i.reason ? `: ${oneLine(i.reason)}` : ''}`,
+    (i) => `${i.status.padEnd(13)} ${i.action.padEnd(9)} ${title(i)}${i.reason ? `: ${oneLine(i.reason)}` : ''}`,
   )
   const s = r.summary
   lines.push(`Apply: ${s.applied} applied, ${s.failed} failed, ${s['not-attempted']} not attempted.`)

@@ -52,8 +52,7 @@ describe('events consume: hostile messages on a real RabbitMQ', () => {
       await until(() => queueExists(url, 'wd-barks'), 30, "the consumer's queue")
       const conn = await connect(url.replace(/^rabbit:/, 'amqp:'))
       const ch = await conn.createConfirmChannel()
-      const put = (body: Buffer, messageId: string) =>
-        ch.publish('openstack', 'notifications.warn', body, {messageId})
+      const put = (body: Buffer, messageId: string) => ch.publish('openstack', 'notifications.warn', body, {messageId})
       for (let i = 0; i < 300; i++) put(notification(`deep-${i}`, DEEP), `deep-${i}`)
       put(notification('impossible-time', bark('x', 'v', 0).replace(iso(0), '2026-99-99T99:99:99Z')), 'impossible-time')
       for (let i = 0; i < 20; i++) put(notification(`real-${i}`, bark('cmp-a', `vm-${i}`, i)), `real-${i}`)

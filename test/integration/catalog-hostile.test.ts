@@ -83,7 +83,10 @@ const flavorGone = async (id: string) =>
 describe('item 1: a saved plan is applied only when it does what it shows', () => {
   live('desired edited (prompt still shows poweroff): refused with and without a recomputed digest', async () => {
     const id = await createFlavor(admin, `${prefix}-p1`, {'hw:watchdog_action': 'reset'})
-    const catalog = write('c.yaml', `flavors:\n  - {name: ${prefix}-p1, id: ${id}, extra_specs: {hw:watchdog_action: poweroff}}\n`)
+    const catalog = write(
+      'c.yaml',
+      `flavors:\n  - {name: ${prefix}-p1, id: ${id}, extra_specs: {hw:watchdog_action: poweroff}}\n`,
+    )
     const {path, plan} = savedPlan(catalog, `${prefix}-p1`)
     const item = plan.items.find((i) => i.id === id)!
     expect(item.changes).toEqual([{field: 'extra_specs', key: 'hw:watchdog_action', from: 'reset', to: 'poweroff'}])
@@ -107,7 +110,10 @@ describe('item 1: a saved plan is applied only when it does what it shows', () =
   live("an image set: a value plan refuses, Glance's own fields; nothing sent", async () => {
     const image = await createImage(demo, `${prefix}-img`, {hw_watchdog_action: 'reset'})
     images.push(image)
-    const catalog = write('i.yaml', `images:\n  - {name: ${prefix}-img, id: ${image}, properties: {hw_watchdog_action: poweroff}}\n`)
+    const catalog = write(
+      'i.yaml',
+      `images:\n  - {name: ${prefix}-img, id: ${image}, properties: {hw_watchdog_action: poweroff}}\n`,
+    )
     const {path, plan} = savedPlan(catalog, `${prefix}-none-*`)
     const item = plan.items.find((i) => i.id === image)!
     if (item.kind !== 'image') throw new Error('an image item')
@@ -134,7 +140,10 @@ describe('item 1: a saved plan is applied only when it does what it shows', () =
 
   live('a create never in changes, and one item 1,000 times: refused, nothing sent', async () => {
     const id = await createFlavor(admin, `${prefix}-p2`, {'hw:watchdog_action': 'reset'})
-    const catalog = write('c.yaml', `flavors:\n  - {name: ${prefix}-p2, id: ${id}, extra_specs: {hw:watchdog_action: pause}}\n`)
+    const catalog = write(
+      'c.yaml',
+      `flavors:\n  - {name: ${prefix}-p2, id: ${id}, extra_specs: {hw:watchdog_action: pause}}\n`,
+    )
     const {path, plan} = savedPlan(catalog, `${prefix}-p2`)
     const item = plan.items.find((i) => i.id === id)!
     if (item.kind !== 'flavor') throw new Error('a flavor item')
@@ -173,10 +182,10 @@ describe('item 6: the delete guard asks Nova at apply time', () => {
     images.push(image)
     await activateImage(demo, image)
     servers.push(await createServer(demo, `${prefix}-g-server`, image, used))
-    const r = wdJson<{results: {id: string; status: string; reason?: string}[]}>(
-      ['catalog', 'apply', path, '--yes'],
-      {status: 1, env: asAdmin()},
-    )
+    const r = wdJson<{results: {id: string; status: string; reason?: string}[]}>(['catalog', 'apply', path, '--yes'], {
+      status: 1,
+      env: asAdmin(),
+    })
     expect(r.results.find((x) => x.id === used)).toMatchObject({
       status: 'not-attempted',
       reason: expect.stringMatching(/^1 server\(s\) use it now; --allow-replace deletes it anyway$/),
@@ -208,7 +217,11 @@ describe('item 7: ids and keys `..` stay data', () => {
     expect(specs).toEqual({'hw:watchdog_action': 'reset'})
     // now pruned: the catalog lists only the other flavor
     const only = write('k.yaml', `flavors:\n  - {name: ${prefix}-d-keep, id: ${keep}}\n`)
-    const pruned = wd(['catalog', 'apply', only, '--yes', '--prune', '--flavors', `${prefix}-d-*`], undefined, asAdmin())
+    const pruned = wd(
+      ['catalog', 'apply', only, '--yes', '--prune', '--flavors', `${prefix}-d-*`],
+      undefined,
+      asAdmin(),
+    )
     expect(pruned.stdout).toMatch(/^applied +delete +flavor .*-d-dots \(\.\.\)$/m)
     expect(await flavorGone('..')).toBe(true)
     expect(await flavorGone(keep)).toBe(false)
@@ -216,7 +229,7 @@ describe('item 7: ids and keys `..` stay data', () => {
 })
 
 describe('item 9: extra-spec keys that are JavaScript method names', () => {
-  live('a cloud\'s are planned for removal and removed; a catalog\'s print as themselves', async () => {
+  live("a cloud's are planned for removal and removed; a catalog's print as themselves", async () => {
     const res = await admin.call('compute', 'POST', '/flavors', {
       body: {flavor: {name: `${prefix}-m1`, ram: 64, vcpus: 1, disk: 1}},
     })
@@ -225,13 +238,22 @@ describe('item 9: extra-spec keys that are JavaScript method names', () => {
     await admin.call('compute', 'POST', `/flavors/${id}/os-extra_specs`, {
       body: '{"extra_specs": {"toString": "a", "constructor": "b", "valueOf": "c", "__proto__": "d", "hw:watchdog_action": "reset"}}',
     })
-    const catalog = write('c.yaml', `flavors:\n  - {name: ${prefix}-m1, id: ${id}, extra_specs: {hw:watchdog_action: reset}}\n`)
+    const catalog = write(
+      'c.yaml',
+      `flavors:\n  - {name: ${prefix}-m1, id: ${id}, extra_specs: {hw:watchdog_action: reset}}\n`,
+    )
     const plan = wdJson<Plan>(['catalog', 'plan', catalog, '--flavors', `${prefix}-m1`], {env: asAdmin()})
-    const removed = plan.items.find((i) => i.id === id)!.changes.filter((c) => c.to === null).map((c) => c.key)
+    const removed = plan.items
+      .find((i) => i.id === id)!
+      .changes.filter((c) => c.to === null)
+      .map((c) => c.key)
     expect(removed.sort()).toEqual(['__proto__', 'constructor', 'toString', 'valueOf'])
     expect(wd(['catalog', 'apply', catalog, '--yes', '--flavors', `${prefix}-m1`], undefined, asAdmin()).status).toBe(0)
     expect(await flavorSpecs(admin, id)).toEqual({'hw:watchdog_action': 'reset'})
-    const adds = write('a.yaml', `flavors:\n  - {name: ${prefix}-m1, id: ${id}, extra_specs: {hw:watchdog_action: reset, toString: x}}\n`)
+    const adds = write(
+      'a.yaml',
+      `flavors:\n  - {name: ${prefix}-m1, id: ${id}, extra_specs: {hw:watchdog_action: reset, toString: x}}\n`,
+    )
     const text = wd(['catalog', 'plan', adds, '--flavors', `${prefix}-m1`], undefined, asAdmin()).stdout
     expect(text).toContain("extra_specs toString: (none) → 'x'")
     expect(text).not.toContain('native code')
@@ -250,16 +272,22 @@ describe('item 10: --prune with catalogs that list no flavor', () => {
       ['catalog', 'apply', catalog, '--yes', '--prune', '--flavors', `${prefix}-e-*`],
       {status: 2, env: asAdmin()},
     )
-    expect(r.error).toMatchObject({code: 'WD_USAGE', message: expect.stringMatching(/list no flavor: --prune would delete/)})
+    expect(r.error).toMatchObject({
+      code: 'WD_USAGE',
+      message: expect.stringMatching(/list no flavor: --prune would delete/),
+    })
     expect(await flavorGone(id)).toBe(false)
     await deleteFlavor(admin, id)
   })
 
   live('--prune-all says it is meant: the plan deletes them', async () => {
     const id = await createFlavor(admin, `${prefix}-a-1`, {})
-    const plan = wdJson<Plan>(['catalog', 'plan', write('e.yaml', ''), '--prune', '--prune-all', '--flavors', `${prefix}-a-*`], {
-      env: asAdmin(),
-    })
+    const plan = wdJson<Plan>(
+      ['catalog', 'plan', write('e.yaml', ''), '--prune', '--prune-all', '--flavors', `${prefix}-a-*`],
+      {
+        env: asAdmin(),
+      },
+    )
     expect(plan.items.map((i) => [i.id, i.action])).toEqual([[id, 'delete']])
   })
 })
