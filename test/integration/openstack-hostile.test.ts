@@ -15,6 +15,7 @@ import {listAllServers, listFlavors} from '../../src/openstack/nova.js'
 import {allPages} from '../../src/openstack/pager.js'
 import {buildApp} from '../../src/service/app.js'
 import {tokenValidator} from '../../src/service/tokens.js'
+import {until} from '../helpers/barks.js'
 import {wdAsync} from '../helpers/cli.js'
 import {tamperingProxy, type Seen, type Tampered} from '../helpers/door.js'
 import {live} from '../helpers/gates.js'
@@ -217,18 +218,12 @@ describe('item 5: a deadline for the whole exchange', () => {
           .find((l) => l.startsWith(`${name} `))
         return line === undefined ? undefined : Number(line.slice(name.length + 1))
       }
-      const until = async (what: () => Promise<boolean>, seconds: number) => {
-        for (const end = Date.now() + seconds * 1000; !(await what());) {
-          if (Date.now() > end) throw new Error(`not so after ${seconds} s`)
-          await new Promise((r) => setTimeout(r, 200))
-        }
-      }
       try {
         await app.ready()
-        await until(async () => (await sample('wd_watchdog_audit_up')) === 1, 60)
+        await until(async () => (await sample('wd_watchdog_audit_up')) === 1, 60, 'a first audit')
         // from now on Nova's server list comes a byte at a time: the next audit hangs (within its 30 s api_timeout)
         tamper = (seen) => (page(seen, /\/servers\/detail/) ? {body: seen.body, trickleMs: 100} : undefined)
-        await until(async () => (await sample('wd_watchdog_audit_up')) === 0, 15)
+        await until(async () => (await sample('wd_watchdog_audit_up')) === 0, 15, 'wd_watchdog_audit_up 0')
         expect(await sample('wd_watchdog_audit_failures_total')).toBeGreaterThanOrEqual(1)
       } finally {
         tamper = () => undefined
