@@ -3,8 +3,7 @@ import {WdError} from '../../src/errors.js'
 import {MAX_CATALOG_BYTES} from '../../src/limits.js'
 import {applyPlan, assertCurrent, DEFAULT_PARALLEL, type ApplyResult} from '../../src/operations/catalog-apply.js'
 import {pending, planCatalogs, type Plan} from '../../src/operations/catalog-plan.js'
-import {savedPlan} from '../../src/operations/saved-plan.js'
-import type {Policy} from '../../src/policy/policy.js'
+import {checkPlan, savedPlan} from '../../src/operations/saved-plan.js'
 import {applyText, planText} from '../../src/report/plan.js'
 import {readInput} from '../../src/source/read.js'
 import {WdCommand} from '../_shared/base.js'
@@ -49,11 +48,12 @@ stale plan.`
     ...openstackFlags,
   }
 
-  /** A single argument that holds a saved plan is that plan, checked (with the policy, if given); else catalogs. */
-  private async saved(policy: Policy | undefined): Promise<Plan | undefined> {
+  /** A single argument that holds a saved plan is that plan; anything else is catalogs. */
+  private async saved(): Promise<{plan: Plan; name: string} | undefined> {
     if (this.rest.length !== 1 || !this.rest[0]!.endsWith('.json')) return undefined
     const input = await readInput(this.rest[0]!, MAX_CATALOG_BYTES)
-    return savedPlan(input.text, input.name, policy)
+    const plan = await savedPlan(input.text, input.name)
+    return plan && {plan, name: input.name}
   }
 
   private async confirm(plan: Plan): Promise<void> {
@@ -75,8 +75,9 @@ stale plan.`
     const f = this.flags
     const conn = await connectFromFlags(f)
     const policy = await readPolicy(f.policy)
-    let plan = await this.saved(policy)
-    if (plan) {
+    const saved = await this.saved()
+    let plan: Plan
+    if (saved) {
       const shaping = ['flavors', 'prune', 'prune-all', 'keep-unlisted-specs', 'migrate-legacy'].filter(
         (k) => f[k as keyof typeof f] !== undefined && f[k as keyof typeof f] !== false,
       )
@@ -89,6 +90,8 @@ stale plan.`
           },
         )
       }
+      plan = saved.plan
+      checkPlan(plan, saved.name, policy)
       await assertCurrent(conn, plan)
     } else {
       const catalogs = await validCatalogs(this.rest, policy, (t) => this.logToStderr(t))

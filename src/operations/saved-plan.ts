@@ -33,10 +33,10 @@ const refuse = (name: string, why: string) =>
   new WdError('WD_PLAN_INVALID', `${name}: ${oneLine(clip(why, 400))}`, {hint: HINT})
 
 /**
- * The saved plan in `text`, checked (see the module's comment), or undefined when the text is no plan (a catalog in
- * JSON, say); a plan that does not match schemas/catalog-plan.schema.json is refused.
+ * The saved plan in `text`, not yet checked (checkPlan does that), or undefined when the text is no plan (a catalog
+ * in JSON, say); a plan that does not match schemas/catalog-plan.schema.json is refused.
  */
-export async function savedPlan(text: string, name: string, policy?: Policy): Promise<Plan | undefined> {
+export async function savedPlan(text: string, name: string): Promise<Plan | undefined> {
   let data: unknown
   try {
     data = JSON.parse(text)
@@ -52,13 +52,11 @@ export async function savedPlan(text: string, name: string, policy?: Policy): Pr
       hint: 'make one with wd catalog plan -o PLAN.json',
     })
   }
-  const plan = data as Plan
-  checkPlan(plan, name, policy)
-  return plan
+  return data as Plan
 }
 
 /** Refuses (WD_PLAN_INVALID) a plan that does not do what it shows; see the module's comment. */
-function checkPlan(plan: Plan, name: string, policy?: Policy): void {
+export function checkPlan(plan: Plan, name: string, policy?: Policy): void {
   if (plan.digest === undefined) throw refuse(name, 'the plan has no digest: it was not written by wd catalog plan')
   if (plan.digest !== planDigest(plan))
     throw refuse(name, 'the plan was changed after wd catalog plan wrote it (its digest does not match)')
