@@ -170,7 +170,7 @@ export function httpClient(
         }
         if (wait !== undefined) {
           const why = failure ? (failure.code ?? failure.message) : `HTTP ${res!.status}`
-          const path = new URL(req.url).pathname
+          const path = rawPath(req.url).split('?')[0]
           onRetry?.(
             `retrying in ${wait / 1000} s (${attempt}/${attempts - 1}): ${req.service}: ${req.method} ${path}: ${why}`,
           )
@@ -259,7 +259,7 @@ export function apiError(
   res: AxiosResponse,
   hint?: string | ((status: number, said: string) => string | undefined),
 ): WdError {
-  const path = new URL(req.url).pathname
+  const path = rawPath(req.url).split('?')[0]
   const said = serverMessage(res.data)
   if (typeof hint === 'function') hint = hint(res.status, said)
   const code = STATUS_CODES[res.status] ?? (res.status >= 500 ? 'WD_UNREACHABLE' : 'WD_API_REFUSED')
