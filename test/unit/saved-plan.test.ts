@@ -96,7 +96,8 @@ describe('a saved plan does what it shows, or is refused', () => {
     expect(refusal({...p, warnings: ['edited']})).toMatchObject({
       message: expect.stringMatching(/digest does not match/),
     })
-    const {digest: _, ...none} = p
+    const none: Partial<Plan> = {...p}
+    delete none.digest
     expect(refusal(none as Plan)).toMatchObject({message: expect.stringMatching(/has no digest/)})
   })
 
