@@ -88,7 +88,11 @@ function origin(url: string): string {
 function asWritten(path: string) {
   return {
     request: (options: http.RequestOptions, answer: (res: http.IncomingMessage) => void) =>
-      (options.protocol === 'https:' ? https : http).request({...options, path}, answer),
+      (options.protocol === 'https:' ? https : http).request(
+        // through an HTTP proxy (HTTP_PROXY) the request line holds the whole URL: its origin, then the path
+        {...options, path: options.path?.startsWith('/') === false ? `${origin(options.path)}${path}` : path},
+        answer,
+      ),
   }
 }
 
