@@ -37,7 +37,8 @@ describe('events consume: hostile messages on a real RabbitMQ', () => {
       'item 14: an impossible time is passed, another bark under a recorded id is said',
     async () => {
       const dir = tempDir('wd-consume-hostile-')
-      const url = rabbitmq('start', brokerDir(), 5675)
+      // a broker of its own, on a port no other test or bench uses (5673, 5674: events-notify; 5675: bench/barks-bus.mjs)
+      const url = rabbitmq('start', brokerDir(), 5676)
       const fleet = join(dir, 'fleet.jsonl')
       const consumer = owned(
         spawn(process.execPath, [join(root, 'bin/run.js'), 'events', 'consume', '--journal', fleet, '--json'], {
