@@ -78,8 +78,8 @@ function traceLine(req: Request, data: string | undefined, outcome: string): str
   return `http: ${req.method} ${withoutUserinfo(req.url)} {${headers}}${body} -> ${outcome}`
 }
 
-/** Where the URL goes: its origin, with the path exactly as wd wrote it (see the module's comment). */
-function origin(url: string): string {
+/** A URL's scheme, host and port: what axios is given, the path going apart (see asWritten). */
+function originOf(url: string): string {
   const u = new URL(url)
   return `${u.protocol}//${u.host}`
 }
@@ -90,7 +90,7 @@ function asWritten(path: string) {
     request: (options: http.RequestOptions, answer: (res: http.IncomingMessage) => void) =>
       (options.protocol === 'https:' ? https : http).request(
         // through an HTTP proxy (HTTP_PROXY) the request line holds the whole URL: its origin, then the path
-        {...options, path: options.path?.startsWith('/') === false ? `${origin(options.path)}${path}` : path},
+        {...options, path: options.path?.startsWith('/') === false ? `${originOf(options.path)}${path}` : path},
         answer,
       ),
   }
@@ -142,9 +142,9 @@ export function httpClient(
         const started = Date.now()
         const maxBytes = req.maxBytes ?? MAX_ANSWER_BYTES
         try {
-          res = await client.request({
+          const answer = await client.request({
             method: req.method,
-            url: origin(req.url),
+            url: originOf(req.url),
             transport: asWritten(rawPath(req.url)),
             headers: req.headers,
             data,
@@ -152,7 +152,8 @@ export function httpClient(
             signal: AbortSignal.timeout(config.timeout * 1000),
             maxContentLength: maxBytes,
           })
-          sentFor.set(res!, req)
+          sentFor.set(answer, req)
+          res = answer
         } catch (e) {
           failure = e as NodeJS.ErrnoException
           if (failure.code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test(failure.message)) {

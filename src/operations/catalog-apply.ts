@@ -118,11 +118,9 @@ async function readBack(conn: Connection, id: string, d: FlavorState): Promise<v
   if (!now) throw notDone(`flavor ${id} is gone after its writes`)
   const specs = now.extra_specs ?? {}
   const wrong = [
-    ...Object.entries(d.extraSpecs).filter(([k, v]) => own(specs, k) !== v),
-    ...Object.keys(specs)
-      .filter((k) => !Object.hasOwn(d.extraSpecs, k))
-      .map((k) => [k, undefined] as const),
-  ].map(([k]) => k)
+    ...Object.keys(d.extraSpecs).filter((k) => own(specs, k) !== d.extraSpecs[k]),
+    ...Object.keys(specs).filter((k) => !Object.hasOwn(d.extraSpecs, k)),
+  ]
   if (wrong.length > 0)
     throw notDone(
       `Nova answered every write, but flavor ${id} does not hold extra spec ${wrong.map((k) => `'${k}'`).join(', ')} as written`,
@@ -187,9 +185,9 @@ async function applyItem(conn: Connection, item: PlanItem, o: ApplyOptions): Pro
       )
       // Glance answers a patch with the image as it now is: it must hold what was written
       const wrong = [
-        ...Object.entries(item.set).filter(([k, v]) => own(now, k) !== v),
-        ...item.remove.filter((k) => own(now, k) !== undefined).map((k) => [k]),
-      ].map(([k]) => k!)
+        ...Object.keys(item.set).filter((k) => own(now, k) !== item.set[k]),
+        ...item.remove.filter((k) => own(now, k) !== undefined),
+      ]
       if (wrong.length > 0)
         throw notDone(`Glance answered the patch, but image ${item.id} does not hold ${wrong.join(', ')} as written`)
       return {...base, status: 'applied'}
