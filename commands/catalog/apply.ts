@@ -16,7 +16,8 @@ export default class CatalogApply extends WdCommand<typeof CatalogApply> {
 
   static override description = `With catalogs, plans as wd catalog plan does and applies that plan: on a terminal \
 it shows the plan and asks; without one it needs --yes. With a saved plan (PLAN.json from plan -o) it applies exactly \
-that plan, and refuses (exit 2, nothing written) when anything the plan would change is no longer as it was. \
+that plan, and refuses (exit 2, nothing written) when anything the plan would change is no longer as it was, or when \
+the plan does not do what it shows (it is re-derived from what it observed; --policy checks its values too). \
 Replacements (delete, then create with the same id) and deleting flavors that servers use need --allow-replace; \
 without it they are reported as not attempted. At most --parallel changes run at once; at the end one line per item \
 says applied, failed (with the cloud's own words) or not attempted. Applying again converges: a second plan shows no \

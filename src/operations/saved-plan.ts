@@ -117,10 +117,7 @@ function imageMismatch(item: ImagePlanItem): string | undefined {
   const glance = keys.find(isGlanceField)
   if (glance !== undefined) return `'${glance}' is one of Glance's own fields, not a property`
   if (new Set(keys).size !== keys.length) return 'a property both set and removed, or removed twice'
-  if (
-    asSet(keys.map((k) => ({field: '', key: k, from: null, to: null}))) !==
-    asSet(Object.keys(item.observed).map((k) => ({field: '', key: k, from: null, to: null})))
-  )
+  if ([...keys].sort().join('\n') !== Object.keys(item.observed).sort().join('\n'))
     return 'what it observed is not what it changes'
   if (item.remove.some((k) => item.observed[k] === null)) return 'it removes a property it did not observe'
   const changes = imageChanges(item.set, item.remove, item.observed)
