@@ -11,9 +11,11 @@ SUDO=""
 # rabbitmq-server and python3-oslo.messaging: the bus the bark notifications are tested on (test/env/rabbitmq starts a
 # broker of its own on 127.0.0.1, as the rabbitmq user, never the system's) and the OpenStack listener that reads them
 # shellcheck and dash: the guest half (a POSIX shell script wd writes for guests) is checked by the shell's own tools;
-# mmdebstrap, qemu-utils and genisoimage build the real Debian guests it is tested in (test/env/guest)
+# mmdebstrap, qemu-utils and genisoimage build the real Debian guests it is tested in (test/env/guest);
+# python3-prometheus-client: the Prometheus project's strict OpenMetrics parser, which every OpenMetrics writer of wd
+# (wd audit -f openmetrics, the bark textfile, wd serve's /metrics) is tested with (test/helpers/openmetrics.ts)
 DEBS=(libvirt-clients libxml2-utils chromium systemd rsyslog rabbitmq-server python3-oslo.messaging shellcheck dash
-  mmdebstrap qemu-utils genisoimage)
+  mmdebstrap qemu-utils genisoimage python3-prometheus-client)
 missing=()
 for p in "${DEBS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

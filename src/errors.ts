@@ -35,10 +35,24 @@ export const ERROR_CODES = {
   WD_FORBIDDEN: {exit: 2, http: 403, summary: 'The cloud does not allow this user to do that'},
   WD_CONFLICT: {exit: 2, http: 409, summary: 'The cloud refused the change because of the resource state'},
   WD_UNREACHABLE: {exit: 2, http: 502, summary: 'A service could not be reached, or kept failing'},
+  // apart from WD_UNREACHABLE: trying again later will not help; the cloud's operator has to look at what it sends
+  WD_BAD_ANSWER: {
+    exit: 2,
+    http: 502,
+    summary:
+      'A service answered what wd cannot use (not JSON, not the shape its API documents, too large, or a list that never ends)',
+  },
   WD_PLAN_STALE: {
     exit: 2,
     http: 409,
     summary: 'A saved plan no longer matches the cloud (something changed since): nothing was written; plan again',
+  },
+  // apart from WD_PLAN_STALE: the file itself is wrong (edited, or not what plan -o wrote), not the cloud
+  WD_PLAN_INVALID: {
+    exit: 2,
+    http: 422,
+    summary:
+      'A saved plan does not do what it shows, or asks for what plan never writes: nothing was written; plan again',
   },
   WD_API_REFUSED: {exit: 1, http: 422, summary: 'The cloud refused a value (HTTP 400)'},
   WD_INTERNAL: {exit: 2, http: 500, summary: 'A fault in wd itself (the service logs it; please report it)'},

@@ -24,9 +24,9 @@ export {flavorTarget, describeFlavor} from './operations/targets/flavor.js'
 export {imageTarget, describeImage} from './operations/targets/image.js'
 export {proxmoxGuestTarget, describeGuest, type GuestConfig} from './operations/targets/proxmox-guest.js'
 export {libvirtDomainTarget, describeDomain, type DomainFile} from './operations/targets/libvirt-domain.js'
+export {savedPlan} from './operations/saved-plan.js'
 export {
   planCatalogs,
-  savedPlan,
   type Plan,
   type PlanItem,
   type FlavorPlanItem,

@@ -23,3 +23,13 @@ export const JOURNAL_READ_CHUNK = MiB
 /** The lines of a server's console the audit asks Nova for (the guest half's line is among the last; Nova's libvirt
  * driver keeps at most 100 KiB of it anyway). */
 export const CONSOLE_TAIL_LINES = 400
+/** One answer of an OpenStack API: a page of 1,000 servers with their embedded flavors is a few MiB. */
+export const MAX_ANSWER_BYTES = 16 * MiB
+/** A page of a list (Nova's servers or flavors, Glance's images), which carries many objects. */
+export const MAX_PAGE_BYTES = 64 * MiB
+/** Pages one list may take: at Nova's default 1,000 a page (Glance's 200 wd asks for) far past any real cloud. */
+export const MAX_LIST_PAGES = 5000
+/** Items one list may hold in total, whatever its pages: about 3 KiB each in memory, so a bounded few hundred MiB. */
+export const MAX_LIST_ITEMS = 200_000
+/** Nesting depth of an XML document wd reads for facts (libvirt domain XML is a dozen levels deep). */
+export const MAX_XML_DEPTH = 256

@@ -120,8 +120,9 @@ export abstract class WdCommand<T extends typeof Command> extends Command {
       this.logJson({error: err.toJSON()})
       return
     }
-    this.logToStderr(`wd: ${err.reason}`)
-    if (err.hint) this.logToStderr(`hint: ${err.hint}`)
+    // a reason quotes names and servers' words: one line each, whatever they hold
+    this.logToStderr(`wd: ${oneLine(err.reason)}`)
+    if (err.hint) this.logToStderr(`hint: ${oneLine(err.hint)}`)
     if (debug && err.stack) this.logToStderr(err.stack)
     return undefined
   }

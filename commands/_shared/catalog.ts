@@ -2,7 +2,7 @@
 import {Flags} from '@oclif/core'
 import {WdError} from '../../src/errors.js'
 import type {Catalog} from '../../src/catalog/load.js'
-import type {PlanOptions} from '../../src/operations/catalog-plan.js'
+import type {PlanGuards, PlanOptions} from '../../src/operations/catalog-plan.js'
 import type {Policy} from '../../src/policy/policy.js'
 
 export const planFlags = {
@@ -12,6 +12,10 @@ export const planFlags = {
   }),
   prune: Flags.boolean({
     description: 'Delete the flavors no catalog lists (never one servers use, without --allow-replace).',
+  }),
+  'prune-all': Flags.boolean({
+    description: 'With --prune and catalogs that list no flavor: delete every flavor in scope (refused otherwise).',
+    dependsOn: ['prune'],
   }),
   'keep-unlisted-specs': Flags.boolean({description: 'Leave extra specs the catalog does not list (merge only).'}),
   'migrate-legacy': Flags.boolean({
@@ -43,12 +47,14 @@ export async function validCatalogs(
 export function planOptionsOf(f: {
   flavors?: string
   prune: boolean
+  'prune-all': boolean
   'keep-unlisted-specs': boolean
   'migrate-legacy': boolean
-}): PlanOptions {
+}): PlanOptions & PlanGuards {
   return {
     ...(f.flavors !== undefined && {scope: f.flavors}),
     prune: f.prune,
+    pruneAll: f['prune-all'],
     keepUnlistedSpecs: f['keep-unlisted-specs'],
     migrateLegacy: f['migrate-legacy'],
   }

@@ -2,7 +2,8 @@ import {Args, Flags, ux} from '@oclif/core'
 import {WdError} from '../../src/errors.js'
 import {MAX_CATALOG_BYTES} from '../../src/limits.js'
 import {applyPlan, assertCurrent, DEFAULT_PARALLEL, type ApplyResult} from '../../src/operations/catalog-apply.js'
-import {pending, planCatalogs, savedPlan, type Plan} from '../../src/operations/catalog-plan.js'
+import {pending, planCatalogs, type Plan} from '../../src/operations/catalog-plan.js'
+import {checkPlan, savedPlan} from '../../src/operations/saved-plan.js'
 import {applyText, planText} from '../../src/report/plan.js'
 import {readInput} from '../../src/source/read.js'
 import {WdCommand} from '../_shared/base.js'
@@ -15,7 +16,8 @@ export default class CatalogApply extends WdCommand<typeof CatalogApply> {
 
   static override description = `With catalogs, plans as wd catalog plan does and applies that plan: on a terminal \
 it shows the plan and asks; without one it needs --yes. With a saved plan (PLAN.json from plan -o) it applies exactly \
-that plan, and refuses (exit 2, nothing written) when anything the plan would change is no longer as it was. \
+that plan, and refuses (exit 2, nothing written) when anything the plan would change is no longer as it was, or when \
+the plan does not do what it shows (it is re-derived from what it observed; --policy checks its values too). \
 Replacements (delete, then create with the same id) and deleting flavors that servers use need --allow-replace; \
 without it they are reported as not attempted. At most --parallel changes run at once; at the end one line per item \
 says applied, failed (with the cloud's own words) or not attempted. Applying again converges: a second plan shows no \
@@ -48,10 +50,11 @@ stale plan.`
   }
 
   /** A single argument that holds a saved plan is that plan; anything else is catalogs. */
-  private async saved(): Promise<Plan | undefined> {
+  private async saved(): Promise<{plan: Plan; name: string} | undefined> {
     if (this.rest.length !== 1 || !this.rest[0]!.endsWith('.json')) return undefined
     const input = await readInput(this.rest[0]!, MAX_CATALOG_BYTES)
-    return savedPlan(input.text, input.name)
+    const plan = await savedPlan(input.text, input.name)
+    return plan && {plan, name: input.name}
   }
 
   private async confirm(plan: Plan): Promise<void> {
@@ -72,9 +75,11 @@ stale plan.`
   public async run(): Promise<ApplyResult> {
     const f = this.flags
     const conn = await connectFromFlags(f)
-    let plan = await this.saved()
-    if (plan) {
-      const shaping = ['flavors', 'prune', 'keep-unlisted-specs', 'migrate-legacy', 'policy'].filter(
+    const policy = await readPolicy(f.policy)
+    const saved = await this.saved()
+    let plan: Plan
+    if (saved) {
+      const shaping = ['flavors', 'prune', 'prune-all', 'keep-unlisted-specs', 'migrate-legacy'].filter(
         (k) => f[k as keyof typeof f] !== undefined && f[k as keyof typeof f] !== false,
       )
       if (shaping.length > 0) {
@@ -86,9 +91,11 @@ stale plan.`
           },
         )
       }
+      plan = saved.plan
+      checkPlan(plan, saved.name, policy)
       await assertCurrent(conn, plan)
     } else {
-      const catalogs = await validCatalogs(this.rest, await readPolicy(f.policy), (t) => this.logToStderr(t))
+      const catalogs = await validCatalogs(this.rest, policy, (t) => this.logToStderr(t))
       plan = await planCatalogs(conn, catalogs, planOptionsOf(f))
     }
     if (pending(plan)) await this.confirm(plan)

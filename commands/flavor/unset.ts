@@ -1,3 +1,4 @@
+import {oneLine} from '../../src/text/clip.js'
 import {flavorTarget} from '../../src/operations/targets/flavor.js'
 import {flavorRecord} from '../../src/report/watchdog.js'
 import {FLAVOR_KEY} from '../../src/vocab/nova.js'
@@ -33,7 +34,8 @@ the command says so. Several flavors may be named. Needs an admin account (Nova'
       key: FLAVOR_KEY,
       record: flavorRecord,
       note: (c) => {
-        if (!dryRun && !c.changed) this.logToStderr(`flavor ${c.target.name} had no ${FLAVOR_KEY}`)
+        if (!dryRun && !c.changed)
+          this.logToStderr(`flavor ${oneLine(c.target.name ?? c.target.id)} had no ${FLAVOR_KEY}`)
       },
     })
   }

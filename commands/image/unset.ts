@@ -1,3 +1,4 @@
+import {oneLine} from '../../src/text/clip.js'
 import {imageTarget} from '../../src/operations/targets/image.js'
 import {imageRecord} from '../../src/report/watchdog.js'
 import {IMAGE_KEY} from '../../src/vocab/nova.js'
@@ -31,7 +32,8 @@ export default class ImageUnset extends WdCommand<typeof ImageUnset> {
       key: IMAGE_KEY,
       record: imageRecord,
       note: (c) => {
-        if (!dryRun && !c.changed) this.logToStderr(`image ${c.target.name ?? c.target.id} had no ${IMAGE_KEY}`)
+        if (!dryRun && !c.changed)
+          this.logToStderr(`image ${oneLine(c.target.name ?? c.target.id)} had no ${IMAGE_KEY}`)
       },
     })
   }

@@ -25,3 +25,12 @@ export interface Bark {
 export function barkId(source: string, vm: string, time: string, action: string): string {
   return `${source}|${vm}|${time}|${action}`
 }
+
+/**
+ * Whether an ISO 8601 UTC time (as the bark schema's pattern has it) names a real moment: 2026-99-99T99:99:99Z has
+ * the shape and no moment, and would sort and match every `--since` wrongly.
+ */
+export function isRealTime(iso: string): boolean {
+  const ms = Date.parse(iso)
+  return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 19) === iso.slice(0, 19)
+}

@@ -29,6 +29,23 @@ export interface Broker {
   shown: string
 }
 
+/**
+ * A `%`-escaped part of the URL, decoded; a bad escape is a usage error that says where it is (the URL holds a
+ * password: its text is never quoted).
+ */
+function decoded(url: string, part: string, from = 0): string {
+  try {
+    return decodeURIComponent(part)
+  } catch {
+    const bad = /%(?![0-9a-f]{2})|(?:%[0-9a-f]{2})+/i.exec(part)
+    const start = url.indexOf(part, from)
+    const where = start < 0 ? '' : ` at character ${start + (bad?.index ?? 0) + 1}`
+    throw new WdError('WD_USAGE', `the bus URL has a bad % escape${where}`, {
+      hint: 'write a % in a user name or password as %25, and other bytes as %XX of their UTF-8',
+    })
+  }
+}
+
 /** The brokers a transport_url names, in order; WD_USAGE for one that is not such a URL. */
 export function brokers(url: string): Broker[] {
   const m = /^(rabbit|amqp|amqps):\/\/([^/?#]*)(\/[^?#]*)?(\?[^#]*)?$/.exec(url)
@@ -39,7 +56,7 @@ export function brokers(url: string): Broker[] {
   }
   const [, scheme, hosts, path, query] = m
   const tls = scheme === 'amqps' || /[?&]ssl=(1|true)\b/i.test(query ?? '')
-  const vhost = decodeURIComponent((path ?? '/').slice(1)) || '/'
+  const vhost = decoded(url, (path ?? '/').slice(1), scheme!.length + 3 + hosts!.length) || '/'
   return hosts!.split(',').map((entry) => {
     let u: URL
     try {
@@ -54,8 +71,8 @@ export function brokers(url: string): Broker[] {
         protocol: tls ? 'amqps' : 'amqp',
         hostname: u.hostname.replace(/^\[|\]$/g, ''),
         port,
-        username: decodeURIComponent(u.username || 'guest'),
-        password: decodeURIComponent(u.password || 'guest'),
+        username: decoded(url, u.username || 'guest', scheme!.length + 3),
+        password: decoded(url, u.password || 'guest', scheme!.length + 3),
         vhost,
         heartbeat: HEARTBEAT_SECONDS,
       },

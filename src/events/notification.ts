@@ -12,8 +12,8 @@
 import {createHash} from 'node:crypto'
 import {asString as str, isObject} from '../is-object.js'
 import {validator} from '../schema/validator.js'
-import {clip} from '../text/clip.js'
-import type {Bark} from './bark.js'
+import {clip, preview} from '../text/clip.js'
+import {isRealTime, type Bark} from './bark.js'
 
 const EVENT_TYPE = 'wd.watchdog.bark'
 /** A bark is a warning (a guest hung); one in a reset loop an error (it hangs again after every reset). */
@@ -136,6 +136,9 @@ export function readNotification(body: Buffer): Received {
     ...(loop && {loop: {barks: loop.barks, since: loop.since, windowSeconds: loop.window_seconds}}),
   }
   const isBark = validator('bark')
-  if (!isBark(candidate)) return {kind: 'bad', problem: `${messageId}: not a bark: ${clip(JSON.stringify(p))}`}
+  // preview, not JSON.stringify: a payload nested 100,000 deep would overflow the stack
+  if (!isBark(candidate)) return {kind: 'bad', problem: `${clip(messageId)}: not a bark: ${preview(p)}`}
+  if (!isRealTime(candidate.time as string))
+    return {kind: 'bad', problem: `${clip(messageId)}: not a bark: its time ${preview(candidate.time)} is no real time`}
   return {kind: 'bark', messageId, bark: candidate as Bark}
 }

@@ -4,7 +4,9 @@
  * counted in the textfile, and handed to syslog and a webhook. Barks are handled one at a time in arrival order, so
  * a burst is recorded whole; syslog and the webhook have queues of their own, so neither holds up the journal.
  */
+import {createHash} from 'node:crypto'
 import type {HttpClient} from '../openstack/http.js'
+import {clip} from '../text/clip.js'
 import type {Bark} from './bark.js'
 import {openJournal, type ProblemSink} from './journal.js'
 import {LoopDetector, type LoopRule} from './loops.js'
@@ -47,11 +49,26 @@ function queued(what: string, deliver: (bark: Bark) => Promise<string | undefine
   }
 }
 
+/**
+ * What a bark says, in a few bytes: on the bus anyone may send a message under a real bark's id, so a second message
+ * with a known id is compared with what was recorded under it, not dropped unseen.
+ */
+const content = (b: Bark): string =>
+  createHash('sha256')
+    .update(JSON.stringify([b.host ?? '', b.vm, b.action, b.time, b.source, b.instance ?? '']))
+    .digest('base64')
+    .slice(0, 16)
+
 export async function openRecorder(o: RecorderOptions): Promise<Recorder> {
   const textfile = o.textfile ? new Textfile(o.textfile, o.fleet) : undefined
   const loops = new LoopDetector(o.loopRule)
+  // a fleet's journal is fed by the bus: what each id holds, to tell a copy from a forgery (see `content`)
+  const held = o.fleet ? new Map<string, string>() : undefined
   // the journal's barks, in order, give the counts and the loops their past
-  const journal = await openJournal(o.journal, o.onProblem, (b) => textfile?.count(b, loops.observe(b)?.entered))
+  const journal = await openJournal(o.journal, o.onProblem, (b) => {
+    held?.set(b.id, content(b))
+    textfile?.count(b, loops.observe(b)?.entered)
+  })
   if (textfile) await textfile.flush()
   const {syslog, webhook} = o
   const sinks = [
@@ -59,10 +76,20 @@ export async function openRecorder(o: RecorderOptions): Promise<Recorder> {
     ...(webhook ? [queued('webhook', (b) => postWebhook(webhook.http, webhook.url, b), o.onProblem)] : []),
   ]
   const handle = async (seen: Bark) => {
-    if (journal.has(seen.id)) return 'known' as const
+    if (journal.has(seen.id)) {
+      const kept = held?.get(seen.id)
+      if (kept !== undefined && kept !== content(seen)) {
+        o.onProblem(
+          `bark ${clip(seen.id)} from ${clip(seen.host ?? '?')}: not recorded: the journal holds a different bark under ` +
+            'this id (a copy would be the same); one of the two was forged, or a watcher misbehaves',
+        )
+      }
+      return 'known' as const
+    }
     const verdict = loops.observe(seen)
     const bark = verdict ? {...seen, loop: verdict.loop} : seen
     if (!(await journal.append(bark))) return 'known' as const
+    held?.set(bark.id, content(bark))
     o.onRecorded?.(bark)
     if (textfile) {
       textfile.count(bark, verdict?.entered)

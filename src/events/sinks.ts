@@ -3,17 +3,17 @@ import {writeFileAtomically} from '../fs/replace-file.js'
 import type {HttpClient} from '../openstack/http.js'
 import type {Bark} from './bark.js'
 import {Backoff, sleep} from '../backoff.js'
-
-const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
+import {labelSet, openMetricsText, type Sample} from '../report/openmetrics.js'
 
 /**
- * node_exporter's textfile collector format: wd_watchdog_barks_total{vm,action} ({host,vm,action} for a fleet), kept as counts (not as the barks)
- * and written atomically (the collector reads the file at any moment). Writes never overlap: a burst of barks while
+ * The textfile for node_exporter's collector, in OpenMetrics (one writer, report/openmetrics.ts):
+ * wd_watchdog_barks_total{vm,action} ({host,vm,action} for a fleet), kept as counts (not as the barks) and written atomically (the collector reads the file at any moment). Writes never overlap: a burst of barks while
  * one write is under way is coalesced into one more write with the newest counts.
  */
 export class Textfile {
-  private readonly counts = new Map<string, number>()
-  private readonly loops = new Map<string, number>()
+  /** counts by series: the key is the label set as written, so two spellings of one series count together */
+  private readonly counts = new Map<string, Sample>()
+  private readonly loops = new Map<string, Sample>()
   private writing: Promise<void> | undefined
   private again = false
 
@@ -25,12 +25,9 @@ export class Textfile {
 
   /** One bark more; `loopBegun`: with it the VM entered a reset loop (wd_watchdog_bark_loops_total{vm}). */
   count(bark: Bark, loopBegun = false): void {
-    const host = this.byHost ? `host="${esc(bark.host ?? '')}",` : ''
-    const k = `${host}vm="${esc(bark.vm)}",action="${esc(bark.action)}"`
-    this.counts.set(k, (this.counts.get(k) ?? 0) + 1)
-    if (!loopBegun) return
-    const v = `${host}vm="${esc(bark.vm)}"`
-    this.loops.set(v, (this.loops.get(v) ?? 0) + 1)
+    const host: Record<string, string> = this.byHost ? {host: bark.host ?? ''} : {}
+    add(this.counts, {...host, vm: bark.vm, action: bark.action})
+    if (loopBegun) add(this.loops, {...host, vm: bark.vm})
   }
 
   /** Resolves once a write that includes every count so far is on disk. */
@@ -53,17 +50,31 @@ export class Textfile {
   }
 
   private async write(): Promise<void> {
-    const body = [
-      '# HELP wd_watchdog_barks_total Watchdog barks recorded by wd, by VM and action.',
-      '# TYPE wd_watchdog_barks_total counter',
-      ...[...this.counts].sort().map(([labels, n]) => `wd_watchdog_barks_total{${labels}} ${n}`),
-      '# HELP wd_watchdog_bark_loops_total Reset loops (N barks of one VM within a window) wd saw begin, by VM.',
-      '# TYPE wd_watchdog_bark_loops_total counter',
-      ...[...this.loops].sort().map(([labels, n]) => `wd_watchdog_bark_loops_total{${labels}} ${n}`),
-      '',
-    ].join('\n')
+    const sorted = (m: Map<string, Sample>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s)
+    const body = openMetricsText([
+      {
+        name: 'wd_watchdog_barks',
+        type: 'counter',
+        help: 'Watchdog barks recorded by wd, by VM and action.',
+        samples: sorted(this.counts),
+      },
+      {
+        name: 'wd_watchdog_bark_loops',
+        type: 'counter',
+        help: 'Reset loops (N barks of one VM within a window) wd saw begin, by VM.',
+        samples: sorted(this.loops),
+      },
+    ])
     await writeFileAtomically(this.path, Buffer.from(body))
   }
+}
+
+/** One more in the series of `labels` (its key: the label set as written). */
+function add(counts: Map<string, Sample>, labels: Record<string, string>): void {
+  const key = labelSet(labels)
+  const s = counts.get(key)
+  if (s) s.value++
+  else counts.set(key, {labels, value: 1})
 }
 
 /** POSTs the bark as JSON; retried with backoff on failure. Resolves to the last error, or undefined. */

@@ -4,7 +4,9 @@
  */
 import type {AxiosResponse} from 'axios'
 import type {CloudConfig} from './cloud-config.js'
-import {apiError, httpClient, type HttpClient, type Request} from './http.js'
+import {answerOf, apiError, httpClient, type HttpClient, type Request} from './http.js'
+import {WdError} from '../errors.js'
+import {clip, oneLine} from '../text/clip.js'
 import {authenticate, endpoint, identityBase, type Token} from './keystone.js'
 import {Backoff} from '../backoff.js'
 
@@ -15,6 +17,8 @@ export interface CallOptions {
   accept?: number[]
   /** said with the error when the cloud refuses */
   hint?: (status: number, said: string) => string | undefined
+  /** the largest answer taken (default: limits.ts's MAX_ANSWER_BYTES) */
+  maxBytes?: number
 }
 
 export interface Connection {
@@ -86,6 +90,7 @@ export function connect(
             ...options.headers,
           },
           body: options.body,
+          ...(options.maxBytes !== undefined && {maxBytes: options.maxBytes}),
         }
         const res = await http.send(req)
         // a token that stopped working since it was issued: one new token, one more try
@@ -100,7 +105,22 @@ export function connect(
   }
 }
 
-/** The JSON body of an answer. */
+/**
+ * The JSON body of an answer. One that is not JSON (truncated, an HTML page with a 200) is the cloud's fault, said
+ * with the request it answered (WD_BAD_ANSWER), never a parse error of wd's. The type is what the API documents:
+ * callers check the shapes they rely on (see `bad` below).
+ */
 export function json<T>(res: AxiosResponse): T {
-  return JSON.parse(res.data as string) as T
+  try {
+    return JSON.parse(res.data as string) as T
+  } catch (e) {
+    throw bad(res, `not JSON (${(e as Error).message})`)
+  }
+}
+
+/** The error for an answer that is not what its API documents: which answer, and what was wrong with it. */
+export function bad(res: AxiosResponse, what: string): WdError {
+  return new WdError('WD_BAD_ANSWER', `${answerOf(res)}: the answer is ${oneLine(clip(what, 300))}`, {
+    hint: "the cloud's API (or something in front of it) answered what its API does not document: tell its operator",
+  })
 }

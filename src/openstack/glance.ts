@@ -5,7 +5,10 @@
  */
 import {WdError} from '../errors.js'
 import {BLUEPRINT_KEY, IMAGE_KEY} from '../vocab/nova.js'
-import {json, type Connection} from './connection.js'
+import {bad, json, type Connection} from './connection.js'
+import {segment} from './http.js'
+import {isObject} from '../is-object.js'
+import {allPages} from './pager.js'
 
 const PATCH_TYPE = 'application/openstack-images-v2.1-json-patch'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -23,39 +26,51 @@ const OWNER_HINT = (status: number, said: string) =>
         : undefined
 
 export async function listImages(conn: Connection): Promise<Image[]> {
-  const out: Image[] = []
-  let next: string | undefined = '/images?limit=200'
-  while (next) {
-    const page: {images: Image[]; next?: string} = json(await conn.call('image', 'GET', next))
-    out.push(...page.images)
-    next = page.next?.replace(/^\/v2/, '')
-  }
-  return out
+  return allPages<Image>({
+    what: 'glance: the images list',
+    first: '/images?limit=200',
+    get: (path, maxBytes) => conn.call('image', 'GET', path, {maxBytes}),
+    // Glance's next link is a path from /v2 on
+    read: (page) => ({
+      items: page.images,
+      next: typeof page.next === 'string' ? page.next.replace(/^\/v2/, '') : undefined,
+    }),
+  })
+}
+
+/** An image from an answer whose body is one image: an object with a string id, or the answer is bad. */
+function oneImage(res: Parameters<typeof json>[0]): Image {
+  const image = json<unknown>(res)
+  if (!isObject(image) || typeof image.id !== 'string') throw bad(res, 'no image')
+  return image as Image
 }
 
 export async function findImage(conn: Connection, ref: string): Promise<Image> {
   if (UUID.test(ref)) {
-    const res = await conn.call('image', 'GET', `/images/${ref}`, {accept: [404]})
-    if (res.status !== 404) return json<Image>(res)
+    const res = await conn.call('image', 'GET', `/images/${segment(ref)}`, {accept: [404]})
+    if (res.status !== 404) return oneImage(res)
   }
   const res = await conn.call('image', 'GET', `/images?name=${encodeURIComponent(ref)}`)
-  const matches = json<{images: Image[]}>(res).images
-  if (matches.length === 1) return matches[0]!
+  const body = json<unknown>(res)
+  const matches = isObject(body) ? body.images : undefined
+  if (!Array.isArray(matches) || !matches.every((i) => isObject(i) && typeof i.id === 'string'))
+    throw bad(res, 'no list of images')
+  if (matches.length === 1) return matches[0] as Image
   if (matches.length > 1) {
     throw new WdError('WD_USAGE', `more than one image is named '${ref}'`, {
-      hint: `use an id: ${matches.map((i) => i.id).join(', ')}`,
+      hint: `use an id: ${(matches as Image[]).map((i) => i.id).join(', ')}`,
     })
   }
   throw new WdError('WD_NOT_FOUND', `no image '${ref}' (by id or name) visible to this project`)
 }
 
 async function patch(conn: Connection, image: Image, ops: object[]): Promise<Image> {
-  const res = await conn.call('image', 'PATCH', `/images/${image.id}`, {
+  const res = await conn.call('image', 'PATCH', `/images/${segment(image.id)}`, {
     headers: {'Content-Type': PATCH_TYPE},
     body: ops,
     hint: OWNER_HINT,
   })
-  return json<Image>(res)
+  return oneImage(res)
 }
 
 export async function setImageWatchdog(
@@ -109,10 +124,17 @@ const CORE_FIELDS = new Set([
   'stores',
 ])
 
+/**
+ * Whether a key is one of Glance's own fields or reserved for Glance (`os_glance_*`, which Glance refuses from
+ * users), not a property: a JSON patch `add` of `/visibility` or `/owner` changes the image itself.
+ */
+export const isGlanceField = (key: string): boolean => CORE_FIELDS.has(key) || key.startsWith('os_glance_')
+
 export function imageProperties(image: Image): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(image)) if (!CORE_FIELDS.has(k) && typeof v === 'string') out[k] = v
-  return out
+  // fromEntries defines own properties: a property named __proto__ stays a property
+  return Object.fromEntries(
+    Object.entries(image).filter(([k, v]) => !CORE_FIELDS.has(k) && typeof v === 'string') as [string, string][],
+  )
 }
 
 /** Sets and removes properties in one JSON patch; the others stay. Nothing to do sends nothing. */
@@ -131,6 +153,6 @@ export async function patchImageProperties(
 /** One image by id, or undefined when Glance has none by that id visible to the caller (deleted, or private). */
 export async function getImage(conn: Connection, id: string): Promise<Image | undefined> {
   if (!UUID.test(id)) return undefined
-  const res = await conn.call('image', 'GET', `/images/${id}`, {accept: [404]})
-  return res.status === 404 ? undefined : json<Image>(res)
+  const res = await conn.call('image', 'GET', `/images/${segment(id)}`, {accept: [404]})
+  return res.status === 404 ? undefined : oneImage(res)
 }

@@ -10,13 +10,16 @@
  */
 import {WdError} from '../errors.js'
 import {EXTRA_SPEC_VALIDATION_MICROVERSION, FLAVOR_KEY} from '../vocab/nova.js'
-import {json, type CallOptions, type Connection} from './connection.js'
-import {serverMessage} from './http.js'
+import {bad, json, type CallOptions, type Connection} from './connection.js'
+import {segment, serverMessage} from './http.js'
+import {allPages} from './pager.js'
 import {isObject} from '../is-object.js'
-import {clip} from '../text/clip.js'
+import {clip, oneLine} from '../text/clip.js'
 
 /** From this microversion flavors carry their extra specs. */
 const EXTRA_SPECS_INLINE = '2.61'
+
+const flavorPath = (id: string) => `/flavors/${segment(id)}`
 
 export interface Flavor {
   id: string
@@ -103,45 +106,41 @@ async function compute(conn: Connection, method: string, path: string, options: 
 }
 
 export async function getFlavorById(conn: Connection, id: string): Promise<Flavor | undefined> {
-  // '.' and '..' are path segments, not ids: the URL would climb out of /flavors/
-  if (id === '.' || id === '..') return undefined
-  const res = await compute(conn, 'GET', `/flavors/${encodeURIComponent(id)}`, {accept: [404]})
-  return res.status === 404 ? undefined : json<{flavor: Flavor}>(res).flavor
+  const res = await compute(conn, 'GET', flavorPath(id), {accept: [404]})
+  if (res.status === 404) return undefined
+  const body = json<unknown>(res)
+  if (!isObject(body) || !isObject(body.flavor) || typeof body.flavor.id !== 'string') throw bad(res, 'no flavor')
+  return body.flavor as unknown as Flavor
 }
 
 type Links = {rel?: string; href?: string}[]
 
 /** The path (from /flavors or /servers on) of Nova's next-page link, or undefined on the last page. */
 function nextPage(links: Links | undefined, collection: 'flavors' | 'servers'): string | undefined {
-  const href = links?.find((l) => l.rel === 'next')?.href
+  const href = Array.isArray(links) ? links.find((l) => isObject(l) && l.rel === 'next')?.href : undefined
+  if (typeof href !== 'string') return undefined
   if (!href) return undefined
   const url = new URL(href, 'http://nova.invalid')
   const at = url.pathname.lastIndexOf(`/${collection}`)
   return at < 0 ? undefined : url.pathname.slice(at) + url.search
 }
 
-/** Every item of a paged Nova collection, following its `<collection>_links` until a page comes back empty or last. */
-async function listPaged<T>(
+/** Every item of a paged Nova collection, following its `<collection>_links` (see pager.ts for what is refused). */
+async function listPaged<T extends {id: string}>(
   conn: Connection,
   collection: 'flavors' | 'servers',
   first: string,
   hint?: CallOptions['hint'],
 ): Promise<T[]> {
-  let next: string | undefined = first
-  const out: T[] = []
-  const seen = new Set<string>()
-  while (next) {
-    // a next link seen before would never end the list
-    if (seen.has(next)) throw new WdError('WD_API_REFUSED', `nova: the ${collection} list links back to ${clip(next)}`)
-    seen.add(next)
-    const page: Record<string, unknown> = json(await compute(conn, 'GET', next, hint ? {hint} : {}))
-    const items = page[collection]
-    if (!Array.isArray(items))
-      throw new WdError('WD_API_REFUSED', `nova: the answer to GET ${clip(next)} holds no ${collection} list`)
-    for (const item of items as T[]) out.push(item)
-    next = items.length > 0 ? nextPage(page[`${collection}_links`] as Links | undefined, collection) : undefined
-  }
-  return out
+  return allPages<T>({
+    what: `nova: the ${collection} list`,
+    first,
+    get: (path, maxBytes) => compute(conn, 'GET', path, {maxBytes, ...(hint && {hint})}),
+    read: (page) => ({
+      items: page[collection],
+      next: nextPage(page[`${collection}_links`] as Links | undefined, collection),
+    }),
+  })
 }
 
 export async function listFlavors(conn: Connection, all = false): Promise<Flavor[]> {
@@ -187,7 +186,7 @@ export async function setFlavorWatchdog(conn: Connection, flavor: Flavor, value:
   await compute(
     conn,
     'POST',
-    `/flavors/${encodeURIComponent(flavor.id)}/os-extra_specs`,
+    `${flavorPath(flavor.id)}/os-extra_specs`,
     {body: {extra_specs: {[FLAVOR_KEY]: value}}, hint: FORBIDDEN_HINT},
     true,
   )
@@ -200,7 +199,7 @@ export async function unsetFlavorWatchdog(conn: Connection, flavor: Flavor): Pro
   await compute(
     conn,
     'DELETE',
-    `/flavors/${encodeURIComponent(flavor.id)}/os-extra_specs/${FLAVOR_KEY}`,
+    `${flavorPath(flavor.id)}/os-extra_specs/${segment(FLAVOR_KEY)}`,
     {accept: [404], hint: FORBIDDEN_HINT},
     true,
   )
@@ -231,13 +230,13 @@ export interface Server {
 
 /** A server of any project (the caller needs Nova's admin rights for that), with its embedded flavor. */
 export async function getServer(conn: Connection, id: string): Promise<Server> {
-  const res = await conn.call('compute', 'GET', `/servers/${encodeURIComponent(id)}`, {
+  const res = await conn.call('compute', 'GET', `/servers/${segment(id)}`, {
     headers: {'OpenStack-API-Version': `compute ${EMBEDDED_FLAVOR}`},
   })
-  return json<{server: Server}>(res).server
+  const body = json<unknown>(res)
+  if (!isObject(body) || !isObject(body.server) || typeof body.server.id !== 'string') throw bad(res, 'no server')
+  return body.server as unknown as Server
 }
-
-const flavorPath = (id: string) => `/flavors/${encodeURIComponent(id)}`
 
 /** Creates a flavor (with the id given, else Nova's); its extra specs are set apart, as Nova's API wants. */
 export async function createFlavor(conn: Connection, f: NewFlavor): Promise<Flavor> {
@@ -256,7 +255,9 @@ export async function createFlavor(conn: Connection, f: NewFlavor): Promise<Flav
     },
   }
   const res = await compute(conn, 'POST', '/flavors', {body, hint: FORBIDDEN_HINT})
-  return json<{flavor: Flavor}>(res).flavor
+  const made = json<unknown>(res)
+  if (!isObject(made) || !isObject(made.flavor) || typeof made.flavor.id !== 'string') throw bad(res, 'no flavor')
+  return made.flavor as unknown as Flavor
 }
 
 /** Deletes a flavor; one already gone is no error. */
@@ -282,7 +283,7 @@ export async function setExtraSpecs(conn: Connection, id: string, specs: Record<
 
 /** Removes one extra spec; one already gone is no error. */
 export async function unsetExtraSpec(conn: Connection, id: string, key: string): Promise<void> {
-  const path = `${flavorPath(id)}/os-extra_specs/${encodeURIComponent(key)}`
+  const path = `${flavorPath(id)}/os-extra_specs/${segment(key)}`
   await compute(conn, 'DELETE', path, {accept: [404], hint: FORBIDDEN_HINT}, true)
 }
 
@@ -290,7 +291,11 @@ export async function unsetExtraSpec(conn: Connection, id: string, key: string):
 export async function flavorAccess(conn: Connection, id: string): Promise<string[]> {
   const res = await compute(conn, 'GET', `${flavorPath(id)}/os-flavor-access`, {accept: [404]})
   if (res.status === 404) return []
-  return json<{flavor_access: {tenant_id: string}[]}>(res).flavor_access.map((a) => a.tenant_id)
+  const body = json<unknown>(res)
+  const access = isObject(body) ? body.flavor_access : undefined
+  if (!Array.isArray(access) || !access.every((a) => isObject(a) && typeof a.tenant_id === 'string'))
+    throw bad(res, 'no access list of projects')
+  return (access as {tenant_id: string}[]).map((a) => a.tenant_id)
 }
 
 /** Gives a private flavor to a project, or takes it back; what is already so is no error. */
@@ -303,7 +308,11 @@ export async function changeFlavorAccess(conn: Connection, id: string, project: 
 export async function serversOnFlavor(conn: Connection, flavorId: string, limit = 1000): Promise<string[]> {
   const q = `all_tenants=1&flavor=${encodeURIComponent(flavorId)}&limit=${limit}`
   const res = await compute(conn, 'GET', `/servers/detail?${q}`)
-  return json<{servers: {id: string}[]}>(res).servers.map((x) => x.id)
+  const body = json<unknown>(res)
+  const servers = isObject(body) ? body.servers : undefined
+  if (!Array.isArray(servers) || !servers.every((x) => isObject(x) && typeof x.id === 'string'))
+    throw bad(res, 'no list of servers with ids')
+  return (servers as {id: string}[]).map((x) => x.id)
 }
 
 /** How many servers one page of the server list asks for (Nova's `[api] max_limit`, 1,000 by default, caps it). */
@@ -314,11 +323,27 @@ const SERVER_PAGE = 1000
  * Nova's `servers_links` markers, so a cloud's servers take a few requests, not one each.
  */
 export async function listAllServers(conn: Connection): Promise<Server[]> {
-  return listPaged<Server>(conn, 'servers', `/servers/detail?all_tenants=1&limit=${SERVER_PAGE}`, (status) =>
-    status === 403
-      ? "listing every project's servers is admin-only in Nova by default; use an admin account"
-      : undefined,
+  const servers = await listPaged<Server>(
+    conn,
+    'servers',
+    `/servers/detail?all_tenants=1&limit=${SERVER_PAGE}`,
+    (status) =>
+      status === 403
+        ? "listing every project's servers is admin-only in Nova by default; use an admin account"
+        : undefined,
   )
+  // Nova says '' for a server booted from a volume and an object otherwise: anything else is no answer of Nova's
+  const odd = servers.find((s) => s.image !== '' && !isObject(s.image))
+  if (odd) {
+    throw new WdError(
+      'WD_BAD_ANSWER',
+      `nova: the servers list holds server ${clip(oneLine(odd.id))} whose image is ${clip(oneLine(String(JSON.stringify(odd.image))))}, neither '' nor an object`,
+      {
+        hint: "the cloud's API (or something in front of it) answered what its API does not document: tell its operator",
+      },
+    )
+  }
+  return servers
 }
 
 /**
@@ -331,7 +356,7 @@ export async function consoleOutput(
   id: string,
   lines: number,
 ): Promise<{output: string} | {status: number; said: string}> {
-  const res = await conn.call('compute', 'POST', `/servers/${encodeURIComponent(id)}/action`, {
+  const res = await conn.call('compute', 'POST', `/servers/${segment(id)}/action`, {
     body: {'os-getConsoleOutput': {length: lines}},
     accept: [403, 404, 409, 501],
   })

@@ -4,8 +4,13 @@
  * new extra specs are set before old ones are removed, so it is never without its watchdog between two requests.
  * A create that fails without an answer (a dropped connection) or because the flavor now exists (another apply
  * made it) is not retried blindly: the flavor is looked up, and the rest of its changes go on from what is there.
+ * Nothing is reported applied that the cloud does not hold: a flavor is read back after its writes (one request),
+ * a deleted one must be gone, an image's patch answer must hold the properties. Whether servers use a flavor that is
+ * to be deleted is asked at apply time, never taken from the plan.
  */
 import {WdError, isWdError, type WdErrorCode} from '../errors.js'
+import {own} from '../is-object.js'
+import {clip, oneLine} from '../text/clip.js'
 import type {Connection} from '../openstack/connection.js'
 import {listImages, patchImageProperties} from '../openstack/glance.js'
 import {pool} from './pool.js'
@@ -16,6 +21,7 @@ import {
   deleteFlavor,
   getFlavorById,
   listFlavors,
+  serversOnFlavor,
   setExtraSpecs,
   setFlavorDescription,
   unsetExtraSpec,
@@ -93,25 +99,56 @@ async function create(conn: Connection, d: FlavorState): Promise<{id: string; ma
 
 /** Makes flavor `id` hold `d`'s extra specs, description and access, from `from` (what it holds now). */
 async function converge(conn: Connection, id: string, d: FlavorState, from: FlavorState): Promise<void> {
-  const set = Object.fromEntries(Object.entries(d.extraSpecs).filter(([k, v]) => from.extraSpecs[k] !== v))
+  const set = Object.fromEntries(Object.entries(d.extraSpecs).filter(([k, v]) => own(from.extraSpecs, k) !== v))
   if (Object.keys(set).length > 0) await setExtraSpecs(conn, id, set)
-  for (const key of Object.keys(from.extraSpecs)) if (!(key in d.extraSpecs)) await unsetExtraSpec(conn, id, key)
+  const unset = Object.keys(from.extraSpecs).filter((k) => !Object.hasOwn(d.extraSpecs, k))
+  for (const key of unset) await unsetExtraSpec(conn, id, key)
   if (d.fields.description !== from.fields.description) await setFlavorDescription(conn, id, d.fields.description)
   if (d.access && from.access) {
     for (const p of d.access) if (!from.access.includes(p)) await changeFlavorAccess(conn, id, p, true)
     for (const p of from.access) if (!d.access.includes(p)) await changeFlavorAccess(conn, id, p, false)
   }
+  if (Object.keys(set).length > 0 || unset.length > 0 || d.fields.description !== from.fields.description)
+    await readBack(conn, id, d)
 }
+
+/** Fails (never `applied`) when Nova answered the writes but the flavor does not hold what they wrote. */
+async function readBack(conn: Connection, id: string, d: FlavorState): Promise<void> {
+  const now = await getFlavorById(conn, id)
+  if (!now) throw notDone(`flavor ${id} is gone after its writes`)
+  const specs = now.extra_specs ?? {}
+  const wrong = [
+    ...Object.keys(d.extraSpecs).filter((k) => own(specs, k) !== d.extraSpecs[k]),
+    ...Object.keys(specs).filter((k) => !Object.hasOwn(d.extraSpecs, k)),
+  ]
+  if (wrong.length > 0)
+    throw notDone(
+      `Nova answered every write, but flavor ${id} does not hold extra spec ${wrong.map((k) => `'${k}'`).join(', ')} as written`,
+    )
+  if ((now.description ?? null) !== d.fields.description && now.description !== undefined)
+    throw notDone(`Nova answered every write, but flavor ${id} does not hold the description as written`)
+}
+
+const notDone = (message: string) =>
+  new WdError('WD_BAD_ANSWER', oneLine(clip(message, 400)), {hint: 'read the flavor and its extra specs in Nova'})
 
 /** What a flavor just created from `d` holds: its fields and description, no extra specs, no access yet. */
 const fresh = (d: FlavorState, id: string): FlavorState => ({...d, id, extraSpecs: {}, access: d.access && []})
 
+/** Servers asked for when a flavor is to be deleted: one is enough to refuse, a few name them. */
+const SERVERS_ASKED = 5
+const count = (ids: string[]) =>
+  ids.length >= SERVERS_ASKED ? `${SERVERS_ASKED} or more servers` : `${ids.length} server(s)`
+
 async function applyFlavor(conn: Connection, item: FlavorPlanItem, o: ApplyOptions): Promise<string | undefined> {
   const d = item.desired
-  const used = (item.servers?.count ?? 0) > 0
   if (item.action === 'delete') {
-    if (used && !o.allowReplace) return `${item.servers!.count} servers use it; --allow-replace deletes it anyway`
+    // asked now: a saved plan's count is what it was (and a file's to edit)
+    const now = await serversOnFlavor(conn, item.id!, SERVERS_ASKED)
+    if (now.length > 0 && !o.allowReplace) return `${count(now)} use it now; --allow-replace deletes it anyway`
     await deleteFlavor(conn, item.id!)
+    if (await getFlavorById(conn, item.id!))
+      throw notDone(`Nova answered the delete, but flavor ${item.id!} is still there`)
     return undefined
   }
   if (!d) throw new WdError('WD_INTERNAL', `plan item ${item.name} has nothing to apply`)
@@ -122,6 +159,8 @@ async function applyFlavor(conn: Connection, item: FlavorPlanItem, o: ApplyOptio
   if (item.action === 'replace') {
     if (!o.allowReplace) return `${item.reasons.join('; ')}: a replace needs --allow-replace`
     await deleteFlavor(conn, item.observed!.id)
+    if (await getFlavorById(conn, item.observed!.id))
+      throw notDone(`Nova answered the delete, but flavor ${item.observed!.id} is still there`)
   }
   // create, or the second half of a replace: the same id as before unless the catalog gives another
   const want = item.action === 'replace' && !d.id ? {...d, id: item.observed!.id} : d
@@ -138,7 +177,19 @@ async function applyItem(conn: Connection, item: PlanItem, o: ApplyOptions): Pro
   const base = {kind: item.kind, action: item.action, name: item.name, id: item.id}
   try {
     if (item.kind === 'image') {
-      await patchImageProperties(conn, {id: item.id, name: item.name, ...item.observed}, item.set, item.remove)
+      const now = await patchImageProperties(
+        conn,
+        {id: item.id, name: item.name, ...item.observed},
+        item.set,
+        item.remove,
+      )
+      // Glance answers a patch with the image as it now is: it must hold what was written
+      const wrong = [
+        ...Object.keys(item.set).filter((k) => own(now, k) !== item.set[k]),
+        ...item.remove.filter((k) => own(now, k) !== undefined),
+      ]
+      if (wrong.length > 0)
+        throw notDone(`Glance answered the patch, but image ${item.id} does not hold ${wrong.join(', ')} as written`)
       return {...base, status: 'applied'}
     }
     const skipped = await applyFlavor(conn, item, o)

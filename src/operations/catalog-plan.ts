@@ -14,10 +14,12 @@ import {WdError} from '../errors.js'
 import type {Catalog} from '../catalog/load.js'
 import type {CatalogFlavor, CatalogImage, FlavorFields} from '../catalog/model.js'
 import type {Connection} from '../openstack/connection.js'
-import {imageProperties, listImages, type Image} from '../openstack/glance.js'
+import {imageProperties, isGlanceField, listImages, type Image} from '../openstack/glance.js'
 import {flavorAccess, listFlavors, serversOnFlavor, type Flavor} from '../openstack/nova.js'
 import {BLUEPRINT_KEY, FLAVOR_KEY} from '../vocab/nova.js'
+import {own} from '../is-object.js'
 import {pool, READS_AT_ONCE} from './pool.js'
+import {planDigest} from './plan-digest.js'
 
 export type PlanAction = 'create' | 'update' | 'replace' | 'delete' | 'unmanaged' | 'unchanged'
 
@@ -83,6 +85,12 @@ export interface PlanOptions {
   migrateLegacy?: boolean
 }
 
+/** What planning is told besides the options a plan records. */
+export interface PlanGuards {
+  /** prune even when the catalogs list no flavor at all (every flavor in scope is then deleted) */
+  pruneAll?: boolean
+}
+
 export interface Plan {
   version: 1
   options: Required<PlanOptions>
@@ -90,6 +98,11 @@ export interface Plan {
   summary: Record<PlanAction, number>
   /** what the operator should know (flavors matched by name) */
   warnings: string[]
+  /**
+   * `sha256:` and the hex digest of the rest of the plan (plan-digest.ts): a saved plan edited by hand no longer
+   * matches it. Not a signature: anyone can compute it; what apply does is re-derived from the plan regardless.
+   */
+  digest: string
 }
 
 /** The fields Nova cannot change on a flavor (only `description` can be, from 2.55): a difference is a replace. */
@@ -156,11 +169,12 @@ function assertUnique<T extends {name: string; id?: string}>(entries: readonly T
 function specChanges(desired: Record<string, string>, current: Record<string, string>, keep: boolean): Change[] {
   const out: Change[] = []
   for (const [key, to] of Object.entries(desired)) {
-    if (current[key] !== to) out.push({field: 'extra_specs', key, from: current[key] ?? null, to})
+    const from = own(current, key)
+    if (from !== to) out.push({field: 'extra_specs', key, from: from ?? null, to})
   }
   if (!keep) {
     for (const [key, from] of Object.entries(current)) {
-      if (!(key in desired)) out.push({field: 'extra_specs', key, from, to: null})
+      if (!Object.hasOwn(desired, key)) out.push({field: 'extra_specs', key, from, to: null})
     }
   }
   return out
@@ -171,6 +185,55 @@ function accessChanges(desired: string[] | null, current: string[] | null): Chan
   return [
     ...desired.filter((p) => !current.includes(p)).map((key) => ({field: 'access', key, from: null, to: key})),
     ...current.filter((p) => !desired.includes(p)).map((key) => ({field: 'access', key, from: key, to: null})),
+  ]
+}
+
+/**
+ * The changes that take a flavor from `current` (undefined: it is to be created) to `desired`, and the fields that
+ * make it a replace: what a plan shows, and what apply does. A saved plan is checked against this (saved-plan.ts).
+ */
+export function flavorChanges(
+  desired: FlavorState,
+  current: FlavorState | undefined,
+  keepUnlistedSpecs: boolean,
+): {changes: Change[]; replaced: string[]} {
+  if (!current) {
+    const changes: Change[] = [
+      ...IMMUTABLE.map((field) => ({field, from: null, to: desired.fields[field]})),
+      ...(desired.fields.description !== null
+        ? [{field: 'description', from: null, to: desired.fields.description}]
+        : []),
+      ...specChanges(desired.extraSpecs, {}, true),
+      ...accessChanges(desired.access, []),
+    ]
+    return {changes, replaced: []}
+  }
+  const replaced = IMMUTABLE.filter((f) => desired.fields[f] !== current.fields[f])
+  const changes: Change[] = [
+    ...replaced.map((field) => ({field, from: current.fields[field], to: desired.fields[field]})),
+    ...(desired.fields.description !== current.fields.description
+      ? [{field: 'description', from: current.fields.description, to: desired.fields.description}]
+      : []),
+    ...specChanges(desired.extraSpecs, current.extraSpecs, keepUnlistedSpecs),
+    ...(replaced.length === 0 ? accessChanges(desired.access, current.access) : []),
+  ]
+  return {changes, replaced}
+}
+
+/** A flavor the catalog gives a new id while its name is taken: recreated under the catalog's id. */
+export const idChange = (desired: FlavorState, sameName: FlavorState): Change[] => [
+  {field: 'id', from: sameName.id, to: desired.id},
+]
+
+/** The changes that take an image's `observed` properties to the plan's `set` and `remove`. */
+export function imageChanges(
+  set: Record<string, string>,
+  remove: readonly string[],
+  observed: Record<string, string | null>,
+): Change[] {
+  return [
+    ...Object.entries(set).map(([key, to]) => ({field: 'properties', key, from: own(observed, key) ?? null, to})),
+    ...remove.map((key) => ({field: 'properties', key, from: own(observed, key) ?? null, to: null})),
   ]
 }
 
@@ -198,32 +261,17 @@ function planFlavor(
         action: 'replace',
         name: c.name,
         id,
-        changes: [{field: 'id', from: sameName.id, to: id}],
+        changes: idChange(desired, sameName),
         reasons: [`the catalog gives id ${id}; the cloud's ${c.name} has id ${sameName.id}, and Nova cannot change it`],
         desired,
         observed: sameName,
       }
     }
-    const changes: Change[] = [
-      ...IMMUTABLE.map((field) => ({field, from: null, to: desired.fields[field]})),
-      ...(desired.fields.description !== null
-        ? [{field: 'description', from: null, to: desired.fields.description}]
-        : []),
-      ...specChanges(desired.extraSpecs, {}, true),
-      ...accessChanges(desired.access, []),
-    ]
+    const {changes} = flavorChanges(desired, undefined, true)
     return {kind: 'flavor', action: 'create', name: c.name, id, changes, reasons: [], desired}
   }
   const desired = desiredState(c, current.id, current)
-  const replaced = IMMUTABLE.filter((f) => desired.fields[f] !== current.fields[f])
-  const changes: Change[] = [
-    ...replaced.map((field) => ({field, from: current.fields[field], to: desired.fields[field]})),
-    ...(desired.fields.description !== current.fields.description
-      ? [{field: 'description', from: current.fields.description, to: desired.fields.description}]
-      : []),
-    ...specChanges(desired.extraSpecs, current.extraSpecs, o.keepUnlistedSpecs),
-    ...(replaced.length === 0 ? accessChanges(desired.access, current.access) : []),
-  ]
+  const {changes, replaced} = flavorChanges(desired, current, o.keepUnlistedSpecs)
   // merging, the specs the catalog does not list stay as the cloud has them
   if (o.keepUnlistedSpecs) desired.extraSpecs = {...current.extraSpecs, ...desired.extraSpecs}
   const base = {kind: 'flavor' as const, name: c.name, id: current.id, desired, observed: current}
@@ -237,16 +285,17 @@ function planFlavor(
 function planImage(c: CatalogImage, image: Image, o: Required<PlanOptions>): ImagePlanItem {
   const props = imageProperties(image)
   const set: Record<string, string> = {}
-  const changes: Change[] = []
   for (const [key, to] of Object.entries(c.properties)) {
-    if (props[key] === to) continue
-    set[key] = to
-    changes.push({field: 'properties', key, from: props[key] ?? null, to})
+    assertProperty(c.name, key)
+    if (own(props, key) !== to) set[key] = to
   }
   const legacy = o.migrateLegacy ? [BLUEPRINT_KEY, FLAVOR_KEY] : []
-  const remove = [...new Set([...c.remove, ...legacy])].filter((k) => props[k] !== undefined && !(k in set))
-  for (const key of remove) changes.push({field: 'properties', key, from: props[key]!, to: null})
+  const remove = [...new Set([...c.remove, ...legacy])].filter(
+    (k) => assertProperty(c.name, k) && own(props, k) !== undefined && !Object.hasOwn(set, k),
+  )
   const touched = [...Object.keys(set), ...remove]
+  const observed = Object.fromEntries(touched.map((k) => [k, own(props, k) ?? null]))
+  const changes = imageChanges(set, remove, observed)
   return {
     kind: 'image',
     action: changes.length > 0 ? 'update' : 'unchanged',
@@ -255,8 +304,19 @@ function planImage(c: CatalogImage, image: Image, o: Required<PlanOptions>): Ima
     changes,
     set,
     remove,
-    observed: Object.fromEntries(touched.map((k) => [k, props[k] ?? null])),
+    observed,
   }
+}
+
+/** A property a catalog may set or remove: never one of Glance's own fields (visibility, owner, name, …). */
+function assertProperty(image: string, key: string): true {
+  if (isGlanceField(key)) {
+    throw invalid(
+      `image ${image}: '${key}' is one of Glance's own fields, not a property: wd catalogs set properties only`,
+      'remove it from the catalog (change it with glance or the openstack CLI if you mean to)',
+    )
+  }
+  return true
 }
 
 /** The cloud's flavors as wd compares them, with the access lists of the private ones `wanted` names. */
@@ -284,7 +344,7 @@ export interface CloudRead {
 export async function planCatalogs(
   conn: Connection,
   catalogs: readonly Catalog[],
-  options: PlanOptions = {},
+  options: PlanOptions & PlanGuards = {},
   read?: CloudRead,
 ): Promise<Plan> {
   const o: Required<PlanOptions> = {
@@ -295,6 +355,16 @@ export async function planCatalogs(
   }
   const entries = catalogs.flatMap((c) => c.flavors)
   const imageEntries = catalogs.flatMap((c) => c.images)
+  // an empty catalog (a 0-byte file, `null`, `images: []`) would prune every flavor in scope
+  if (o.prune && entries.length === 0 && !options.pruneAll) {
+    throw new WdError(
+      'WD_USAGE',
+      `the catalogs list no flavor: --prune would delete every flavor matching ${o.scope}`,
+      {
+        hint: 'add --prune-all if that is what you mean; check the catalog paths otherwise',
+      },
+    )
+  }
   assertUnique(entries, 'flavor')
   assertUnique(imageEntries, 'image')
   const ids = new Set(entries.flatMap((e) => (e.id ? [e.id] : [])))
@@ -354,33 +424,16 @@ export async function planCatalogs(
     }),
     READS_AT_ONCE,
   )
+  const plan = {version: 1 as const, options: o, items, summary: summaryOf(items), warnings}
+  return {...plan, digest: planDigest(plan)}
+}
+
+/** How many items of each action a plan holds. */
+export function summaryOf(items: readonly PlanItem[]): Record<PlanAction, number> {
   const summary = {create: 0, update: 0, replace: 0, delete: 0, unmanaged: 0, unchanged: 0}
   for (const item of items) summary[item.action]++
-  return {version: 1, options: o, items, summary, warnings}
+  return summary
 }
 
 export const pending = (plan: Plan): boolean =>
   plan.items.some((i) => i.action !== 'unchanged' && i.action !== 'unmanaged')
-
-/**
- * A saved plan (`plan -o PLAN.json`), or undefined when the text is no plan (a catalog in JSON, say); a plan that
- * does not match schemas/catalog-plan.schema.json is refused.
- */
-export async function savedPlan(text: string, name: string): Promise<Plan | undefined> {
-  let data: unknown
-  try {
-    data = JSON.parse(text)
-  } catch {
-    return undefined
-  }
-  if (typeof data !== 'object' || data === null || !('version' in data) || !('items' in data)) return undefined
-  const {validator} = await import('../schema/validator.js')
-  const validate = validator('catalog-plan')
-  if (!validate(data)) {
-    const first = validate.errors?.[0]
-    throw new WdError('WD_SCHEMA', `${name} is no wd plan: ${first?.instancePath || '/'} ${first?.message ?? ''}`, {
-      hint: 'make one with wd catalog plan -o PLAN.json',
-    })
-  }
-  return data as Plan
-}

@@ -3,9 +3,11 @@
  * and the `<nova:instance>` metadata Nova's libvirt driver writes (nova/virt/libvirt/config.py,
  * LibvirtConfigGuestMetaNovaInstance, namespace http://openstack.org/xmlns/libvirt/nova/1.x): the instance's name,
  * its project and user, its flavor and the image it booted from. Domain XML is anyone's who can define a domain:
- * it is parsed without entities or a DTD, and every value is clipped.
+ * it is parsed without entities or a DTD, every value is clipped, and nesting deeper than MAX_XML_DEPTH is not
+ * read at all (the namespace-aware parser's work per tag grows with the depth: 50,000 levels took 24 s).
  */
 import {SaxesParser} from 'saxes'
+import {MAX_XML_DEPTH} from '../limits.js'
 import {clip} from '../text/clip.js'
 
 export interface NovaInstance {
@@ -39,6 +41,7 @@ export function domainFacts(xml: string): DomainFacts {
   parser.on('opentag', (tag) => {
     path.push(tag.local)
     text = ''
+    if (path.length > MAX_XML_DEPTH) throw new Error(`nested deeper than ${MAX_XML_DEPTH}`)
     const isNova = tag.uri.startsWith(NOVA_NS)
     if (isNova && tag.local === 'instance' && path.at(-2) === 'metadata' && path.length === 3) inNova = true
     if (!inNova || !isNova) return

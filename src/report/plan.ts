@@ -5,6 +5,7 @@
  */
 import type {ApplyResult} from '../operations/catalog-apply.js'
 import type {Change, Plan, PlanAction, PlanItem} from '../operations/catalog-plan.js'
+import {oneLine} from '../text/clip.js'
 
 const SIGN: Record<PlanAction, string> = {
   create: '+',
@@ -23,21 +24,23 @@ const VERB: Record<PlanAction, string> = {
   unchanged: 'unchanged',
 }
 
-const value = (v: Change['from']) => (v === null ? '(none)' : typeof v === 'string' ? `'${v}'` : String(v))
+const value = (v: Change['from']) => (v === null ? '(none)' : typeof v === 'string' ? `'${oneLine(v)}'` : String(v))
 
 function changeLine(c: Change): string {
-  const what = c.key === undefined ? c.field : `${c.field} ${c.key}`
-  if (c.field === 'access') return `${c.to === null ? '-' : '+'} access ${c.key}`
+  const what = c.key === undefined ? c.field : `${c.field} ${oneLine(c.key)}`
+  if (c.field === 'access') return `${c.to === null ? '-' : '+'} access ${oneLine(c.key ?? '')}`
   return `${what}: ${value(c.from)} → ${value(c.to)}`
 }
 
-const reasons = (i: PlanItem) => (i.kind === 'flavor' ? i.reasons : [])
+const reasons = (i: PlanItem) => (i.kind === 'flavor' ? i.reasons.map(oneLine) : [])
 
-const title = (i: PlanItem) => `${i.kind} ${i.name}${i.id ? ` (${i.id})` : ''}`
+// names and ids are the cloud's and the catalog's: escaped wherever they are printed
+const title = (i: {kind: string; name: string; id: string | null}) =>
+  `${i.kind} ${oneLine(i.name)}${i.id ? ` (${oneLine(i.id)})` : ''}`
 
 function serversNote(i: PlanItem): string[] {
   if (i.kind !== 'flavor' || !i.servers || i.servers.count === 0) return []
-  const first = i.servers.first.join(', ')
+  const first = i.servers.first.map(oneLine).join(', ')
   const more = i.servers.count > i.servers.first.length ? ', …' : ''
   return [
     `${i.servers.count} server(s) run on it (${first}${more}). They keep the flavor embedded at boot (compute 2.47):`,
@@ -63,7 +66,7 @@ export function planText(plan: Plan): string {
     for (const r of reasons(i)) lines.push(`    why: ${r}`)
     for (const n of serversNote(i)) lines.push(`    ${n}`)
   }
-  for (const w of plan.warnings) lines.push(`warning: ${w}`)
+  for (const w of plan.warnings) lines.push(`warning: ${oneLine(w)}`)
   lines.push(counts(plan))
   return lines.join('\n')
 }
@@ -83,14 +86,20 @@ export function planMarkdown(plan: Plan): string {
   const notes = rows.flatMap((i) => (serversNote(i).length ? [`- ${cell(title(i))}: ${serversNote(i).join(' ')}`] : []))
   if (notes.length > 0) out.push('', ...notes)
   if (plan.warnings.length > 0)
-    out.push('', '<details><summary>warnings</summary>', '', ...plan.warnings.map((w) => `- ${w}`), '', '</details>')
+    out.push(
+      '',
+      '<details><summary>warnings</summary>',
+      '',
+      ...plan.warnings.map((w) => `- ${oneLine(w)}`),
+      '',
+      '</details>',
+    )
   return out.join('\n')
 }
 
 export function applyText(r: ApplyResult): string {
   const lines = r.results.map(
-    (i) =>
-      `${i.status.padEnd(13)} ${i.action.padEnd(9)} ${i.kind} ${i.name}${i.id ? ` (${i.id})` : ''}${i.reason ? `: ${i.reason}` : ''}`,
+    (i) => `${i.status.padEnd(13)} ${i.action.padEnd(9)} ${title(i)}${i.reason ? `: ${oneLine(i.reason)}` : ''}`,
   )
   const s = r.summary
   lines.push(`Apply: ${s.applied} applied, ${s.failed} failed, ${s['not-attempted']} not attempted.`)

@@ -4,10 +4,13 @@
  * quoted as cliff's default `--quote nonnumeric` does), `-c` to pick columns (matched without case and with `_` for
  * spaces) and `--sort-column`. Mappings show as `k='v', …` in table and value output, and as objects in json and yaml.
  * Widths are found in loops, not spread into Math.max: a list of a million rows must not overflow the stack.
+ * Values come from clouds and buses: in every human format (table, value, shell, csv) their control characters are
+ * escaped (oneLine), so a name cannot add a row, split one, or send the terminal an escape sequence.
  */
 import {dump} from 'js-yaml'
 import {WdError} from '../errors.js'
 import type {ListFormat, RecordFormat} from './record-formats.js'
+import {oneLine} from '../text/clip.js'
 
 export type Row = Record<string, unknown>
 
@@ -18,10 +21,10 @@ function human(v: unknown): string {
   if (Array.isArray(v)) return v.map(human).join('\n')
   if (typeof v === 'object') {
     return Object.entries(v)
-      .map(([k, x]) => `${k}='${human(x)}'`)
+      .map(([k, x]) => `${oneLine(k)}='${human(x)}'`)
       .join(', ')
   }
-  return typeof v === 'string' ? v : JSON.stringify(v) // numbers and booleans print as themselves
+  return typeof v === 'string' ? oneLine(v) : JSON.stringify(v) // numbers and booleans print as themselves
 }
 
 /** The columns `-c` asked for, in the order asked; an unknown one is a usage error naming the known ones. */

@@ -6,6 +6,7 @@ import type {WatchdogChange, WatchdogState} from '../operations/target.js'
 import {renderProxmoxLine, type ProxmoxWatchdog} from '../render/proxmox.js'
 import {FLAVOR_KEY, IMAGE_KEY} from '../vocab/nova.js'
 import type {Row} from './records.js'
+import {oneLine} from '../text/clip.js'
 
 /** The device a flavor (or an overriding image) gives on its own, in words. */
 function deviceWords(s: WatchdogState): string {
@@ -70,10 +71,10 @@ export function imageRecord(s: WatchdogState): Row {
 
 /** What `--dry-run` of `wd flavor|image set|unset` says of one target. */
 export function dryRunLine(c: WatchdogChange, key: string): string {
-  const what = `${c.target.kind} ${c.target.name ?? c.target.id}`
+  const what = oneLine(`${c.target.kind} ${c.target.name ?? c.target.id}`)
   if (c.after.stored === null)
     return `dry run: would ${c.before.stored === null ? 'leave' : 'remove'} ${key} on ${what}`
-  return `dry run: would set ${key}=${c.after.stored} on ${what} (now: ${c.before.stored ?? 'unset'})`
+  return oneLine(`dry run: would set ${key}=${c.after.stored} on ${what} (now: ${c.before.stored ?? 'unset'})`)
 }
 
 /** `wd proxmox show`: the guest's watchdog and any pending change, in words. */

@@ -33,6 +33,8 @@ export interface ServiceOptions {
   auditIntervalSeconds?: number
   /** what the vendordata's guest half sets up in the guest (default: systemd feeds a 30 s watchdog) */
   guest?: GuestHalfOptions
+  /** the bearer token GET /metrics needs (none: open) */
+  metricsToken?: string
 }
 
 export async function buildApp(options: ServiceOptions): Promise<FastifyInstance> {
@@ -68,7 +70,10 @@ export async function buildApp(options: ServiceOptions): Promise<FastifyInstance
     transformObject: (d) =>
       withPublishedSchemas(('openapiObject' in d ? d.openapiObject : d.swaggerObject) as Record<string, unknown>),
   })
-  await app.register(metrics, {metrics: serviceMetrics()})
+  await app.register(metrics, {
+    metrics: serviceMetrics(),
+    ...(options.metricsToken !== undefined && {token: options.metricsToken}),
+  })
   await app.register(authPlugin, {metrics: app.metrics, ...(keystone && {keystone}), ...(policy && {policy})})
   await app.register(resolveRoutes, {...(policy && {policy})})
   await app.register(validateRoutes, {...(policy && {policy})})

@@ -18,6 +18,8 @@ export interface ServiceConfig {
   logLevel: string
   /** seconds between two audits of the cloud; undefined: no audit */
   auditIntervalSeconds?: number
+  /** the bearer token GET /metrics needs; undefined: none */
+  metricsToken?: string
   /** what the vendordata's guest half sets up in the guest */
   guest: GuestHalfOptions
 }
@@ -31,6 +33,7 @@ interface File {
   bodyLimit?: number
   logLevel?: string
   audit?: {interval?: number}
+  metrics?: {token?: string; public?: boolean}
   guest?: {timeout?: number; feeder?: Feeder}
 }
 
@@ -45,6 +48,12 @@ export function serviceConfig(text: string | undefined, name = 'service config')
       hint: 'add a keystone section with an admin account, or remove audit',
     })
   }
+  // the audit's gauges name every project and count its servers: not for whoever reaches the port, unless said
+  if (f.audit && f.metrics?.token === undefined && f.metrics?.public !== true) {
+    throw new WdError('WD_CONFIG', `${name}: with audit, /metrics shows every project's name and servers`, {
+      hint: 'give metrics: {token: …} (Prometheus sends it as Authorization: Bearer), or metrics: {public: true}',
+    })
+  }
   return {
     host: f.listen?.host ?? '127.0.0.1',
     port: f.listen?.port ?? DEFAULT_PORT,
@@ -56,6 +65,7 @@ export function serviceConfig(text: string | undefined, name = 'service config')
     bodyLimit: f.bodyLimit ?? DEFAULT_BODY_LIMIT,
     logLevel: f.logLevel ?? 'info',
     ...(f.audit && {auditIntervalSeconds: f.audit.interval ?? DEFAULT_AUDIT_INTERVAL}),
+    ...(f.metrics?.token !== undefined && {metricsToken: f.metrics.token}),
     guest: {
       timeout: f.guest?.timeout ?? DEFAULT_GUEST_HALF.timeout,
       feeder: f.guest?.feeder ?? DEFAULT_GUEST_HALF.feeder,

@@ -1,8 +1,12 @@
-/** The service's Prometheus metrics: requests, latencies, resolutions by action, auth failures. */
-import {Counter, Histogram, Registry, collectDefaultMetrics} from 'prom-client'
+/**
+ * The service's Prometheus metrics: requests, latencies, resolutions by action, auth failures. In the OpenMetrics
+ * format (what Prometheus asks for first), which the strict parser of the Prometheus project reads.
+ */
+import {Counter, Histogram, Registry, collectDefaultMetrics, type OpenMetricsContentType} from 'prom-client'
 
 export function serviceMetrics() {
-  const registry = new Registry()
+  const registry = new Registry<OpenMetricsContentType>()
+  registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE)
   collectDefaultMetrics({register: registry, prefix: 'wd_serve_'})
   return {
     registry,

@@ -44,6 +44,7 @@ export async function startService(
     logger: config.logLevel === 'silent' ? false : {level: config.logLevel},
     ...(https && {https}),
     ...(config.auditIntervalSeconds !== undefined && {auditIntervalSeconds: config.auditIntervalSeconds}),
+    ...(config.metricsToken !== undefined && {metricsToken: config.metricsToken}),
     guest: config.guest,
   })
   const url = await app.listen({host: config.host, port: config.port})

@@ -48,10 +48,16 @@ export function preview(value: unknown, max = CLIP): string {
 }
 
 /**
- * Text for one line of a log or a terminal: control characters (a newline in a file name, an escape sequence) are
- * written as JSON escapes, so a name cannot start a line of its own or move the cursor.
+ * Text for one line of a log or a terminal, the one escaping every human-format writer uses: control characters
+ * (a newline in a file name, ESC, and the C1 controls such as U+009B that some terminals take for ESC [), the line
+ * and paragraph separators, and the bidirectional overrides (which reorder what follows them on screen) are written
+ * as `\n` / `\uXXXX` escapes, so a name from a cloud, a bus or a file cannot start a line of its own, move the
+ * cursor or hide text.
  */
 export function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are what is escaped
-  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1))
+  return text.replace(UNSAFE, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : unicodeEscape(c)))
 }
+
+// eslint-disable-next-line no-control-regex -- control characters are what is escaped
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`

@@ -211,3 +211,25 @@ describe('the journal read as a stream', () => {
     expect(r.stderr).toMatch(/^wd: .*nosuch\.jsonl: no such journal\nhint: /)
   })
 })
+
+describe('issue 22 item 8: wd events list prints bus-supplied names escaped', () => {
+  it.each(['table', 'value', 'csv'])('-f %s: one row per bark, no control character', (format) => {
+    const journal = join(tempDir('wd-list-esc-'), 'fleet.jsonl')
+    const record = {
+      id: 'm-1',
+      time: '2026-12-02T10:00:00.000Z',
+      host: 'cmp-1\nforged-host 2026-12-02T10:00:00Z reset',
+      vm: 'vm\u001b[8mhidden\u009b2J',
+      action: 'reset',
+      source: 'qmp:/run/x.sock',
+    }
+    writeFileSync(journal, `${JSON.stringify(record)}\n`)
+    const r = wd(['events', 'list', '--journal', journal, '-f', format])
+    expect(r.status).toBe(0)
+    // eslint-disable-next-line no-control-regex -- what must not be printed
+    expect(r.stdout).not.toMatch(/[\u001b\u009b]/)
+    expect(r.stdout).toContain('cmp-1\\nforged-host')
+    const rows = r.stdout.trimEnd().split('\n')
+    expect(rows).toHaveLength(format === 'table' ? 5 : format === 'csv' ? 2 : 1)
+  })
+})

@@ -2,6 +2,7 @@
  * A door in front of a real service: a loopback port that refuses connections while shut (what a stopped service
  * looks like to its clients) and forwards them to the real service while open. It injects only the outage.
  */
+import http from 'node:http'
 import net from 'node:net'
 
 export interface Door {
@@ -101,5 +102,87 @@ export async function faultyProxy(serviceUrl: string, o: {dropEvery: number; fai
     url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}${target.pathname.replace(/\/$/, '')}`,
     close: () => server.close(),
     faults: () => faults,
+  }
+}
+
+/** An answer of the real service, as a tampering proxy sees it. */
+export interface Seen {
+  method: string
+  /** the path and query as the client sent them */
+  url: string
+  status: number
+  body: Buffer
+}
+
+/** What a tampering proxy answers instead (undefined: the real answer as it came). */
+export interface Tampered {
+  status?: number
+  body: string | Buffer
+  /** send the body one byte every this many ms */
+  trickleMs?: number
+}
+
+/**
+ * An HTTP proxy in front of a real service that rewrites chosen answers: for the faults a real Nova, Glance or
+ * Keystone cannot produce on demand (a next link that loops, a malformed or huge body, a trickled one). Every request
+ * reaches the real service; `tamper` sees its answer and may replace it. `requests()` counts what the client sent.
+ */
+export async function tamperingProxy(serviceUrl: string, tamper: (seen: Seen) => Tampered | undefined) {
+  const target = new URL(serviceUrl)
+  let requests = 0
+  const timers = new Set<NodeJS.Timeout>()
+  const server = http.createServer((req, res) => {
+    requests++
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      const up = http.request(
+        {
+          host: target.hostname,
+          port: target.port,
+          method: req.method,
+          path: req.url,
+          headers: {...req.headers, host: target.host},
+        },
+        (answer) => {
+          const got: Buffer[] = []
+          answer.on('data', (c: Buffer) => got.push(c))
+          answer.on('end', () => {
+            const seen = {method: req.method!, url: req.url!, status: answer.statusCode!, body: Buffer.concat(got)}
+            const t = tamper(seen)
+            const body = t === undefined ? seen.body : Buffer.from(t.body)
+            const headers = {...answer.headers, 'content-length': String(body.length)}
+            delete headers['transfer-encoding']
+            res.writeHead(t?.status ?? seen.status, headers)
+            if (!t?.trickleMs) return void res.end(body)
+            let i = 0
+            const tick = setInterval(() => {
+              if (i >= body.length || res.destroyed) {
+                clearInterval(tick)
+                timers.delete(tick)
+                return void res.end()
+              }
+              res.write(body.subarray(i, ++i))
+            }, t.trickleMs)
+            timers.add(tick)
+          })
+        },
+      )
+      up.on('error', () => res.destroy())
+      up.end(Buffer.concat(chunks))
+    })
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const port = (server.address() as net.AddressInfo).port
+  return {
+    /** the proxy's URL for the service's `url` (the same path) */
+    url: `http://127.0.0.1:${port}${target.pathname.replace(/\/$/, '')}`,
+    requests: () => requests,
+    close: () =>
+      new Promise<void>((done) => {
+        for (const t of timers) clearInterval(t)
+        server.closeAllConnections()
+        server.close(() => done())
+      }),
   }
 }

@@ -259,13 +259,14 @@ images:
         expect(text).toContain(`1 server(s) run on it (${server})`)
         const empty = write(dir, 'empty.yaml', 'images: []\n')
         const r = wdJson<{results: {status: string; reason?: string}[]}>(
-          ['catalog', 'apply', empty, '--yes', '--prune', '--flavors', `${prefix}-used`],
+          // a catalog that lists no flavor prunes only when --prune-all says so (issue 22 item 10)
+          ['catalog', 'apply', empty, '--yes', '--prune', '--prune-all', '--flavors', `${prefix}-used`],
           {status: 1, env: asAdmin()},
         )
         expect(r.results).toEqual([
           expect.objectContaining({
             status: 'not-attempted',
-            reason: '1 servers use it; --allow-replace deletes it anyway',
+            reason: '1 server(s) use it now; --allow-replace deletes it anyway',
           }),
         ])
         expect(await gone(id)).toBe(false)

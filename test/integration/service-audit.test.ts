@@ -111,7 +111,10 @@ describe('wd serve audits the cloud on an interval', () => {
     expect(() => serviceConfig('audit: {interval: 60}\n', 'serve.yaml')).toThrow(
       /audit needs the service's own credentials/,
     )
-    const c = serviceConfig(`keystone: {auth_url: ${cloud().OS_AUTH_URL}}\naudit: {}\n`, 'serve.yaml')
+    const c = serviceConfig(
+      `keystone: {auth_url: ${cloud().OS_AUTH_URL}}\naudit: {}\nmetrics: {public: true}\n`,
+      'serve.yaml',
+    )
     expect(c.auditIntervalSeconds).toBe(900)
   })
 })

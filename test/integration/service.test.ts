@@ -252,6 +252,22 @@ describe('wd serve: roles from the policy file', () => {
       /^nova: HTTP 404 on GET \/v2\.1\/servers\/00000000-0000-0000-0000-000000000000: Instance .* could not be found\./,
     )
   })
+
+  live(
+    "issue 22 item 7: vendordata for instance-id '..' asks Nova for that id, not for /v2.1/ (was a 500)",
+    async () => {
+      const r = await app.inject({
+        method: 'POST',
+        url: '/v1/vendordata',
+        payload: novaPost('..', '', 'p'),
+        headers: {'x-auth-token': await tokenOf(admin)},
+      })
+      expect(r.statusCode).toBe(404)
+      expect(r.json<{error: {message: string}}>().error.message).toMatch(
+        /^nova: HTTP 404 on GET \/v2\.1\/servers\/%2E%2E: /,
+      )
+    },
+  )
 })
 
 describe("wd serve: live lookups with the caller's token", () => {

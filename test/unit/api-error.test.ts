@@ -27,3 +27,17 @@ it.each([
 ])('an error body %j is said in one line', (body, message) => {
   expect(said(body)).toBe(message)
 })
+
+it('issue 22 item 12: a huge message in a JSON object is clipped and escaped like the other branches', () => {
+  const message = `${'x'.repeat(5_000_000)}`
+  for (const body of [
+    JSON.stringify({badRequest: {message: `\u001b[2Jforged\n${message}`}}),
+    JSON.stringify({message: `\u001b]0;title\u0007${message}`}),
+    JSON.stringify(`\u009b${message}`),
+  ]) {
+    const m = said(body, 400)
+    expect(m.length).toBeLessThan(400)
+    // eslint-disable-next-line no-control-regex -- what must not be printed
+    expect(m).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/)
+  }
+})

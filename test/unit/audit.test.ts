@@ -12,6 +12,7 @@ import {auditHtml} from '../../src/report/audit/html.js'
 import {auditOpenMetrics} from '../../src/report/audit/metrics.js'
 import {auditText} from '../../src/report/audit/text.js'
 import {expectPublished} from '../helpers/schemas.js'
+import {strictOpenMetrics} from '../helpers/openmetrics.js'
 
 const IMAGE = '11111111-2222-4333-8444-555555555555'
 const flavor = (name: string, specs: unknown): Flavor => ({id: `id-${name}`, name, extra_specs: specs}) as Flavor
@@ -192,5 +193,34 @@ describe("the guest's own words: a device protects only when the guest armed it"
       Array.from({length: 5}, () => [null, 'not-checked']),
     )
     expect(r.findings.find((f) => f.rule === 'audit/guest-unknown')!.message).toMatch(/--no-console/)
+  })
+})
+
+describe('issue 22 item 18: every OpenMetrics writer passes the strict parser', () => {
+  it('wd audit -f openmetrics: projects whose names differ only in lone surrogates are one series each', () => {
+    const r = report({
+      images: [image()],
+      servers: [
+        server('a', {tenant_id: 'p\uD800', flavor: {original_name: 'x', extra_specs: {'hw:watchdog_action': 'reset'}}}),
+        server('b', {tenant_id: 'p1', flavor: {original_name: 'x', extra_specs: {}}}),
+        server('c', {tenant_id: 'p\uDC00', flavor: {original_name: 'x', extra_specs: {'hw:watchdog_action': 'reset'}}}),
+      ],
+      projects: new Map([
+        ['p\uD800', 'n\uDBFF'],
+        ['p\uDC00', 'n\uDFFF'],
+      ]),
+    })
+    const families = strictOpenMetrics(auditOpenMetrics(r))
+    const servers = families.find((f) => f.name === 'wd_watchdog_servers')!
+    // the two projects are one series (what any UTF-8 writer makes of them): its counts add up
+    const reset = servers.samples.filter(([, l]) => l.project === 'p\uFFFD' && l.action === 'reset')
+    expect(reset.map(([, , v]) => v)).toEqual([2])
+    expect(families.map((f) => f.name)).toEqual([
+      'wd_watchdog_servers',
+      'wd_watchdog_guests',
+      'wd_watchdog_coverage_ratio',
+      'wd_watchdog_findings',
+      'wd_watchdog_audit_timestamp_seconds',
+    ])
   })
 })

@@ -9,6 +9,7 @@ import {followQmp} from '../../src/events/qmp.js'
 import {Textfile} from '../../src/events/sinks.js'
 import {journalOf} from '../helpers/barks.js'
 import {tempDir} from '../helpers/gates.js'
+import {strictOpenMetrics} from '../helpers/openmetrics.js'
 
 const bark = (n: number, action = 'reset'): Bark => ({
   id: `qmp:s|vm|${n}|${action}`,
@@ -142,5 +143,29 @@ describe('the webhook sink', () => {
       server.close()
     }
     expect(await postWebhook(client, 'http://127.0.0.1:9/barks', bark(8), 2, 5)).toMatch(/cannot reach/)
+  })
+})
+
+describe('issue 22 item 18: the bark textfile passes the strict OpenMetrics parser', () => {
+  it('counters named as OpenMetrics names them, VMs differing only in lone surrogates one series', async () => {
+    const path = join(tempDir('wd-prom-'), 'wd.prom')
+    const t = new Textfile(path, true)
+    t.count({...bark(1), vm: 'v\uD800', host: 'h"\n'}, true)
+    t.count({...bark(2), vm: 'v\uDC00', host: 'h"\n'})
+    t.count(bark(3, 'pause'))
+    await t.flush()
+    const families = strictOpenMetrics(readFileSync(path))
+    const rows = (f: (typeof families)[number]) => f.samples.map(([n, l, v]) => [n, l.vm, l.host, v]).sort()
+    expect(families.map((f) => [f.name, f.type, rows(f)])).toEqual([
+      [
+        'wd_watchdog_barks',
+        'counter',
+        [
+          ['wd_watchdog_barks_total', 'vm', '', 1],
+          ['wd_watchdog_barks_total', 'v\uFFFD', 'h"\n', 2],
+        ],
+      ],
+      ['wd_watchdog_bark_loops', 'counter', [['wd_watchdog_bark_loops_total', 'v\uFFFD', 'h"\n', 1]]],
+    ])
   })
 })

@@ -231,3 +231,68 @@ describe('the journal read from a byte offset (the outbox)', () => {
     expect(next.end).toBe(ends[2])
   })
 })
+
+describe('issue 22 item 14: what a bark off the bus must be', () => {
+  const wrap = (payload: object, id = 'm-1') =>
+    Buffer.from(
+      JSON.stringify({
+        'oslo.version': '2.0',
+        'oslo.message': JSON.stringify({message_id: id, event_type: 'wd.watchdog.bark', payload}),
+      }),
+    )
+  const fields = {host: 'h', vm: 'v', action: 'reset', source: 's'}
+
+  it.each(['2026-99-99T99:99:99Z', '2026-02-30T10:00:00Z', '2026-12-02T24:00:00Z'])(
+    'an impossible time (%s) is no bark',
+    (time) => {
+      const got = readNotification(wrap({...fields, time}))
+      expect(got).toMatchObject({kind: 'bad', problem: expect.stringMatching(/no real time/)})
+    },
+  )
+
+  it('a real time is one', () => {
+    expect(readNotification(wrap({...fields, time: '2026-02-28T23:59:59.123Z'})).kind).toBe('bark')
+  })
+
+  it('a payload nested 100,000 arrays deep is said as a bad message, not thrown', () => {
+    const vm = `${'['.repeat(100_000)}${']'.repeat(100_000)}`
+    const message = `{"message_id": "m-2", "event_type": "wd.watchdog.bark", "payload": {"host": "h", "vm": ${vm}}}`
+    const body = Buffer.from(JSON.stringify({'oslo.version': '2.0', 'oslo.message': message}))
+    expect(readNotification(body)).toMatchObject({kind: 'bad', problem: expect.stringMatching(/^m-2: not a bark/)})
+  })
+
+  it('a second bark under a recorded id, with other content, is said; a copy is not', async () => {
+    const {openRecorder} = await import('../../src/events/recorder.js')
+    const problems: string[] = []
+    const rec = await openRecorder({
+      journal: join(tempDir('wd-dup-'), 'fleet.jsonl'),
+      fleet: true,
+      loopRule: {barks: 3, windowSeconds: 600},
+      onProblem: (m) => problems.push(m),
+    })
+    const real: Bark = {id: 'm-1', ...fields, time: '2026-12-02T10:00:00.000Z'}
+    expect(await rec.record(real)).toBe('recorded')
+    expect(await rec.record({...real})).toBe('known')
+    expect(problems).toEqual([])
+    expect(await rec.record({...real, vm: 'forged'})).toBe('known')
+    await rec.close()
+    expect(problems).toEqual([expect.stringMatching(/^bark m-1 from h: not recorded: the journal holds a different/)])
+  })
+})
+
+describe('issue 22 item 15: a bad % escape in the bus URL', () => {
+  it.each([
+    ['rabbit://wd:s3cr%zzet@controller:5672/', 17],
+    ['rabbit://wd%E2:s3cret@controller:5672/', 12],
+    ['rabbit://wd:s3cret@controller:5672/vh%', 38],
+  ])('%s is a usage error at its place, the password never quoted', (url, at) => {
+    let thrown: unknown
+    try {
+      brokers(url)
+    } catch (e) {
+      thrown = e
+    }
+    expect(thrown).toMatchObject({code: 'WD_USAGE', message: `the bus URL has a bad % escape at character ${at}`})
+    expect(JSON.stringify(thrown)).not.toContain('s3cr')
+  })
+})

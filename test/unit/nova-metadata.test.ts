@@ -3,6 +3,7 @@
  * wrote (test/fixtures/nova-domain.xml), and from XML anyone who can define a domain could write.
  */
 import {describe, expect, it} from '@jest/globals'
+import {MAX_XML_DEPTH} from '../../src/limits.js'
 import {readFileSync} from 'node:fs'
 import {domainFacts} from '../../src/render/nova-metadata.js'
 import {loggerArgs} from '../../src/events/syslog.js'
@@ -36,6 +37,16 @@ describe("a domain's Nova instance", () => {
     expect(domainFacts(nova.replace('</domain>', ''))).toEqual({})
     const long = domainFacts(nova.replace('alice', 'x'.repeat(100_000)))
     expect(long.nova!.userName!.length).toBeLessThanOrEqual(256)
+  })
+
+  it('issue 22 item 16: nesting past MAX_XML_DEPTH is not read (the parse is bounded by the cap, not the depth)', () => {
+    const nested = (depth: number) =>
+      nova.replace('<metadata>', `<metadata>${'<x>'.repeat(depth)}${'</x>'.repeat(depth)}`)
+    // at the cap the facts are read; one level past it nothing is, however deep the rest goes
+    // <domain><metadata> are two levels: the nested elements start at the third
+    expect(domainFacts(nested(MAX_XML_DEPTH - 2)).uuid).toBe('4e737acc-239a-4b2a-a779-6e24ec97dbea')
+    expect(domainFacts(nested(MAX_XML_DEPTH - 1))).toEqual({})
+    expect(domainFacts(nested(5000))).toEqual({})
   })
 })
 

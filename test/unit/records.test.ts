@@ -37,3 +37,25 @@ describe('records as the openstack CLI prints them', () => {
     expect(() => order(['Colour'])).toThrow("--sort-column: no column 'Colour'")
   })
 })
+
+describe('issue 22 item 8: names from a cloud or a bus cannot forge lines or reach the terminal raw', () => {
+  const evil = 'evil\nerror audit/FORGED \u001b[8mhidden\u009b2J\u202eright-to-left'
+  const rows = [{Host: evil, VM: 'vm\r\n1', Action: 'reset'}]
+
+  it.each(['table', 'value', 'csv'] as const)('-f %s: one row per record, no control character printed', (format) => {
+    const out = formatList(rows, ['Host', 'VM', 'Action'], format)
+    // eslint-disable-next-line no-control-regex -- what must not be printed
+    expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/)
+    const lines = out.split('\n')
+    expect(lines).toHaveLength(format === 'table' ? 5 : format === 'csv' ? 2 : 1)
+    expect(lines.some((l) => l.startsWith('error audit/FORGED'))).toBe(false)
+    expect(out).toContain('evil\\nerror audit/FORGED \\u001b[8mhidden\\u009b2J\\u202eright-to-left')
+  })
+
+  it('a record (show): Field/Value table and shell', () => {
+    for (const format of ['table', 'shell', 'value'] as const) {
+      // eslint-disable-next-line no-control-regex -- what must not be printed
+      expect(formatRecord({name: evil}, format)).not.toMatch(/[\u001b\u009b\u202e]|\nerror/)
+    }
+  })
+})

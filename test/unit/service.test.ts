@@ -5,6 +5,7 @@ import {buildApp} from '../../src/service/app.js'
 import {vendordataFor} from '../../src/operations/guest-half.js'
 import {serviceConfig} from '../../src/service/config.js'
 import {WdError} from '../../src/errors.js'
+import {strictOpenMetrics} from '../helpers/openmetrics.js'
 
 let app: FastifyInstance
 beforeAll(async () => {
@@ -127,5 +128,49 @@ describe('service configuration', () => {
     } catch (e) {
       expect((e as WdError).reason).toBe("serve.yaml:1:10: unknown key 'prot'; did you mean 'port'?")
     }
+  })
+})
+
+describe('issue 22 items 17 and 18: GET /metrics', () => {
+  it('item 18: what /metrics answers passes the strict OpenMetrics parser', async () => {
+    await post('/v1/resolve', {flavorSpecs: {'hw:watchdog_action': 'pause'}})
+    const res = await app.inject({method: 'GET', url: '/metrics'})
+    const families = strictOpenMetrics(res.rawPayload)
+    expect(families.find((f) => f.name === 'wd_serve_requests')).toMatchObject({type: 'counter'})
+    expect(res.headers['content-type']).toMatch(/^application\/openmetrics-text; version=1\.0\.0/)
+  })
+
+  it('item 17: with a metrics token, /metrics needs it as a bearer token; the rest of the service does not', async () => {
+    const token = 'scrape-token-0123456789'
+    const guarded = await buildApp({version: 'test', metricsToken: token})
+    try {
+      const get = (authorization?: string) =>
+        guarded.inject({method: 'GET', url: '/metrics', ...(authorization && {headers: {authorization}})})
+      for (const wrong of [undefined, 'Bearer nope', `Basic ${token}`, `Bearer ${token}x`]) {
+        const r = await get(wrong)
+        expect([wrong, r.statusCode, r.json<{error: {code: string}}>().error.code]).toEqual([wrong, 401, 'WD_AUTH'])
+      }
+      const ok = await get(`Bearer ${token}`)
+      expect(ok.statusCode).toBe(200)
+      expect(strictOpenMetrics(ok.rawPayload).find((f) => f.name === 'wd_serve_auth_failures')!.samples).toEqual([
+        ['wd_serve_auth_failures_total', {reason: 'missing'}, 2],
+        ['wd_serve_auth_failures_total', {reason: 'invalid'}, 2],
+      ])
+      expect((await guarded.inject({method: 'GET', url: '/healthz'})).statusCode).toBe(200)
+    } finally {
+      await guarded.close()
+    }
+  })
+
+  it('item 17: the configuration: audit needs a metrics token, or metrics public said knowingly', () => {
+    const keystone = 'keystone: {auth_url: http://127.0.0.1:5000/v3, username: u, password: p, project_name: p}\n'
+    expect(() => serviceConfig(`${keystone}audit: {}\n`, 'serve.yaml')).toThrow(
+      /with audit, \/metrics shows every project's name and servers/,
+    )
+    expect(serviceConfig(`${keystone}audit: {}\nmetrics: {token: abcdefghijklmnop}\n`).metricsToken).toBe(
+      'abcdefghijklmnop',
+    )
+    expect(serviceConfig(`${keystone}audit: {}\nmetrics: {public: true}\n`).metricsToken).toBeUndefined()
+    expect(() => serviceConfig('metrics: {token: short}\n')).toThrow(WdError)
   })
 })

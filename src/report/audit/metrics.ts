@@ -5,12 +5,14 @@
 import type {AuditReport} from '../../operations/audit.js'
 import type {AuditServer} from '../../audit/judge.js'
 import {NOVA_ACTIONS} from '../../vocab/nova.js'
+import {mergeSeries, openMetricsText, type Sample} from '../openmetrics.js'
 
 export interface Gauge {
   name: string
   help: string
   labelNames: readonly string[]
-  samples: {labels: Record<string, string>; value: number}[]
+  /** each series once (see mergeSeries): the service sets them as they are, the text writer writes them */
+  samples: Sample[]
 }
 
 /** What a server's watchdog does, as the `action` label says it: Nova's action, disabled (no device), or unknown. */
@@ -19,6 +21,10 @@ type GuestState = NonNullable<AuditServer['guest']>['state']
 const GUEST_STATES: readonly GuestState[] = ['armed', 'not-armed', 'unknown']
 
 export function auditGauges(r: AuditReport): Gauge[] {
+  return gaugesOf(r).map((g) => ({...g, samples: mergeSeries(g.samples)}))
+}
+
+function gaugesOf(r: AuditReport): Gauge[] {
   const byProject = new Map<
     string,
     {name: string; counts: Record<string, number>; guests: Record<GuestState, number>}
@@ -88,19 +94,7 @@ function countFindings(r: AuditReport): Gauge['samples'] {
   return [...counts.values()].map((c) => ({labels: {rule: c.rule, severity: c.severity}, value: c.n}))
 }
 
-/** A label value as the exposition formats quote it. */
-const quote = (v: string) => v.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')
-
 /** The gauges in the OpenMetrics text format (which node_exporter's textfile collector also reads). */
 export function auditOpenMetrics(r: AuditReport): string {
-  const lines: string[] = []
-  for (const g of auditGauges(r)) {
-    lines.push(`# HELP ${g.name} ${g.help}`, `# TYPE ${g.name} gauge`)
-    for (const s of g.samples) {
-      const labels = Object.entries(s.labels).map(([k, v]) => `${k}="${quote(v)}"`)
-      lines.push(`${g.name}${labels.length ? `{${labels.join(',')}}` : ''} ${s.value}`)
-    }
-  }
-  lines.push('# EOF')
-  return lines.join('\n')
+  return openMetricsText(auditGauges(r).map((g) => ({name: g.name, type: 'gauge', help: g.help, samples: g.samples})))
 }

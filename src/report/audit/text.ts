@@ -2,6 +2,7 @@
 import type {AuditReport} from '../../operations/audit.js'
 import {formatList} from '../records.js'
 import {NOVA_ACTIONS, type NovaAction} from '../../vocab/nova.js'
+import {oneLine} from '../../text/clip.js'
 
 const COUNT_COLUMNS = ['servers', 'protected', 'unprotected', 'unknown']
 
@@ -71,8 +72,9 @@ export function auditText(r: AuditReport): string {
     `${plural(f.error, 'error')}, ${plural(f.warning, 'warning')}, ${f.info} info (${plural(r.requests, 'request')} to the cloud)`,
   )
   for (const x of r.findings) {
-    out.push(`${x.severity.padEnd(7)} ${x.rule}  ${x.message}`)
-    if (x.fix) out.push(`        fix: ${x.fix}`)
+    // messages name images, flavors and projects, which their owners name as they like
+    out.push(`${x.severity.padEnd(7)} ${x.rule}  ${oneLine(x.message)}`)
+    if (x.fix) out.push(`        fix: ${oneLine(x.fix)}`)
   }
   return out.join('\n')
 }

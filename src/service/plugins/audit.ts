@@ -2,7 +2,9 @@
  * `audit` in the service's configuration: the service audits the cloud with its own credentials every `interval`
  * and exposes the same gauges as `wd audit -f openmetrics` on /metrics, so Prometheus shows coverage over time. A
  * failed audit keeps the last figures, says so in `wd_watchdog_audit_up` (0) and the failures counter, and is logged;
- * the next one runs on schedule. Audits never overlap: the next is timed from the end of the last.
+ * the next one runs on schedule. Audits never overlap: the next is timed from the end of the last. An audit that
+ * runs longer than its interval (a cloud that answers at a trickle) is counted as failed then, and again at each
+ * interval it goes on; its figures, if it ends at all, are not used.
  */
 import type {FastifyInstance} from 'fastify'
 import fp from 'fastify-plugin'
@@ -41,26 +43,47 @@ async function auditPlugin(app: FastifyInstance, options: AuditOptions): Promise
   let timer: NodeJS.Timeout | undefined
   let closed = false
 
+  const failed = (code: string, message: string) => {
+    up.set(0)
+    failures.inc()
+    app.log.warn({code}, `audit failed: ${message}`)
+  }
+  let running: Promise<void> | undefined
   const runOnce = async () => {
-    try {
-      const report = await auditCloud(options.service, options.policy ? {policy: options.policy} : {})
-      for (const g of auditGauges(report)) {
-        let gauge = gauges.get(g.name)
-        if (!gauge)
-          gauges.set(
-            g.name,
-            (gauge = new Gauge({name: g.name, help: g.help, labelNames: [...g.labelNames], registers: [registry]})),
-          )
-        gauge.reset()
-        for (const s of g.samples) gauge.set(s.labels, s.value)
+    if (running) return failed('WD_UNREACHABLE', `the last audit is still running, past its interval`)
+    let overdue = false
+    let timer: NodeJS.Timeout | undefined
+    const deadline = new Promise<void>((done) => {
+      timer = setTimeout(() => {
+        overdue = true
+        failed('WD_UNREACHABLE', `the audit has run longer than its interval (${options.intervalSeconds} s)`)
+        done()
+      }, options.intervalSeconds * 1000)
+    })
+    running = (async () => {
+      try {
+        const report = await auditCloud(options.service, options.policy ? {policy: options.policy} : {})
+        if (overdue) return
+        for (const g of auditGauges(report)) {
+          let gauge = gauges.get(g.name)
+          if (!gauge)
+            gauges.set(
+              g.name,
+              (gauge = new Gauge({name: g.name, help: g.help, labelNames: [...g.labelNames], registers: [registry]})),
+            )
+          gauge.reset()
+          for (const s of g.samples) gauge.set(s.labels, s.value)
+        }
+        up.set(1)
+        lastSuccess.set(Date.now() / 1000)
+      } catch (e) {
+        if (!overdue) failed(isWdError(e) ? e.code : 'WD_INTERNAL', (e as Error).message)
+      } finally {
+        clearTimeout(timer)
+        running = undefined
       }
-      up.set(1)
-      lastSuccess.set(Date.now() / 1000)
-    } catch (e) {
-      up.set(0)
-      failures.inc()
-      app.log.warn({code: isWdError(e) ? e.code : 'WD_INTERNAL'}, `audit failed: ${(e as Error).message}`)
-    }
+    })()
+    await Promise.race([running, deadline])
   }
   const schedule = () => {
     if (closed) return

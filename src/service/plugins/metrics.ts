@@ -1,6 +1,8 @@
 /** Requests and latencies by route for every answer, and `GET /metrics` in Prometheus' text format. */
-import type {FastifyInstance} from 'fastify'
+import {createHash, timingSafeEqual} from 'node:crypto'
+import type {FastifyInstance, FastifyRequest} from 'fastify'
 import fp from 'fastify-plugin'
+import {WdError} from '../../errors.js'
 import type {Counter, Histogram} from 'prom-client'
 import type {ServiceMetrics} from '../metrics.js'
 
@@ -24,7 +26,24 @@ function children<T>(make: (...labels: string[]) => T): (...labels: string[]) =>
   }
 }
 
-async function metricsPlugin(app: FastifyInstance, {metrics}: {metrics: ServiceMetrics}): Promise<void> {
+const digest = (s: string) => createHash('sha256').update(s).digest()
+
+/** A guard for /metrics when a token is configured: `Authorization: Bearer <token>`, compared in constant time. */
+function bearer(token: string, metrics: ServiceMetrics) {
+  const want = digest(token)
+  return async (req: FastifyRequest) => {
+    const m = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')
+    if (!m || !timingSafeEqual(digest(m[1]!), want)) {
+      metrics.authFailures.inc({reason: m ? 'invalid' : 'missing'})
+      throw new WdError('WD_AUTH', '/metrics needs the metrics token (Authorization: Bearer …)')
+    }
+  }
+}
+
+async function metricsPlugin(
+  app: FastifyInstance,
+  {metrics, token}: {metrics: ServiceMetrics; token?: string},
+): Promise<void> {
   app.decorate('metrics', metrics)
   const requests = children((...l) => (metrics.requests as Counter<string>).labels(...l))
   const latency = children((...l) => (metrics.latency as Histogram<string>).labels(...l))
@@ -35,7 +54,7 @@ async function metricsPlugin(app: FastifyInstance, {metrics}: {metrics: ServiceM
     latency(req.method, route).observe(reply.elapsedTime / 1000)
     done()
   })
-  app.get('/metrics', {schema: {hide: true}}, async (_req, reply) =>
+  app.get('/metrics', {schema: {hide: true}, onRequest: token ? [bearer(token, metrics)] : []}, async (_req, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   )
 }
