@@ -364,6 +364,6 @@ export async function consoleOutput(
   const body = json<unknown>(res)
   const output = isObject(body) ? body.output : undefined
   if (typeof output !== 'string')
-    throw new WdError('WD_UNREACHABLE', `nova: the console of server ${clip(id)} is no text`)
+    throw new WdError('WD_BAD_ANSWER', `nova: the console of server ${clip(id)} is no text`)
   return {output}
 }

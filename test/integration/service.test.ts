@@ -1,6 +1,5 @@
 import {afterAll, beforeAll, describe, expect} from '@jest/globals'
 import type {FastifyInstance} from 'fastify'
-import {load} from 'js-yaml'
 import {connect, type Connection} from '../../src/openstack/connection.js'
 import {httpClient} from '../../src/openstack/http.js'
 import {loadPolicy} from '../../src/policy/load.js'
@@ -198,47 +197,53 @@ describe('wd serve: roles from the policy file', () => {
     'boot-roles': 'member,reader',
   })
 
-  live('vendordata for real instances: cloud-init for the one Nova gives a watchdog, {} for the other', async () => {
-    const flavorId = await createFlavor(admin, unique('vd-flavor'), {'hw:watchdog_action': 'poweroff'})
-    cleanup.push(() => deleteFlavor(admin, flavorId))
-    const plain = await createImage(demo, unique('vd-plain'), {})
-    const off = await createImage(demo, unique('vd-off'), {hw_watchdog_action: 'disabled'})
-    cleanup.push(
-      () => deleteImage(demo, plain),
-      () => deleteImage(demo, off),
-    )
-    await activateImage(demo, plain)
-    await activateImage(demo, off)
-    const watched = await createServer(demo, unique('vd-watched'), plain, flavorId)
-    const unwatched = await createServer(demo, unique('vd-unwatched'), off, flavorId)
-    cleanup.push(
-      () => deleteServer(demo, watched),
-      () => deleteServer(demo, unwatched),
-    )
-    const project = (await demo.token()).project!.id
-    const ask = async (instance: string, image: string) =>
-      app.inject({
-        method: 'POST',
-        url: '/v1/vendordata',
-        payload: novaPost(instance, image, project),
-        headers: {'x-auth-token': await tokenOf(admin)},
-      })
+  live(
+    'vendordata for real instances: the guest half for the one Nova gives a watchdog, null for the other',
+    async () => {
+      const flavorId = await createFlavor(admin, unique('vd-flavor'), {'hw:watchdog_action': 'poweroff'})
+      cleanup.push(() => deleteFlavor(admin, flavorId))
+      const plain = await createImage(demo, unique('vd-plain'), {})
+      const off = await createImage(demo, unique('vd-off'), {hw_watchdog_action: 'disabled'})
+      cleanup.push(
+        () => deleteImage(demo, plain),
+        () => deleteImage(demo, off),
+      )
+      await activateImage(demo, plain)
+      await activateImage(demo, off)
+      const watched = await createServer(demo, unique('vd-watched'), plain, flavorId)
+      const unwatched = await createServer(demo, unique('vd-unwatched'), off, flavorId)
+      cleanup.push(
+        () => deleteServer(demo, watched),
+        () => deleteServer(demo, unwatched),
+      )
+      const project = (await demo.token()).project!.id
+      const ask = async (instance: string, image: string, metadata = {}) =>
+        app.inject({
+          method: 'POST',
+          url: '/v1/vendordata',
+          payload: {...novaPost(instance, image, project), metadata},
+          headers: {'x-auth-token': await tokenOf(admin)},
+        })
 
-    const yes = await ask(watched, plain)
-    expect(yes.statusCode).toBe(200)
-    const text = yes.json<{'cloud-init': string}>()['cloud-init']
-    expect(text).toMatch(/^#cloud-config\n/)
-    // the flavor's action, as Nova embedded it in the instance, and the guest half: i6300esb's driver, a daemon
-    expect(text).toContain("action is 'poweroff'")
-    const config = load(text) as {bootcmd: unknown; write_files: {path: string; content: string}[]}
-    expect(config.bootcmd).toEqual([['modprobe', 'i6300esb']])
-    expect(config.write_files.find((f) => f.path === '/etc/watchdog.conf')?.content).toMatch(
-      /^watchdog-device = \/dev\/watchdog$/m,
-    )
-    const no = await ask(unwatched, off)
-    expect(no.statusCode).toBe(200)
-    expect(no.json()).toEqual({})
-  })
+      // a JSON string (Nova json.loads the answer and puts it under the target's name, cloud-init)
+      const yes = await ask(watched, plain)
+      expect(yes.statusCode).toBe(200)
+      expect(yes.headers['content-type']).toMatch(/^application\/json/)
+      const script = yes.json<string>()
+      // the flavor's action, as Nova embedded it in the instance; wd serve's default feeder
+      expect(script).toMatch(/^#!\/bin\/sh\n/)
+      expect(script).toMatch(/^ACTION='poweroff'$/m)
+      expect(script).toMatch(/^FEEDER='systemd'$/m)
+      // the user's own choice of feeder, from the instance's metadata; a value wd does not know is passed over
+      expect((await ask(watched, plain, {'wd:feeder': 'watchdog-daemon'})).json<string>()).toMatch(
+        /^FEEDER='watchdog-daemon'$/m,
+      )
+      expect((await ask(watched, plain, {'wd:feeder': 'softdog'})).json<string>()).toMatch(/^FEEDER='systemd'$/m)
+      const no = await ask(unwatched, off)
+      expect(no.statusCode).toBe(200)
+      expect(no.json()).toBeNull()
+    },
+  )
 
   live("vendordata for an instance Nova does not know: Nova's own 404, passed on", async () => {
     const r = await app.inject({
