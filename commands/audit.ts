@@ -85,8 +85,12 @@ Exit status: 0 no error-level finding, 1 at least one, 2 usage or environment.`
   }
 }
 
-/** The report in one format; each writer is loaded only when asked for. */
+/** The report in one format, without a final newline (the file and the terminal add one); writers load on demand. */
 async function render(r: AuditReport, format: (typeof FORMATS)[number], version: string): Promise<string> {
+  return (await writer(r, format, version)).replace(/\n$/, '')
+}
+
+async function writer(r: AuditReport, format: (typeof FORMATS)[number], version: string): Promise<string> {
   switch (format) {
     case 'json':
       return JSON.stringify(r, null, 2)

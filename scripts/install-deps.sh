@@ -13,9 +13,10 @@ SUDO=""
 # shellcheck and dash: the guest half (a POSIX shell script wd writes for guests) is checked by the shell's own tools;
 # mmdebstrap, qemu-utils and genisoimage build the real Debian guests it is tested in (test/env/guest);
 # python3-prometheus-client: the Prometheus project's strict OpenMetrics parser, which every OpenMetrics writer of wd
-# (wd audit -f openmetrics, the bark textfile, wd serve's /metrics) is tested with (test/helpers/openmetrics.ts)
+# (wd audit -f openmetrics, wd serve's /metrics) is tested with (test/helpers/openmetrics.ts); prometheus-node-exporter:
+# the reader of the textfiles wd writes (run by the tests on a port and a directory of their own, never as a service)
 DEBS=(libvirt-clients libxml2-utils chromium systemd rsyslog rabbitmq-server python3-oslo.messaging shellcheck dash
-  mmdebstrap qemu-utils genisoimage python3-prometheus-client)
+  mmdebstrap qemu-utils genisoimage python3-prometheus-client prometheus-node-exporter)
 missing=()
 for p in "${DEBS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

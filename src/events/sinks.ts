@@ -3,10 +3,10 @@ import {writeFileAtomically} from '../fs/replace-file.js'
 import type {HttpClient} from '../openstack/http.js'
 import type {Bark} from './bark.js'
 import {Backoff, sleep} from '../backoff.js'
-import {labelSet, openMetricsText, type Sample} from '../report/openmetrics.js'
+import {exposition, labelSet, type Sample} from '../report/openmetrics.js'
 
 /**
- * The textfile for node_exporter's collector, in OpenMetrics (one writer, report/openmetrics.ts):
+ * The textfile for node_exporter's collector, in the text format its parser reads (one writer, report/openmetrics.ts):
  * wd_watchdog_barks_total{vm,action} ({host,vm,action} for a fleet), kept as counts (not as the barks) and written atomically (the collector reads the file at any moment). Writes never overlap: a burst of barks while
  * one write is under way is coalesced into one more write with the newest counts.
  */
@@ -51,20 +51,23 @@ export class Textfile {
 
   private async write(): Promise<void> {
     const sorted = (m: Map<string, Sample>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s)
-    const body = openMetricsText([
-      {
-        name: 'wd_watchdog_barks',
-        type: 'counter',
-        help: 'Watchdog barks recorded by wd, by VM and action.',
-        samples: sorted(this.counts),
-      },
-      {
-        name: 'wd_watchdog_bark_loops',
-        type: 'counter',
-        help: 'Reset loops (N barks of one VM within a window) wd saw begin, by VM.',
-        samples: sorted(this.loops),
-      },
-    ])
+    const body = exposition(
+      [
+        {
+          name: 'wd_watchdog_barks',
+          type: 'counter',
+          help: 'Watchdog barks recorded by wd, by VM and action.',
+          samples: sorted(this.counts),
+        },
+        {
+          name: 'wd_watchdog_bark_loops',
+          type: 'counter',
+          help: 'Reset loops (N barks of one VM within a window) wd saw begin, by VM.',
+          samples: sorted(this.loops),
+        },
+      ],
+      'text',
+    )
     await writeFileAtomically(this.path, Buffer.from(body))
   }
 }

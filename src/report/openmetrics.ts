@@ -1,6 +1,10 @@
 /**
- * The one writer of the OpenMetrics text format (https://prometheus.io/docs/specs/om/open_metrics_spec/), for every
- * file wd writes in it: `wd audit -f openmetrics` and the bark textfile. Label values come from clouds and buses:
+ * The one writer of the Prometheus exposition formats wd writes: OpenMetrics
+ * (https://prometheus.io/docs/specs/om/open_metrics_spec/) for `wd audit -f openmetrics`, and the text format 0.0.4
+ * that node_exporter's textfile collector parses (its TextParser) for the bark textfile. They differ for counters: in
+ * OpenMetrics the family is `x` and its sample `x_total`; in the text format the family is `x_total` (node_exporter
+ * reads an OpenMetrics counter as an untyped `x_total`, and a file without a final newline not at all). Label values
+ * come from clouds and buses:
  * a lone UTF-16 surrogate cannot be written in UTF-8 (it becomes U+FFFD on the way out), so two values that differ
  * only there would be two series with one name and one label set, which a strict parser refuses. Values are made
  * well-formed first and series that then coincide are added up, so each series is written once.
@@ -47,17 +51,21 @@ export function mergeSeries(samples: readonly Sample[]): Sample[] {
 
 const number = (n: number) => (Number.isNaN(n) ? 'NaN' : n === Infinity ? '+Inf' : n === -Infinity ? '-Inf' : String(n))
 
-/** The families as OpenMetrics text, each series once, ending with `# EOF`. */
-export function openMetricsText(families: readonly Family[]): string {
+/**
+ * The families in one of the formats, each series once: OpenMetrics ends with `# EOF`; both end with a newline (the
+ * text format's parser refuses a last line without one).
+ */
+export function exposition(families: readonly Family[], format: 'openmetrics' | 'text'): string {
   const lines: string[] = []
   for (const f of families) {
-    lines.push(
-      `# HELP ${f.name} ${f.help.replaceAll('\\', '\\\\').replaceAll('\n', '\\n')}`,
-      `# TYPE ${f.name} ${f.type}`,
-    )
     const sample = f.type === 'counter' ? `${f.name}_total` : f.name
+    const family = format === 'text' ? sample : f.name
+    lines.push(
+      `# HELP ${family} ${f.help.replaceAll('\\', '\\\\').replaceAll('\n', '\\n')}`,
+      `# TYPE ${family} ${f.type}`,
+    )
     for (const s of mergeSeries(f.samples)) lines.push(`${sample}${labelSet(s.labels)} ${number(s.value)}`)
   }
-  lines.push('# EOF')
-  return lines.join('\n')
+  if (format === 'openmetrics') lines.push('# EOF')
+  return `${lines.join('\n')}\n`
 }

@@ -18,6 +18,7 @@ type OptOut =
   | 'WD_SKIP_RABBITMQ'
   | 'WD_SKIP_COMPUTE'
   | 'WD_SKIP_GUESTS'
+  | 'WD_SKIP_NODE_EXPORTER'
 
 /** Whether the user set `variable=1` to run without that real system. */
 export const optedOut = (variable: OptOut) => process.env[variable] === '1'
@@ -37,6 +38,8 @@ export const withRabbit = gate('WD_SKIP_RABBITMQ')
 export const withCompute = gate('WD_SKIP_COMPUTE')
 /** Tests with cloud-init's own code (test/env/cloud-init) and real Debian guests (test/env/guest/build-debian-guests.sh). */
 export const withGuests = gate('WD_SKIP_GUESTS')
+/** Tests against Debian's prometheus-node-exporter, the reader of the textfiles wd writes. */
+export const withNodeExporter = gate('WD_SKIP_NODE_EXPORTER')
 /** Tests that boot real Debian guests under the compute half's Nova. */
 export const withComputeGuests = optedOut('WD_SKIP_GUESTS') ? it.skip : withCompute
 /** Tests of the test cloud that also open a page in Debian's headless Chromium. */

@@ -84,7 +84,7 @@ describe('the audit on hostile API answers', () => {
     const metrics = auditOpenMetrics(r)
     expect(metrics).toContain('project_name="</td><script>alert(1)</script>\\"\\n\\\\"')
     // every sample line is one line: a newline in a name cannot start a new series
-    for (const line of metrics.split('\n'))
+    for (const line of metrics.trimEnd().split('\n'))
       expect(line).toMatch(/^(# (HELP|TYPE|EOF)|wd_watchdog_[a-z_]+(\{.*\})? -?[\d.e+-]+$)/)
     expect(auditText(r).split('\n')[0]).toBe('wd audit: 1 server: 0 protected, 1 unprotected, 0 unknown')
   })

@@ -5,7 +5,7 @@
 import type {AuditReport} from '../../operations/audit.js'
 import type {AuditServer} from '../../audit/judge.js'
 import {NOVA_ACTIONS} from '../../vocab/nova.js'
-import {mergeSeries, openMetricsText, type Sample} from '../openmetrics.js'
+import {exposition, mergeSeries, type Sample} from '../openmetrics.js'
 
 export interface Gauge {
   name: string
@@ -96,5 +96,8 @@ function countFindings(r: AuditReport): Gauge['samples'] {
 
 /** The gauges in the OpenMetrics text format (which node_exporter's textfile collector also reads). */
 export function auditOpenMetrics(r: AuditReport): string {
-  return openMetricsText(auditGauges(r).map((g) => ({name: g.name, type: 'gauge', help: g.help, samples: g.samples})))
+  return exposition(
+    auditGauges(r).map((g) => ({name: g.name, type: 'gauge', help: g.help, samples: g.samples})),
+    'openmetrics',
+  )
 }
