@@ -129,6 +129,23 @@ describe('service configuration', () => {
       expect((e as WdError).reason).toBe("serve.yaml:1:10: unknown key 'prot'; did you mean 'port'?")
     }
   })
+
+  it("the guest half: wd's defaults, what the file sets, and a feeder or timeout wd does not know refused", () => {
+    expect(serviceConfig(undefined).guest).toEqual({timeout: 30, feeder: 'systemd'})
+    expect(serviceConfig('guest: {timeout: 60, feeder: watchdog-daemon}\n').guest).toEqual({
+      timeout: 60,
+      feeder: 'watchdog-daemon',
+    })
+    const refusal = (text: string) => {
+      try {
+        serviceConfig(text, 'serve.yaml')
+      } catch (e) {
+        return (e as WdError).reason
+      }
+    }
+    expect(refusal('guest: {feeder: softdog}\n')).toMatch(/^serve\.yaml:1:17: .*systemd, watchdog-daemon/)
+    expect(refusal('guest: {timeout: 2}\n')).toMatch(/^serve\.yaml:1:18: /)
+  })
 })
 
 describe('issue 22 items 17 and 18: GET /metrics', () => {
