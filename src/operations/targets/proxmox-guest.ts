@@ -79,7 +79,9 @@ export function proxmoxGuestTarget(options: GuestOptions = {}): Target<GuestConf
   return {
     kind: 'proxmox-guest',
     async find(ref) {
-      const input = await readBytes(guestConfigPath(ref, options.dir), MAX_PROXMOX_CONFIG_BYTES)
+      const input = await readBytes(guestConfigPath(ref, options.dir), MAX_PROXMOX_CONFIG_BYTES, undefined, {
+        editing: true,
+      })
       return {path: input.name, bytes: input.bytes, text: decodeConfig(input.bytes, input.name)}
     },
     describe: describeGuest,
