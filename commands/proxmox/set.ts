@@ -8,7 +8,7 @@ import {DEFAULT_MODEL, SYSTEMS, type System} from '../../src/vocab/systems.js'
 import {assertDevice, translate} from '../../src/vocab/translate.js'
 import {WdCommand} from '../_shared/base.js'
 import {dryRunFlag, keyValues} from '../_shared/flags.js'
-import {proxmoxDirFlag, proxmoxTarget, qmpDirFlag} from '../_shared/proxmox.js'
+import {nodeOptions, proxmoxDirFlag, proxmoxNodeFlags, proxmoxTarget, qmpDirFlag} from '../_shared/proxmox.js'
 import {PROXMOX_ACTIONS, PROXMOX_MODELS} from '../../src/vocab/proxmox.js'
 
 export default class ProxmoxSet extends WdCommand<typeof ProxmoxSet> {
@@ -19,8 +19,14 @@ sections, the description comments). The write is atomic (temp file and rename i
 the file changed meanwhile; mode, owner and symlinks are kept (a symlink's target is edited). What is no Proxmox \
 config (binary data, NUL bytes, lone CR line ends) is refused and left untouched (exit 2). The action can be given in another system's words (--vocabulary) or come from a Nova \
 flavor and image (--from-flavor / --from-image, resolved as Nova does); what Proxmox has no equivalent for is refused \
-with the reason. Proxmox applies a changed watchdog at the guest's next cold start. --json gives \
-schemas/watchdog-change.schema.json.
+with the reason. --json gives schemas/watchdog-change.schema.json.
+
+The change follows qemu-server's rules: it is made under qemu-server's own lock (flock on \
+/var/lock/qemu-server/lock-VMID.conf, waiting up to 10 s) with the file read under it; a guest with a lock: line \
+(backup, migrate, snapshot…) is refused unless --skiplock (root only); a running guest (its pid file names its live \
+QEMU) gets the change in [PENDING], as qm set leaves it, applied at its next start; a stopped one in the main \
+section, replacing a pending change to the same option. In /etc/pve, a VMID of another node is refused with that \
+node's name (run wd there), and a node without quorum (read-only files) is said as such.
 
 --record gives the guest a QMP monitor of wd's own (added to its args: line, the operator's own arguments kept), on \
 --qmp-dir/VMID.sock, for wd events watch --qmp-dir: Proxmox's own socket (/var/run/qemu-server/VMID.qmp) serves one \
@@ -45,6 +51,7 @@ next start; --record alone leaves the watchdog line as it is.`
     ...proxmoxDirFlag,
     ...dryRunFlag,
     ...qmpDirFlag,
+    ...proxmoxNodeFlags,
     record: Flags.boolean({description: "Add a QMP monitor of wd's own to the guest (args:), for wd events watch."}),
     action: Flags.string({
       description: 'Watchdog action (Proxmox words unless --vocabulary).',
@@ -95,14 +102,13 @@ next start; --record alone leaves the watchdog line as it is.`
     const watchdog = keepWatchdog ? undefined : await this.watchdog()
     const target = proxmoxGuestTarget({
       dir: f.dir,
+      ...nodeOptions(f),
       ...(f.record && {record: f['qmp-dir']}),
       ...(keepWatchdog && {keepWatchdog}),
     })
     const {change} = await changeWatchdog(target, this.args.target, watchdog ?? null, {dryRun: this.flags['dry-run']})
     this.log(guestSetLine(change))
     for (const w of change.warnings) this.warning(w)
-    const pending = change.after.attributes.pending
-    if (pending) this.warning(`[PENDING] also has the watchdog ${pending}; Proxmox applies that at the next cold start`)
     return change
   }
 }

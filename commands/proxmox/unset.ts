@@ -4,10 +4,14 @@ import {guestUnsetLine} from '../../src/report/watchdog.js'
 import {WdCommand} from '../_shared/base.js'
 import {dryRunFlag} from '../_shared/flags.js'
 import {Flags} from '@oclif/core'
-import {proxmoxDirFlag, proxmoxTarget} from '../_shared/proxmox.js'
+import {nodeOptions, proxmoxDirFlag, proxmoxNodeFlags, proxmoxTarget} from '../_shared/proxmox.js'
 
 export default class ProxmoxUnset extends WdCommand<typeof ProxmoxUnset> {
-  static override summary = "Remove a Proxmox VE guest's watchdog line (main section only; every other byte kept)."
+  static override summary = "Remove a Proxmox VE guest's watchdog line (every other byte kept)."
+
+  static override description = `As qm set --delete watchdog: under qemu-server's lock, refused for a locked guest \
+unless --skiplock; a running guest gets 'delete: watchdog' in [PENDING], applied at its next start. See wd proxmox \
+set --help.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> 101',
@@ -22,12 +26,17 @@ export default class ProxmoxUnset extends WdCommand<typeof ProxmoxUnset> {
   static override flags = {
     ...proxmoxDirFlag,
     ...dryRunFlag,
+    ...proxmoxNodeFlags,
     record: Flags.boolean({description: "Remove only wd's QMP monitor (args:); the watchdog line stays."}),
   }
 
   public async run() {
     const record = this.flags.record
-    const target = proxmoxGuestTarget({dir: this.flags.dir, ...(record && {record: null, keepWatchdog: true})})
+    const target = proxmoxGuestTarget({
+      dir: this.flags.dir,
+      ...nodeOptions(this.flags),
+      ...(record && {record: null, keepWatchdog: true}),
+    })
     const {change} = await changeWatchdog(target, this.args.target, null, {dryRun: this.flags['dry-run']})
     this.log(guestUnsetLine(change, record ? 'monitor' : 'watchdog'))
     for (const w of change.warnings) this.warning(w)

@@ -76,14 +76,21 @@ export function dryRunLine(c: WatchdogChange, key: string): string {
   return `dry run: would set ${key}=${c.after.stored} on ${what} (now: ${c.before.stored ?? 'unset'})`
 }
 
-/** `wd proxmox show`: the guest's watchdog and any pending change, in words. */
+/** `wd proxmox show`: the guest's watchdog now and at its next start, wd's monitor, its state, in words. */
 export function guestText(s: WatchdogState): string {
   const d = s.device as ProxmoxWatchdog | null
+  const a = s.attributes
   const lines = [
     d ? `watchdog: model ${d.model}, action ${d.action ?? 'reset (QEMU default)'}` : 'watchdog: no watchdog device',
   ]
-  if (s.attributes.pending) lines.push(`pending: watchdog ${s.attributes.pending} (applied at the next cold start)`)
-  if (s.attributes.record) lines.push(`recorded by wd: its own QMP monitor on ${s.attributes.record}`)
+  if (a.pending) lines.push(`pending: watchdog ${a.pending} (applied at the next cold start)`)
+  if (a.record) lines.push(`recorded by wd: its own QMP monitor on ${a.record}`)
+  if (typeof a.recordPending === 'string')
+    lines.push(
+      `pending: wd's QMP monitor ${a.recordPending ? `on ${a.recordPending}` : 'removed'} (applied at the next cold start)`,
+    )
+  const where = [a.running ? 'running on this node' : 'not running on this node', ...(a.node ? [`node ${a.node}`] : [])]
+  lines.push(`state: ${where.join(', ')}${a.lock ? `; locked (${a.lock})` : ''}`)
   return lines.join('\n')
 }
 

@@ -15,18 +15,37 @@ describe('wd proxmox', () => {
     const dir = vmDir()
     const original = readFileSync(join(dir, '101.conf'), 'utf8')
     const set = wd(['proxmox', 'set', '101', '--dir', dir, '--action', 'reset'])
-    expect([set.status, set.stdout]).toEqual([0, `${dir}/101.conf: watchdog: model=i6300esb,action=reset\n`])
-    expect(set.stderr).toBe(
-      'warning: [PENDING] also has the watchdog deleted; Proxmox applies that at the next cold start\n',
-    )
+    expect([set.status, set.stdout, set.stderr]).toEqual([
+      0,
+      `${dir}/101.conf: watchdog: model=i6300esb,action=reset\n`,
+      '',
+    ])
     const show = wdJson(['proxmox', 'show', '101', '--dir', dir])
     expect(show).toMatchObject({
       target: {kind: 'proxmox-guest', id: `${dir}/101.conf`, name: '101'},
       device: {model: 'i6300esb', action: 'reset'},
-      attributes: {pending: 'deleted'},
+      attributes: {pending: null, running: false, lock: null, node: null},
     })
     expect(wd(['proxmox', 'unset', join(dir, '101.conf')]).status).toBe(0)
     expect(readFileSync(join(dir, '101.conf'), 'utf8')).toBe(original)
+  })
+
+  it('a stopped guest: a pending change to the watchdog is replaced by the new one, as qm set replaces it', () => {
+    const dir = vmDir()
+    const file = join(dir, '101.conf')
+    const original = readFileSync(file, 'utf8')
+    writeFileSync(file, original.replace('delete: tablet', 'delete: tablet,watchdog'))
+    const show = wd(['proxmox', 'show', '101', '--dir', dir])
+    expect(show.stdout).toMatch(/^pending: watchdog deleted \(applied at the next cold start\)$/m)
+    const set = wd(['proxmox', 'set', '101', '--dir', dir, '--action', 'pause'])
+    expect(set.stderr).toBe(
+      'warning: the pending change to the watchdog (deleted) is replaced by this one, as qm set replaces it\n',
+    )
+    writeFileSync(file, readFileSync(file, 'utf8').replace('memory: 8192\n', 'memory: 8192\nwatchdog: ib700\n'))
+    expect(wd(['proxmox', 'set', '101', '--dir', dir, '--action', 'reset']).status).toBe(0)
+    expect(readFileSync(file, 'utf8')).toBe(
+      original.replace(/^(vmgenid: .*\n)/m, '$1watchdog: model=i6300esb,action=reset\n'),
+    )
   })
 
   it('translates from Nova (flavor and image) and from libvirt words, refusing what Proxmox lacks', () => {

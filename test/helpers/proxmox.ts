@@ -1,0 +1,84 @@
+/**
+ * What the Proxmox tests share: qemu-server's own guest configs (../shared/data/proxmox-qemu-server, copied from
+ * qemu-server's src/test; WD_PROXMOX_DATA names another copy), a directory laid out as pmxcfs lays out /etc/pve,
+ * qemu-server's config lock taken the way qemu-server takes it (Perl's flock on a file opened for appending), and a
+ * QEMU that runs as a Proxmox guest runs (its -pidfile in a run directory).
+ */
+import {spawn} from 'node:child_process'
+import {chownSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
+import {join, relative} from 'node:path'
+import {root} from './cli.js'
+import {until} from './barks.js'
+import {owned, tempDir} from './gates.js'
+import {QEMU_TCG} from './qmp.js'
+
+export const proxmoxData = process.env.WD_PROXMOX_DATA ?? join(root, '../shared/data/proxmox-qemu-server')
+
+/** Every guest config of qemu-server's tests: name (its path in the data) and bytes. */
+export function qemuServerConfigs(): {name: string; bytes: Buffer}[] {
+  if (!existsSync(proxmoxData))
+    throw new Error(`qemu-server's test configs are missing at ${proxmoxData}: set WD_PROXMOX_DATA to a copy`)
+  const out: {name: string; bytes: Buffer}[] = []
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, {withFileTypes: true}).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, e.name)
+      if (e.isDirectory()) walk(path)
+      else if (e.name.endsWith('.conf')) out.push({name: relative(proxmoxData, path), bytes: readFileSync(path)})
+    }
+  }
+  walk(proxmoxData)
+  return out
+}
+
+export const qemuServerConfig = (name: string) => readFileSync(join(proxmoxData, name))
+
+/** www-data's gid: pmxcfs shows every file root:www-data. */
+const WWW_DATA = Number(/^www-data:[^:]*:(\d+):/m.exec(readFileSync('/etc/group', 'utf8'))?.[1] ?? 33)
+
+/**
+ * A directory laid out as pmxcfs lays out /etc/pve: `nodes/NODE/qemu-server/VMID.conf` (0640 root:www-data) for
+ * each node's guests, and `qemu-server` linking to this node's (the first node named).
+ */
+export function pmxcfs(nodes: Record<string, Record<string, Buffer | string>>): {root: string; dir: string} {
+  const pve = join(tempDir('wd-pmxcfs-'), 'pve')
+  for (const [node, guests] of Object.entries(nodes)) {
+    const dir = join(pve, 'nodes', node, 'qemu-server')
+    mkdirSync(dir, {recursive: true})
+    for (const [vmid, bytes] of Object.entries(guests)) {
+      writeFileSync(join(dir, `${vmid}.conf`), bytes, {mode: 0o640})
+      chownSync(join(dir, `${vmid}.conf`), 0, WWW_DATA)
+    }
+  }
+  symlinkSync(`nodes/${Object.keys(nodes)[0]}/qemu-server`, join(pve, 'qemu-server'))
+  return {root: pve, dir: join(pve, 'qemu-server')}
+}
+
+/**
+ * qemu-server's config lock, taken as PVE::Tools::lock_file takes it (the file opened for appending, an exclusive
+ * flock), by a Perl process that says `locked`, runs `perl` code while it holds it, and lets go when it exits.
+ */
+export async function qemuServerLock(lockFile: string, whileHeld: string): Promise<{done: Promise<number | null>}> {
+  const child = owned(
+    spawn(
+      'perl',
+      [
+        '-MFcntl=:flock',
+        '-e',
+        `open(my $fh, '>>', $ARGV[0]) or die "open: $!"; flock($fh, LOCK_EX) or die "flock: $!"; $| = 1; print "locked\\n"; ${whileHeld}`,
+        lockFile,
+      ],
+      {stdio: ['ignore', 'pipe', 'inherit']},
+    ),
+  )
+  await new Promise<void>((r) => child.stdout.once('data', () => r()))
+  return {done: new Promise((r) => child.once('exit', r))}
+}
+
+/** A QEMU that runs as a Proxmox guest runs: paused, its pid file RUN/VMID.pid as qemu-server passes -pidfile. */
+export async function runningGuest(runDir: string, vmid: string) {
+  mkdirSync(runDir, {recursive: true})
+  const pidfile = join(runDir, `${vmid}.pid`)
+  const qemu = owned(spawn('qemu-system-x86_64', [...QEMU_TCG, '-S', '-pidfile', pidfile], {stdio: 'ignore'}))
+  await until(() => existsSync(pidfile), 20, `${pidfile}`)
+  return qemu
+}
