@@ -51,8 +51,10 @@ describe('deploy/systemd/wd-events-watch.service', () => {
     expect(flags).toEqual(expect.arrayContaining(['--journal', '--qmp-dir', '--libvirt', '--textfile']))
     const help = wd(['events', 'watch', '--help']).stdout
     for (const f of flags) expect([f, help]).toEqual([f, expect.stringContaining(`${f}=`)])
-    // QEMU will not start a guest whose monitor directory is gone: it must outlive a restart of the service
-    expect(unit).toMatch(/^RuntimeDirectory=wd\/qmp$/m)
-    expect(unit).toMatch(/^RuntimeDirectoryPreserve=yes$/m)
+    // nothing a guest needs at its start is the unit's to make: QEMU makes wd's sockets in qemu-server's directory
+    expect(unit).not.toMatch(/^RuntimeDirectory/m)
+    expect(unit).toMatch(/^#\s+Proxmox VE:\s+WD_WATCH_ARGS="--qmp-dir \/var\/run\/qemu-server /m)
+    // reload reopens the journal (logrotate's postrotate asks for it)
+    expect(unit).toMatch(/^ExecReload=\/bin\/kill -HUP \$MAINPID$/m)
   })
 })

@@ -4,7 +4,7 @@
  * qemu-server's config lock taken the way qemu-server takes it (Perl's flock on a file opened for appending), and a
  * QEMU that runs as a Proxmox guest runs (its -pidfile in a run directory).
  */
-import {spawn} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {chownSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join, relative} from 'node:path'
 import {root} from './cli.js'
@@ -81,4 +81,47 @@ export async function runningGuest(runDir: string, vmid: string) {
   const qemu = owned(spawn('qemu-system-x86_64', [...QEMU_TCG, '-S', '-pidfile', pidfile], {stdio: 'ignore'}))
   await until(() => existsSync(pidfile), 20, `${pidfile}`)
   return qemu
+}
+
+/** Words as qemu-server splits `args:` (PVE::Tools::split_args is Perl's Text::ParseWords::shellwords): by Perl. */
+export function splitArgs(line: string): string[] {
+  const r = spawnSync('perl', ['-MText::ParseWords', '-e', 'print join("\\0", shellwords($ARGV[0]))', '--', line], {
+    encoding: 'utf8',
+  })
+  if (r.status !== 0) throw new Error(`perl shellwords: ${r.stderr}`)
+  return r.stdout === '' ? [] : r.stdout.split('\0')
+}
+
+/** The QEMU the tests run, as qemu-server reads its version (`QEMU emulator version X.Y`). */
+function qemuVersion(): [number, number] {
+  const out = spawnSync('qemu-system-x86_64', ['--version'], {encoding: 'utf8'}).stdout
+  const m = /QEMU emulator version (\d+)\.(\d+)/.exec(out)
+  if (!m) throw new Error(`no QEMU version in: ${out}`)
+  return [Number(m[1]), Number(m[2])]
+}
+
+/**
+ * How qemu-server starts a guest's QEMU process, from its own expected command line (cfg2cmd/simple1.conf.cmd):
+ * its name, -no-shutdown, its QMP monitor, qmeventd's monitor (QEMU as a client that reconnects), its -pidfile and
+ * -daemonize, word for word, with /var/run/qemu-server and qmeventd's socket moved into the test's directories and
+ * the guest's VMID. Left out: the binary (/usr/bin/kvm), `-id` (an option of Proxmox's own QEMU build only), and the
+ * devices, which a test gives its small guest instead. qmeventd's reconnect option is the one qemu-server gives
+ * this QEMU: `reconnect-ms=5000` from QEMU 9.2 on, `reconnect=5` before.
+ */
+export function qemuServerProcessArgs(vmid: string, runDir: string, qmeventd: string): string[] {
+  const text = readFileSync(join(proxmoxData, 'cfg2cmd/simple1.conf.cmd'), 'utf8').replace(/\\\n/g, ' ')
+  const words = splitArgs(text)
+  const from = words.indexOf('-name')
+  const to = words.indexOf('-daemonize')
+  if (from < 0 || to < from) throw new Error('cfg2cmd/simple1.conf.cmd: no -name … -daemonize')
+  const [major, minor] = qemuVersion()
+  const reconnect = major > 9 || (major === 9 && minor >= 2) ? 'reconnect-ms=5000' : 'reconnect=5'
+  return words
+    .slice(from, to + 1)
+    .map((w) =>
+      w
+        .replaceAll('/var/run/qemu-server/8006.', `${runDir}/${vmid}.`)
+        .replaceAll('/var/run/qmeventd.sock', qmeventd)
+        .replace('reconnect-ms=5000', reconnect),
+    )
 }

@@ -9,7 +9,7 @@
  * The write is atomic and refused if the file changed since it was read (mode, owner and symlinks kept).
  */
 import {stat} from 'node:fs/promises'
-import {basename, join} from 'node:path'
+import {basename, dirname, join} from 'node:path'
 import {withFlock} from '../../fs/flock.js'
 import {replaceFile} from '../../fs/replace-file.js'
 import {MAX_PROXMOX_CONFIG_BYTES} from '../../limits.js'
@@ -24,7 +24,7 @@ import {
   readWatchdog,
 } from '../../proxmox/config-file.js'
 import {pendingOption, setOption} from '../../proxmox/qm-set.js'
-import {ARGS_KEY, recordedSocket, socketFor, withMonitor} from '../../proxmox/record-monitor.js'
+import {ARGS_KEY, DEFAULT_QMP_DIR, recordedSocket, socketFor, withMonitor} from '../../proxmox/record-monitor.js'
 import {runningPid} from '../../proxmox/running.js'
 import {renderProxmoxValue, type ProxmoxWatchdog} from '../../render/proxmox.js'
 import {readBytes} from '../../source/read.js'
@@ -132,15 +132,19 @@ function changeWarnings(current: GuestConfig, text: string): string[] {
   if (!current.running && replaced && !pendingWatchdog(after))
     warnings.push(`the pending change to the watchdog (${replaced}) is replaced by this one, as qm set replaces it`)
   const [was, is] = [before, after].map((c) => recordedSocket(mainValue(c, ARGS_KEY)))
-  if (!current.running && was !== is) {
-    warnings.push(
-      is === undefined
-        ? `wd's QMP monitor (${was}) goes at the guest's next start`
-        : `wd's QMP monitor takes effect at the guest's next start: QEMU then creates ${is}. ` +
-            `Its directory must exist, or QEMU does not start: wd events watch --qmp-dir creates it (the unit's RuntimeDirectory too)`,
-    )
-  }
+  if (!current.running && was !== is)
+    warnings.push(is === undefined ? `wd's QMP monitor (${was}) goes at the guest's next start` : monitorComes(is))
   return warnings
+}
+
+/** When wd's monitor comes, and whether its directory will be there then. */
+function monitorComes(socket: string): string {
+  const dir = dirname(socket)
+  const start = `wd's QMP monitor takes effect at the guest's next start: QEMU then creates ${socket}`
+  return dir === DEFAULT_QMP_DIR
+    ? `${start}, in qemu-server's own run directory (there whenever a guest can start); wd events watch --qmp-dir ${dir} follows it`
+    : `${start}. QEMU does not start the guest while ${dir} is missing (after a reboot, on a node without it): ` +
+        `the default, ${DEFAULT_QMP_DIR}, is there whenever a guest can start`
 }
 
 export function proxmoxGuestTarget(options: GuestOptions = {}): Target<GuestConfig, ProxmoxWatchdog> {
