@@ -24,7 +24,8 @@ structured data wd@32473, tag wd). With --notify each bark is also published on 
 OpenStack notification (wd.watchdog.bark, oslo.messaging's 2.0 envelope) from the journal, which is its outbox: \
 while the bus is away, barks wait there and go out in order when it is back ('wd events consume' reads them). \
 Barks are handled one at a time in the order they arrive, so a burst is recorded whole. Sockets and libvirtd may go away and come back: the watcher reconnects. \
-A malformed line or event is reported on stderr and skipped. It runs until SIGTERM or SIGINT. Mind what sources \
+A malformed line or event is reported on stderr and skipped. It runs until SIGTERM or SIGINT; SIGHUP reopens the \
+journal (after logrotate moved it: deploy/logrotate/wd), and the journal's rotated files count as recorded. Mind what sources \
 report: QEMU reports libvirt's dump as pause, and a poweroff ends QEMU right after its WATCHDOG event.
 
 On Proxmox VE, follow wd's own monitors with --qmp-dir (wd proxmox set VMID --record adds one to a guest): every \
@@ -84,11 +85,23 @@ pvestatd and backups would get no answer.`
     )
     // amqplib is loaded only for a watcher that publishes
     const outbox = bus
-      ? await (await import('../../src/events/outbox.js')).openOutbox({journal: f.journal, bus, host, onProblem})
+      ? await (
+          await import('../../src/events/outbox.js')
+        ).openOutbox({journal: f.journal, bus, host, onProblem, writing: () => recorder.journalFile()})
       : undefined
     const stop = new AbortController()
     process.once('SIGTERM', () => stop.abort())
     process.once('SIGINT', () => stop.abort())
+    // logrotate moved the journal (its postrotate, or systemctl reload): barks go on into a new one at the old path
+    const reopen = () =>
+      void recorder.reopen().then(
+        () => {
+          this.logToStderr(`journal ${oneLine(f.journal)} reopened`)
+          outbox?.kick()
+        },
+        (e: Error) => this.warning(`journal ${f.journal} not reopened (${e.message}); barks go on into the open one`),
+      )
+    process.on('SIGHUP', reopen)
     const onBark = (bark: Bark) => void recorder.record({...bark, host})
     await Promise.all([
       ...(f.qmp ?? []).map((s) => {
@@ -113,6 +126,7 @@ pvestatd and backups would get no answer.`
         : []),
       ...(f.libvirt ? [followLibvirt(f.libvirt, {signal: stop.signal, onBark, onProblem})] : []),
     ])
+    process.off('SIGHUP', reopen)
     await recorder.close()
     const sent = await outbox?.close()
     return {recorded, ...(sent && {published: sent.published})}
