@@ -9,7 +9,7 @@
  * Only the one option is touched: what else is pending stays pending (qm set would apply it too on a stopped guest;
  * wd leaves that to Proxmox).
  */
-import {parseConfig, pendingDeletes, valueIn, withKey, withPendingDelete} from './config-file.js'
+import {parseConfig, pendingDeletes, valueIn, withKey, withPendingDelete, type ProxmoxConfig} from './config-file.js'
 
 /**
  * The text with `key` set to `value` (or, for undefined, deleted) as qm set leaves that key, on a running or a
@@ -34,8 +34,8 @@ export function setOption(text: string, key: string, value: string | undefined, 
 }
 
 /** What [PENDING] does to `key` at the next start: its new value, null (deleted), or undefined (nothing). */
-export function pendingOption(text: string, key: string): string | null | undefined {
-  const config = parseConfig(text)
+export function pendingOption(text: string | ProxmoxConfig, key: string): string | null | undefined {
+  const config = typeof text === 'string' ? parseConfig(text) : text
   const value = valueIn(config, 'pending', key)
   if (value !== undefined) return value
   return pendingDeletes(config).includes(key) ? null : undefined

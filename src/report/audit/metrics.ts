@@ -5,13 +5,7 @@
 import type {AuditReport} from '../../operations/audit.js'
 import type {AuditServer} from '../../audit/judge.js'
 import {NOVA_ACTIONS} from '../../vocab/nova.js'
-
-export interface Gauge {
-  name: string
-  help: string
-  labelNames: readonly string[]
-  samples: {labels: Record<string, string>; value: number}[]
-}
+import {countBy, openMetricsText, type Gauge} from '../openmetrics.js'
 
 /** What a server's watchdog does, as the `action` label says it: Nova's action, disabled (no device), or unknown. */
 const ACTION_LABELS = [...NOVA_ACTIONS, 'disabled', 'unknown'] as const
@@ -66,7 +60,7 @@ export function auditGauges(r: AuditReport): Gauge[] {
       name: 'wd_watchdog_findings',
       help: 'Audit findings by rule and severity',
       labelNames: ['rule', 'severity'],
-      samples: countFindings(r),
+      samples: countBy(r.findings, (f) => ({rule: f.rule, severity: f.severity})),
     },
     {
       name: 'wd_watchdog_audit_timestamp_seconds',
@@ -77,30 +71,5 @@ export function auditGauges(r: AuditReport): Gauge[] {
   ]
 }
 
-function countFindings(r: AuditReport): Gauge['samples'] {
-  const counts = new Map<string, {rule: string; severity: string; n: number}>()
-  for (const f of r.findings) {
-    const key = `${f.rule}\u0000${f.severity}`
-    const c = counts.get(key)
-    if (c) c.n++
-    else counts.set(key, {rule: f.rule, severity: f.severity, n: 1})
-  }
-  return [...counts.values()].map((c) => ({labels: {rule: c.rule, severity: c.severity}, value: c.n}))
-}
-
-/** A label value as the exposition formats quote it. */
-const quote = (v: string) => v.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')
-
-/** The gauges in the OpenMetrics text format (which node_exporter's textfile collector also reads). */
-export function auditOpenMetrics(r: AuditReport): string {
-  const lines: string[] = []
-  for (const g of auditGauges(r)) {
-    lines.push(`# HELP ${g.name} ${g.help}`, `# TYPE ${g.name} gauge`)
-    for (const s of g.samples) {
-      const labels = Object.entries(s.labels).map(([k, v]) => `${k}="${quote(v)}"`)
-      lines.push(`${g.name}${labels.length ? `{${labels.join(',')}}` : ''} ${s.value}`)
-    }
-  }
-  lines.push('# EOF')
-  return lines.join('\n')
-}
+/** The gauges in the OpenMetrics text format. */
+export const auditOpenMetrics = (r: AuditReport): string => openMetricsText(auditGauges(r))
