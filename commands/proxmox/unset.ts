@@ -17,6 +17,7 @@ set --help.`
     '<%= config.bin %> <%= command.id %> 101',
     '<%= config.bin %> <%= command.id %> 101 --dry-run',
     "<%= config.bin %> <%= command.id %> 101 --record   # only wd's QMP monitor goes; the watchdog stays",
+    "<%= config.bin %> <%= command.id %> 101 --guest   # only wd's guest half goes (the guest's own cicustom parts stay)",
   ]
 
   static override resultSchema = 'watchdog-change'
@@ -28,17 +29,24 @@ set --help.`
     ...dryRunFlag,
     ...proxmoxNodeFlags,
     record: Flags.boolean({description: "Remove only wd's QMP monitor (args:); the watchdog line stays."}),
+    guest: Flags.boolean({
+      description:
+        "Remove only wd's guest half (its vendor part of cicustom:, and its snippet); the watchdog line stays.",
+    }),
   }
 
   public async run() {
-    const record = this.flags.record
+    const {record, guest} = this.flags
     const target = proxmoxGuestTarget({
       dir: this.flags.dir,
       ...nodeOptions(this.flags),
-      ...(record && {record: null, keepWatchdog: true}),
+      ...(record && {record: null}),
+      ...(guest && {guest: null}),
+      ...((record || guest) && {keepWatchdog: true}),
     })
     const {change} = await changeWatchdog(target, this.args.target, null, {dryRun: this.flags['dry-run']})
-    this.log(guestUnsetLine(change, record ? 'monitor' : 'watchdog'))
+    const parts = [...(record ? (['monitor'] as const) : []), ...(guest ? (['guest'] as const) : [])]
+    this.log((parts.length ? parts : (['watchdog'] as const)).map((p) => guestUnsetLine(change, p)).join('\n'))
     for (const w of change.warnings) this.warning(w)
     return change
   }

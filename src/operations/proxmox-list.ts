@@ -7,14 +7,14 @@
  * is said and skipped, and the rest are listed. The configs are read one after the other, synchronously: for files
  * this small that is several times faster than the thread pool (bench/proxmox-list.mjs: 10,000 configs).
  */
-import {readdir, readFile, stat} from 'node:fs/promises'
+import {readdir} from 'node:fs/promises'
 import {readSmallFileSync} from '../fs/read-small-file.js'
 import {join} from 'node:path'
 import {isWdError} from '../errors.js'
 import {PMXCFS_MAX_FILE_BYTES, PVE_ROOT} from '../proxmox/cluster.js'
 import {decodeConfig} from '../proxmox/config-file.js'
-import {guestRecord, type HaResource, type ProxmoxGuest} from '../proxmox/guest-record.js'
-import {parseSections} from '../proxmox/section-config.js'
+import {guestRecord, type ProxmoxGuest} from '../proxmox/guest-record.js'
+import {haManaged, haResources, type HaResource} from '../proxmox/ha.js'
 import {isWdVendor} from '../proxmox/cicustom.js'
 
 export interface ProxmoxListReport {
@@ -37,25 +37,6 @@ export interface ProxmoxListReport {
   }
   /** files that could not be read as guest configs, said and skipped */
   skipped: string[]
-}
-
-/** HA's resources of type vm, by VMID (the requested state defaults to started, as pve-ha-manager has it). */
-async function haResources(root: string, onProblem: (m: string) => void): Promise<Map<string, HaResource>> {
-  const file = join(root, 'ha', 'resources.cfg')
-  let text: string
-  try {
-    const s = await stat(file)
-    if (!s.isFile() || s.size > PMXCFS_MAX_FILE_BYTES) throw new Error('not a file of at most 1 MiB')
-    text = await readFile(file, 'utf8')
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') onProblem(`${file}: ${(e as Error).message}; no HA state read`)
-    return new Map()
-  }
-  return new Map(
-    parseSections(text)
-      .filter((s) => s.type === 'vm')
-      .map((s) => [s.id, {state: s.props.state ?? 'started', group: s.props.group ?? null}]),
-  )
 }
 
 function readGuest(root: string, node: string, name: string, ha: Map<string, HaResource>): ProxmoxGuest | string {
@@ -108,7 +89,7 @@ function summarize(guests: readonly ProxmoxGuest[]): ProxmoxListReport['summary'
     byAction,
     without,
     pending: guests.filter((g) => g.findings.some((f) => f.rule === 'proxmox/change-pending')).length,
-    ha: guests.filter((g) => g.ha !== null && g.ha.state !== 'ignored').length,
+    ha: guests.filter((g) => haManaged(g.ha ?? undefined)).length,
     recorded: guests.filter((g) => g.monitor !== null).length,
     guestHalf: guests.filter((g) => isWdVendor(g.vendor ?? undefined)).length,
     findings,

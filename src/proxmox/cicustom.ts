@@ -38,3 +38,18 @@ export function withVendor(value: string | undefined, volume: string | null): st
           [...all, `vendor=${volume}`]
   return next.length ? next.join(',') : undefined
 }
+
+/** A drive's volume is a cloud-init drive as qemu-server's drive_is_cloudinit has it (…:vm-VMID-cloudinit…). */
+const CLOUDINIT_VOLUME = /[:/](?:vm-\d+-)?cloudinit(?:\.(?:raw|qcow2|vmdk|subvol))?$/
+const DRIVE_KEY = /^(?:ide|sata|scsi|virtio)\d+$/
+
+/** Whether a guest has a cloud-init drive among the drives of `mainLines` (key and value of each main line). */
+export function hasCloudInitDrive(mainLines: readonly {key?: string; value?: string}[]): boolean {
+  return mainLines.some((l) => {
+    if (l.key === undefined || !DRIVE_KEY.test(l.key)) return false
+    const parts = (l.value ?? '').split(',')
+    const volume =
+      parts.find((p) => p.startsWith('file='))?.slice('file='.length) ?? parts.find((p) => !p.includes('='))
+    return volume !== undefined && CLOUDINIT_VOLUME.test(volume)
+  })
+}

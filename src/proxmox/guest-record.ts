@@ -8,15 +8,10 @@ import {parseProxmoxValue} from '../render/proxmox.js'
 import {PROXMOX_KEY} from '../vocab/proxmox.js'
 import {vendorPart} from './cicustom.js'
 import {mainValue, parseConfig} from './config-file.js'
+import {haManaged, type HaResource} from './ha.js'
 import {pendingOption} from './qm-set.js'
 import {ARGS_KEY, DEFAULT_QMP_DIR, recordedSocket} from './record-monitor.js'
 import {PROXMOX_RULES, type ProxmoxRuleId} from './rules.js'
-
-export interface HaResource {
-  /** the requested state (started when the file names none) */
-  state: string
-  group: string | null
-}
 
 export interface ProxmoxFinding {
   rule: ProxmoxRuleId
@@ -80,7 +75,7 @@ export function guestRecord(node: string, vmid: string, text: string, ha: HaReso
   const pendingMonitor = pendingOption(config, ARGS_KEY)
   const lock = mainValue(config, 'lock') ?? null
   const machine = mainValue(config, 'machine') ?? null
-  const managed = ha !== undefined && ha.state !== 'ignored'
+  const managed = haManaged(ha)
 
   if (watchdog === null && pending === null)
     find('proxmox/no-watchdog', `${who} has no watchdog device: a hung guest stays hung`, set('--action reset'))
@@ -90,7 +85,7 @@ export function guestRecord(node: string, vmid: string, text: string, ha: HaReso
       `${who}: the watchdog's action is none: it fires and nothing happens`,
       set('--action reset'),
     )
-  if (managed && device?.action === 'pause')
+  if (managed && ha && device?.action === 'pause')
     find(
       'proxmox/ha-pause',
       `${who} is HA-managed (${ha.state}) and its watchdog pauses it: HA sees a paused guest as running and never recovers it`,

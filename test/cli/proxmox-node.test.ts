@@ -120,11 +120,11 @@ describe('a running guest gets the change in [PENDING], as qm set leaves it', ()
         'state: running on this node\n',
     )
     // wd's monitor too: args: is no more hot-pluggable than the watchdog
-    expect(wd(['proxmox', 'set', '101', ...n.at, '--record', '--qmp-dir', '/run/wd-test']).status).toBe(0)
+    expect(wd(['proxmox', 'set', '101', ...n.at, '--record']).status).toBe(0)
     expect(readFileSync(n.file('101'), 'latin1')).toBe(
       pending.replace(
         '[PENDING]\n',
-        '[PENDING]\nargs: -chardev socket,id=wd-qmp,path=/run/wd-test/101.sock,server=on,wait=off -mon chardev=wd-qmp,mode=control\n',
+        '[PENDING]\nargs: -chardev socket,id=wd-qmp,path=/var/run/qemu-server/wd-101.qmp,server=on,wait=off -mon chardev=wd-qmp,mode=control\n',
       ),
     )
     expect(wd(['proxmox', 'unset', '101', ...n.at, '--record']).status).toBe(0)

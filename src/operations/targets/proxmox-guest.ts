@@ -28,6 +28,16 @@ import {ARGS_KEY, DEFAULT_QMP_DIR, recordedSocket, socketFor, withMonitor} from 
 import {runningPid} from '../../proxmox/running.js'
 import {renderProxmoxValue, type ProxmoxWatchdog} from '../../render/proxmox.js'
 import {readBytes} from '../../source/read.js'
+import {vendorPart} from '../../proxmox/cicustom.js'
+import type {GuestHalfOptions} from '../../render/guest-half.js'
+import {
+  addGuestHalf,
+  applySnippet,
+  guestHalfContext,
+  removeGuestHalf,
+  type GuestHalfContext,
+  type SnippetChange,
+} from './proxmox-guest-half.js'
 import {PROXMOX_KEY} from '../../vocab/proxmox.js'
 import {readStored, type Target, type WatchdogState} from '../target.js'
 
@@ -46,6 +56,10 @@ export interface GuestConfig {
   place: ClusterPlace | undefined
   /** its QEMU runs on this node (qemu-server's check_running) */
   running: boolean
+  /** what adding or removing the guest half needs, when the change does */
+  guestHalf?: GuestHalfContext
+  /** the guest half's snippet, as a planned change writes or removes it */
+  snippet?: SnippetChange
 }
 
 const vmidOf = (path: string) => /^(\d+)\.conf$/.exec(basename(path))?.[1]
@@ -85,6 +99,8 @@ export function describeGuest(g: GuestConfig): WatchdogState {
       running: g.running,
       lock: mainValue(config, 'lock') ?? null,
       node: g.place?.node ?? null,
+      // the cloud-init vendor snippet: wd's guest half when it is STORAGE:snippets/wd-guest-VMID.sh
+      vendor: vendorPart(mainValue(config, 'cicustom')) ?? null,
     },
   }
 }
@@ -102,6 +118,8 @@ export interface GuestOptions {
   runDir?: string
   /** change a guest that has a `lock:` anyway (qm set --skiplock; root only) */
   skiplock?: boolean
+  /** wd's guest half: added as a snippet in this storage (an object), removed (null), or left (undefined) */
+  guest?: {storage: string; options: GuestHalfOptions} | null
 }
 
 /** The args: value with wd's monitor as `record` says, from what the guest gets at its next start. */
@@ -160,7 +178,12 @@ export function proxmoxGuestTarget(options: GuestOptions = {}): Target<GuestConf
       const place = await placeOf(path)
       const here = place?.local === undefined || place.node === place.local
       const running = vmid !== undefined && here && (await runningPid(vmid, options.runDir)) !== undefined
-      return {path, bytes: input.bytes, text: decodeConfig(input.bytes, path), vmid, place, running}
+      const text = decodeConfig(input.bytes, path)
+      const guestHalf =
+        options.guest !== undefined && vmid !== undefined
+          ? await guestHalfContext(text, vmid, place, options.guest?.storage ?? null)
+          : undefined
+      return {path, bytes: input.bytes, text, vmid, place, running, ...(guestHalf && {guestHalf})}
     },
     describe: describeGuest,
     async exclusive(ref, work) {
@@ -194,15 +217,32 @@ export function proxmoxGuestTarget(options: GuestOptions = {}): Target<GuestConf
       if (!options.keepWatchdog)
         text = setOption(text, PROXMOX_KEY, value ? renderProxmoxValue(value) : undefined, current.running)
       if (options.record !== undefined) text = withRecord(text, current.path, options.record, current.running)
+      const warnings = changeWarnings(current, text)
+      let snippet: SnippetChange | undefined
+      if (options.guest !== undefined) {
+        if (current.vmid === undefined || !current.guestHalf) {
+          throw new WdError('WD_USAGE', `${current.path} is not named VMID.conf: wd's snippet is named by the VMID`)
+        }
+        const half = options.guest
+          ? addGuestHalf(text, current.vmid, current.guestHalf, options.guest.options)
+          : removeGuestHalf(text, current.vmid, current.guestHalf)
+        ;({text, snippet} = half)
+        warnings.push(...half.warnings)
+      }
+      const snippetChanges =
+        snippet !== undefined && !(snippet.content && current.guestHalf?.existing?.equals(snippet.content))
       return {
-        after: {...current, text, bytes: encodeConfig(text)},
-        changed: text !== current.text,
-        warnings: changeWarnings(current, text),
+        after: {...current, text, bytes: encodeConfig(text), ...(snippet && {snippet})},
+        changed: text !== current.text || snippetChanges,
+        warnings,
       }
     },
     async write(current, planned) {
       await assertWritable(current.place, current.path, planned.bytes.length)
-      await replaceFile(current.path, current.bytes, planned.bytes)
+      // the snippet is there before the config names it, and goes after the config no longer does
+      if (planned.snippet?.content) await applySnippet(planned.snippet)
+      if (!planned.bytes.equals(current.bytes)) await replaceFile(current.path, current.bytes, planned.bytes)
+      if (planned.snippet && !planned.snippet.content) await applySnippet(planned.snippet)
       return planned
     },
   }
