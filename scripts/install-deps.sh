@@ -10,7 +10,9 @@ SUDO=""
 # tested against (started by test/env/syslog/rsyslog.sh on a socket of its own, never as the system's)
 # rabbitmq-server and python3-oslo.messaging: the bus the bark notifications are tested on (test/env/rabbitmq starts a
 # broker of its own on 127.0.0.1, as the rabbitmq user, never the system's) and the OpenStack listener that reads them
-DEBS=(libvirt-clients libxml2-utils chromium systemd rsyslog rabbitmq-server python3-oslo.messaging)
+# logrotate, which rotates the bark journal with deploy/logrotate/wd (run with a state file of the test's own);
+# genisoimage, which makes the NoCloud drive a Proxmox guest gets its guest half on (as qemu-server makes it)
+DEBS=(libvirt-clients libxml2-utils chromium systemd rsyslog rabbitmq-server python3-oslo.messaging logrotate genisoimage)
 missing=()
 for p in "${DEBS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

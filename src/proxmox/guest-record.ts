@@ -13,7 +13,7 @@ import {pendingOption} from './qm-set.js'
 import {ARGS_KEY, DEFAULT_QMP_DIR, recordedSocket} from './record-monitor.js'
 import {PROXMOX_RULES, type ProxmoxRuleId} from './rules.js'
 
-export interface ProxmoxFinding {
+interface ProxmoxFinding {
   rule: ProxmoxRuleId
   severity: (typeof PROXMOX_RULES)[ProxmoxRuleId]['level']
   message: string

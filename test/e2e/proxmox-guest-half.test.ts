@@ -8,14 +8,14 @@
  * recorded by wd's own monitor. WD_SKIP_GUESTS=1 opts out.
  */
 import {describe, expect, jest} from '@jest/globals'
-import {spawn, spawnSync} from 'node:child_process'
+import {spawnSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {journalOf, startWatcher, stopWatcher, until} from '../helpers/barks.js'
 import {root, wd} from '../helpers/cli.js'
 import {owned, tempDir, withGuests} from '../helpers/gates.js'
-import {pmxcfs, qemuServerConfig, qemuServerProcessArgs, splitArgs} from '../helpers/proxmox.js'
+import {pmxcfs, qemuServerConfig, startAsQemuServer} from '../helpers/proxmox.js'
 
 jest.setTimeout(230_000)
 
@@ -72,10 +72,10 @@ describe('the guest half on Proxmox VE, in a real Debian guest', () => {
       const journal = join(base, 'barks.jsonl')
       const watcher = owned(startWatcher(['--qmp-dir', run], journal))
       const console = join(base, 'console.log')
-      const qemu = spawn(
-        'qemu-system-x86_64',
+      const started = await startAsQemuServer(
+        '120',
+        run,
         [
-          ...qemuServerProcessArgs('120', run, join(base, 'run', 'qmeventd.sock')),
           ...['-machine', 'pc', '-accel', 'tcg', '-m', '1024', '-smp', '1', '-nodefaults', '-no-user-config'],
           ...['-display', 'none', '-nic', 'none', '-serial', `file:${console}`],
           ...['-kernel', join(std, 'vmlinuz'), '-initrd', join(std, 'initrd.img')],
@@ -85,12 +85,10 @@ describe('the guest half on Proxmox VE, in a real Debian guest', () => {
           ...['-drive', `file=${iso},if=ide,index=2,media=cdrom,readonly=on`],
           // what qemu-server makes of `watchdog: model=i6300esb,action=reset`
           ...['-device', 'i6300esb,bus=pci.0,addr=0x4', '-watchdog-action', 'reset'],
-          ...splitArgs(/^args: (.*)$/m.exec(config)![1]!),
         ],
-        {stdio: 'ignore'},
+        /^args: (.*)$/m.exec(config)![1],
       )
-      expect(await new Promise((r) => qemu.once('exit', r))).toBe(0)
-      const pid = Number(readFileSync(join(run, '120.pid'), 'utf8'))
+      expect([started.status, started.said]).toEqual([0, ''])
       const said = () => (existsSync(console) ? readFileSync(console, 'latin1').replace(/\r/g, '') : '')
       try {
         await until(() => ARMED.test(said()), 190, 'wd-guest: armed on the console')
@@ -104,7 +102,7 @@ describe('the guest half on Proxmox VE, in a real Debian guest', () => {
           source: `qmp:${run}/wd-120.qmp`,
         })
       } finally {
-        process.kill(pid, 'SIGKILL')
+        process.kill(started.pid!, 'SIGKILL')
         await stopWatcher(watcher)
       }
     },

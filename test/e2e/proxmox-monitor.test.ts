@@ -14,7 +14,7 @@ import {spawn} from 'node:child_process'
 import {copyFileSync, existsSync, mkdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fixture, root, wd, wdJson} from '../helpers/cli.js'
-import {qemuServerProcessArgs, splitArgs} from '../helpers/proxmox.js'
+import {startAsQemuServer} from '../helpers/proxmox.js'
 import {firstBarks, journalOf, startWatcher, stopWatcher, until} from '../helpers/barks.js'
 import {QEMU_TCG, qmpCommand} from '../helpers/qmp.js'
 import {e2e, owned, tempDir} from '../helpers/gates.js'
@@ -80,29 +80,15 @@ describe('Proxmox VE: wd follows a monitor of its own, never Proxmox’s', () =>
       // after a reboot: /run holds qemu-server's directory (its tmpfiles.d makes it), nothing of wd's, no qmeventd
       const run = join(l.dir, 'run', 'qemu-server')
       mkdirSync(run, {recursive: true, mode: 0o750})
-      const qmeventd = join(l.dir, 'run', 'qmeventd.sock')
-      // the guest: qemu-server's process arguments, a small guest whose watchdog fires 15 s after boot, the device
-      // qemu-server makes of `watchdog: model=i6300esb,action=reset` (-device i6300esb,bus=pci.0,addr=0x4
-      // -watchdog-action reset), and the args: line last, split as qemu-server splits it
-      const start = async (args: string) => {
-        const qemu = spawn(
-          'qemu-system-x86_64',
-          [
-            ...qemuServerProcessArgs('101', run, qmeventd),
-            ...QEMU_TCG,
-            ...['-nic', 'none', '-kernel', join(guest, 'vmlinuz'), '-initrd', join(guest, 'initramfs.cpio.gz')],
-            ...['-append', 'console=ttyS0 quiet panic=0 wdt=i6300esb wdt_arm=ioctl wdt_timeout=2 wdt_hold=15'],
-            ...['-device', 'i6300esb,bus=pci.0,addr=0x4', '-watchdog-action', 'reset'],
-            ...splitArgs(args),
-          ],
-          {stdio: ['ignore', 'ignore', 'pipe']},
-        )
-        let said = ''
-        qemu.stderr.on('data', (d: Buffer) => (said += String(d)))
-        // -daemonize: the first process exits once QEMU is up (0), or with the reason it is not
-        const status = await new Promise((r) => qemu.once('exit', r))
-        return {status, said}
-      }
+      // the guest: a small one whose watchdog fires 15 s after boot, and the device qemu-server makes of
+      // `watchdog: model=i6300esb,action=reset` (-device i6300esb,bus=pci.0,addr=0x4 -watchdog-action reset)
+      const devices = [
+        ...QEMU_TCG,
+        ...['-nic', 'none', '-kernel', join(guest, 'vmlinuz'), '-initrd', join(guest, 'initramfs.cpio.gz')],
+        ...['-append', 'console=ttyS0 quiet panic=0 wdt=i6300esb wdt_arm=ioctl wdt_timeout=2 wdt_hold=15'],
+        ...['-device', 'i6300esb,bus=pci.0,addr=0x4', '-watchdog-action', 'reset'],
+      ]
+      const start = (args: string) => startAsQemuServer('101', run, devices, args)
 
       // before: wd's socket in a directory of wd's own, which a reboot took away: QEMU refuses to start the guest
       const before = `-chardev socket,id=wd-qmp,path=${join(l.dir, 'run', 'wd', 'qmp', '101.sock')},server=on,wait=off -mon chardev=wd-qmp,mode=control`
@@ -118,9 +104,8 @@ describe('Proxmox VE: wd follows a monitor of its own, never Proxmox’s', () =>
         `-chardev socket,id=wd-qmp,path=${run}/wd-101.qmp,server=on,wait=off -mon chardev=wd-qmp,mode=control`,
       )
       const started = await start(args)
-      const pid = Number(readFileSync(join(run, '101.pid'), 'utf8'))
+      expect([started.status, started.said]).toEqual([0, expect.not.stringMatching(/wd-qmp/)])
       try {
-        expect([started.status, started.said]).toEqual([0, expect.not.stringMatching(/wd-qmp/)])
         // running as qemu-server decides it, its own socket answering, wd's made by QEMU
         expect(
           wdJson<{attributes: {running: boolean}}>(['proxmox', 'show', '101', '--dir', l.pve, '--run-dir', run])
@@ -157,7 +142,7 @@ describe('Proxmox VE: wd follows a monitor of its own, never Proxmox’s', () =>
           }),
         ])
       } finally {
-        process.kill(pid, 'SIGKILL')
+        process.kill(started.pid!, 'SIGKILL')
       }
     },
   )

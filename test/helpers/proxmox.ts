@@ -4,6 +4,7 @@
  * qemu-server's config lock taken the way qemu-server takes it (Perl's flock on a file opened for appending), and a
  * QEMU that runs as a Proxmox guest runs (its -pidfile in a run directory).
  */
+import {afterAll} from '@jest/globals'
 import {spawn, spawnSync} from 'node:child_process'
 import {chownSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join, relative} from 'node:path'
@@ -12,7 +13,7 @@ import {until} from './barks.js'
 import {owned, tempDir} from './gates.js'
 import {QEMU_TCG} from './qmp.js'
 
-export const proxmoxData = process.env.WD_PROXMOX_DATA ?? join(root, '../shared/data/proxmox-qemu-server')
+const proxmoxData = process.env.WD_PROXMOX_DATA ?? join(root, '../shared/data/proxmox-qemu-server')
 
 /** Every guest config of qemu-server's tests: name (its path in the data) and bytes. */
 export function qemuServerConfigs(): {name: string; bytes: Buffer}[] {
@@ -124,4 +125,45 @@ export function qemuServerProcessArgs(vmid: string, runDir: string, qmeventd: st
         .replaceAll('/var/run/qmeventd.sock', qmeventd)
         .replace('reconnect-ms=5000', reconnect),
     )
+}
+
+const daemons: number[] = []
+afterAll(() => {
+  for (const pid of daemons) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // gone already
+    }
+  }
+})
+
+/**
+ * Starts a guest's QEMU as qemu-server starts it: its process arguments (with -daemonize), then the guest's
+ * `devices`, then its `args:` line split as qemu-server splits it (last, as config_to_command puts it). The first
+ * process exits once QEMU is up (0) or with why it is not; a QEMU that started is killed after the test file.
+ */
+export async function startAsQemuServer(
+  vmid: string,
+  runDir: string,
+  devices: string[],
+  args: string | undefined,
+): Promise<{status: number | null; said: string; pid?: number}> {
+  const qemu = spawn(
+    'qemu-system-x86_64',
+    [
+      ...qemuServerProcessArgs(vmid, runDir, join(runDir, '..', 'qmeventd.sock')),
+      ...devices,
+      ...(args === undefined ? [] : splitArgs(args)),
+    ],
+    {stdio: ['ignore', 'ignore', 'pipe']},
+  )
+  let said = ''
+  qemu.stderr.on('data', (d: Buffer) => (said += String(d)))
+  const status = await new Promise<number | null>((r) => qemu.once('exit', r))
+  const pidfile = join(runDir, `${vmid}.pid`)
+  if (status !== 0 || !existsSync(pidfile)) return {status, said}
+  const pid = Number(readFileSync(pidfile, 'utf8'))
+  daemons.push(pid)
+  return {status, said, pid}
 }

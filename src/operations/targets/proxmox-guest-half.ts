@@ -18,7 +18,8 @@ import {writeFileAtomically} from '../../fs/replace-file.js'
 import {MiB} from '../../limits.js'
 import {PVE_ROOT, nodesOf, type ClusterPlace} from '../../proxmox/cluster.js'
 import {hasCloudInitDrive, isWdVendor, snippetName, vendorPart, withVendor} from '../../proxmox/cicustom.js'
-import {mainValue, parseConfig, valueIn, withKey} from '../../proxmox/config-file.js'
+import {mainValue, parseConfig, withKey} from '../../proxmox/config-file.js'
+import {pendingOption} from '../../proxmox/qm-set.js'
 import {haManaged, haResources} from '../../proxmox/ha.js'
 import {snippetStorage, type SnippetStorage} from '../../proxmox/storage.js'
 import {GUEST_SCRIPT_MARK, guestScript, type GuestHalfOptions} from '../../render/guest-half.js'
@@ -87,8 +88,9 @@ export function addGuestHalf(
       hint: `give it one (qm set ${vmid} --ide2 STORAGE:cloudinit), then run this again`,
     })
   }
-  // the watchdog it starts with next: [PENDING]'s on a running guest, else the main section's
-  const line = valueIn(config, 'pending', PROXMOX_KEY) ?? mainValue(config, PROXMOX_KEY)
+  // the watchdog it starts with next: [PENDING]'s change on a running guest, else the main section's
+  const pending = pendingOption(config, PROXMOX_KEY)
+  const line = pending === undefined ? mainValue(config, PROXMOX_KEY) : (pending ?? undefined)
   if (line === undefined) {
     throw new WdError('WD_CONFLICT', `VM ${vmid} has no watchdog device for the guest half to arm`, {
       hint: `give it one in the same command: wd proxmox set ${vmid} --guest --action reset`,
