@@ -28,7 +28,8 @@ export const ERROR_CODES = {
   WD_FILE_REFUSED: {
     exit: 2,
     http: 415,
-    summary: 'A file is not of the kind wd edits (binary, NUL bytes, UTF-16, lone CR line ends); it is left untouched',
+    summary:
+      'A file is not of the kind wd edits (binary, NUL bytes, UTF-16, lone CR line ends, not a regular file); it is left untouched',
   },
   WD_CONFIG: {exit: 2, http: 500, summary: 'A policy or configuration file is invalid'},
   WD_AUTH: {exit: 2, http: 401, summary: 'Keystone or the identity provider refused the credentials or the token'},

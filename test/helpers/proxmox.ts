@@ -85,7 +85,7 @@ export async function runningGuest(runDir: string, vmid: string) {
 }
 
 /** Words as qemu-server splits `args:` (PVE::Tools::split_args is Perl's Text::ParseWords::shellwords): by Perl. */
-export function splitArgs(line: string): string[] {
+function splitArgs(line: string): string[] {
   const r = spawnSync('perl', ['-MText::ParseWords', '-e', 'print join("\\0", shellwords($ARGV[0]))', '--', line], {
     encoding: 'utf8',
   })
@@ -109,7 +109,7 @@ function qemuVersion(): [number, number] {
  * devices, which a test gives its small guest instead. qmeventd's reconnect option is the one qemu-server gives
  * this QEMU: `reconnect-ms=5000` from QEMU 9.2 on, `reconnect=5` before.
  */
-export function qemuServerProcessArgs(vmid: string, runDir: string, qmeventd: string): string[] {
+function qemuServerProcessArgs(vmid: string, runDir: string, qmeventd: string): string[] {
   const text = readFileSync(join(proxmoxData, 'cfg2cmd/simple1.conf.cmd'), 'utf8').replace(/\\\n/g, ' ')
   const words = splitArgs(text)
   const from = words.indexOf('-name')
