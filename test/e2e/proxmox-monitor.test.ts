@@ -10,7 +10,7 @@
  * WD_SKIP_E2E=1 opts out.
  */
 import {jest, describe, expect} from '@jest/globals'
-import {spawn} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {copyFileSync, existsSync, mkdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fixture, root, wd, wdJson} from '../helpers/cli.js'
@@ -95,6 +95,15 @@ describe('Proxmox VE: wd follows a monitor of its own, never Proxmox’s', () =>
       const refused = await start(before)
       expect([refused.status, refused.said]).toEqual([1, expect.stringMatching(/No such file or directory/)])
       expect(existsSync(join(run, '101.pid'))).toBe(false)
+      // on a node with wd, deploy/tmpfiles.d/wd.conf makes that directory at boot, so such a guest starts until
+      // wd proxmox set --record moves its socket (the test's root stands for /)
+      mkdirSync(join(l.dir, 'etc', 'tmpfiles.d'), {recursive: true})
+      copyFileSync(join(root, 'deploy/tmpfiles.d/wd.conf'), join(l.dir, 'etc', 'tmpfiles.d', 'wd.conf'))
+      expect(spawnSync('systemd-tmpfiles', ['--create', `--root=${l.dir}`, 'wd.conf']).status).toBe(0)
+      const transitional = await start(before)
+      expect([transitional.status, transitional.said]).toEqual([0, ''])
+      process.kill(transitional.pid!, 'SIGKILL')
+      await until(() => !existsSync(`/proc/${transitional.pid}`), 10, 'the old-layout QEMU gone')
 
       // now: wd's monitor as wd proxmox set --record writes it, in qemu-server's directory
       const set = wd(['proxmox', 'set', '101', '--dir', l.pve, '--action', 'reset', '--record', '--qmp-dir', run])
