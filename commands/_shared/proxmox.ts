@@ -15,7 +15,8 @@ export const proxmoxDirFlag = {
 /** Where wd's own QMP sockets go (`--record`): the directory `wd events watch --qmp-dir` follows. */
 export const qmpDirFlag = {
   'qmp-dir': Flags.string({
-    description: "Directory of wd's own QMP sockets (VMID.sock), for --record.",
+    description:
+      "Directory of wd's own QMP sockets (wd-VMID.qmp), for --record: qemu-server's own run directory exists whenever a guest can start.",
     default: DEFAULT_QMP_DIR,
     helpValue: 'DIR',
   }),

@@ -28,13 +28,14 @@ A malformed line or event is reported on stderr and skipped. It runs until SIGTE
 journal (after logrotate moved it: deploy/logrotate/wd), and the journal's rotated files count as recorded. Mind what sources \
 report: QEMU reports libvirt's dump as pause, and a poweroff ends QEMU right after its WATCHDOG event.
 
-On Proxmox VE, follow wd's own monitors with --qmp-dir (wd proxmox set VMID --record adds one to a guest): every \
-socket in the directory is followed as guests start and let go as they stop. Proxmox's own sockets \
-(/var/run/qemu-server/VMID.qmp) are refused: QEMU serves one QMP client at a time, and while wd held one, qm, \
+On Proxmox VE, follow wd's own monitors with --qmp-dir /var/run/qemu-server (wd proxmox set VMID --record adds one \
+to a guest, wd-VMID.qmp): every socket in the directory is followed as guests start and let go as they stop, but \
+never one named as Proxmox's own (VMID.qmp); a directory that is not there yet is waited for, never made. \
+Proxmox's own sockets are refused (--qmp): QEMU serves one QMP client at a time, and while wd held one, qm, \
 pvestatd and backups would get no answer.`
 
   static override examples = [
-    '<%= config.bin %> <%= command.id %> --qmp-dir /run/wd/qmp --journal /var/lib/wd/barks.jsonl   # Proxmox VE',
+    '<%= config.bin %> <%= command.id %> --qmp-dir /var/run/qemu-server --journal /var/lib/wd/barks.jsonl   # Proxmox VE',
     '<%= config.bin %> <%= command.id %> --qmp /run/guest1.qmp --journal barks.jsonl',
     '<%= config.bin %> <%= command.id %> --libvirt qemu:///system --journal barks.jsonl --textfile /var/lib/node_exporter/wd.prom',
     'WD_TRANSPORT_URL=rabbit://nova:secret@controller:5672/ <%= config.bin %> <%= command.id %> --libvirt qemu:///system --journal barks.jsonl   # Nova compute: barks onto the bus',
@@ -43,7 +44,8 @@ pvestatd and backups would get no answer.`
   static override flags = {
     qmp: Flags.string({description: 'A QEMU QMP unix socket (repeatable).', multiple: true, helpValue: 'SOCKET'}),
     'qmp-dir': Flags.string({
-      description: "Follow every QMP socket in this directory as guests come and go (wd's own monitors).",
+      description:
+        "Follow every QMP socket in this directory as guests come and go (wd's own monitors; never Proxmox's VMID.qmp).",
       helpValue: 'DIR',
     }),
     'allow-proxmox-socket': Flags.boolean({

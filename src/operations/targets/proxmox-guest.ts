@@ -82,7 +82,7 @@ export function describeGuest(g: GuestConfig): WatchdogState {
   const config = parseConfig(g.text, g.path)
   const {device, problem} = readStored(() => readWatchdog(config) ?? null)
   const line = config.watchdogAt === undefined ? undefined : config.lines[config.watchdogAt]
-  const pendingArgs = pendingOption(g.text, ARGS_KEY)
+  const pendingArgs = pendingOption(config, ARGS_KEY)
   return {
     target: {kind: 'proxmox-guest', id: g.path, name: g.vmid ?? null},
     stored: line ? (line.value ?? '') : null,
