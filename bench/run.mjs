@@ -11,6 +11,7 @@ for (const name of [
   'barks',
   'barks-fleet',
   'barks-bus',
+  'proxmox-list',
 ]) {
   const mod = await import(`./${name}.mjs`)
   results.push(mod.met)

@@ -11,12 +11,14 @@ SUDO=""
 # rabbitmq-server and python3-oslo.messaging: the bus the bark notifications are tested on (test/env/rabbitmq starts a
 # broker of its own on 127.0.0.1, as the rabbitmq user, never the system's) and the OpenStack listener that reads them
 # shellcheck and dash: the guest half (a POSIX shell script wd writes for guests) is checked by the shell's own tools;
-# mmdebstrap, qemu-utils and genisoimage build the real Debian guests it is tested in (test/env/guest);
+# mmdebstrap, qemu-utils and genisoimage build the real Debian guests it is tested in (test/env/guest), and genisoimage
+# the NoCloud drive a Proxmox guest gets its guest half on (as qemu-server makes it);
 # python3-prometheus-client: the Prometheus project's strict OpenMetrics parser, which every OpenMetrics writer of wd
 # (wd audit -f openmetrics, wd serve's /metrics) is tested with (test/helpers/openmetrics.ts); prometheus-node-exporter:
-# the reader of the textfiles wd writes (run by the tests on a port and a directory of their own, never as a service)
+# the reader of the textfiles wd writes (run by the tests on a port and a directory of their own, never as a service);
+# logrotate, which rotates the bark journal with deploy/logrotate/wd (run with a state file of the test's own)
 DEBS=(libvirt-clients libxml2-utils chromium systemd rsyslog rabbitmq-server python3-oslo.messaging shellcheck dash
-  mmdebstrap qemu-utils genisoimage python3-prometheus-client prometheus-node-exporter)
+  mmdebstrap qemu-utils genisoimage python3-prometheus-client prometheus-node-exporter logrotate)
 missing=()
 for p in "${DEBS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

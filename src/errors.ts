@@ -28,12 +28,23 @@ export const ERROR_CODES = {
   WD_FILE_REFUSED: {
     exit: 2,
     http: 415,
-    summary: 'A file is not of the kind wd edits (binary, NUL bytes, UTF-16, lone CR line ends); it is left untouched',
+    summary:
+      'A file is not of the kind wd edits (binary, NUL bytes, UTF-16, lone CR line ends, not a regular file); it is left untouched',
   },
   WD_CONFIG: {exit: 2, http: 500, summary: 'A policy or configuration file is invalid'},
   WD_AUTH: {exit: 2, http: 401, summary: 'Keystone or the identity provider refused the credentials or the token'},
   WD_FORBIDDEN: {exit: 2, http: 403, summary: 'The cloud does not allow this user to do that'},
-  WD_CONFLICT: {exit: 2, http: 409, summary: 'The cloud refused the change because of the resource state'},
+  WD_CONFLICT: {
+    exit: 2,
+    http: 409,
+    summary:
+      "The change conflicts with the resource's state: the cloud refused it, a Proxmox guest is locked or on another node, a lock timed out",
+  },
+  WD_NO_QUORUM: {
+    exit: 2,
+    http: 503,
+    summary: 'This Proxmox VE node has no quorum: the cluster file system (/etc/pve) is read-only',
+  },
   WD_UNREACHABLE: {exit: 2, http: 502, summary: 'A service could not be reached, or kept failing'},
   // apart from WD_UNREACHABLE: trying again later will not help; the cloud's operator has to look at what it sends
   WD_BAD_ANSWER: {

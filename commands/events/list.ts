@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {WdError} from '../../src/errors.js'
 import type {Bark} from '../../src/events/bark.js'
-import {readJournal} from '../../src/events/journal.js'
+import {readRotatedJournal} from '../../src/events/journal.js'
 import {durationSeconds} from '../../src/text/duration.js'
 import {WdCommand} from '../_shared/base.js'
 import {listFlags, printList} from '../_shared/openstack.js'
@@ -20,7 +20,8 @@ export default class EventsList extends WdCommand<typeof EventsList> {
 
   static override summary = 'List the recorded watchdog barks.'
 
-  static override description = `The journal is read as a stream: memory holds the barks that match, not the \
+  static override description = `The journal is read with its rotated files (NAME.N, NAME-DATE, gzipped or not; \
+deploy/logrotate/wd), oldest first, each bark once. It is read as a stream: memory holds the barks that match, not the \
 journal. Lines that are not bark records are skipped with a warning on stderr. A journal that does not exist is \
 an error (exit 2), not an empty list.`
 
@@ -44,11 +45,16 @@ an error (exit 2), not an empty list.`
     const from = this.flags.since === undefined ? undefined : since(this.flags.since)
     const {vm, host} = this.flags
     const barks: Bark[] = []
-    for await (const b of readJournal(this.flags.journal, (m) => this.warning(m))) {
+    // each bark once, though a copy may sit in two files around a rotation: the ids of the barks shown are kept
+    const shown = new Set<string>()
+    for await (const b of readRotatedJournal(this.flags.journal, (m) => this.warning(m))) {
       if (from !== undefined && Date.parse(b.time) < from) continue
       if (vm !== undefined && b.vm !== vm) continue
       if (host !== undefined && b.host !== host) continue
-      if (!this.flags.loops || b.loop) barks.push(b)
+      if (this.flags.loops && !b.loop) continue
+      if (shown.has(b.id)) continue
+      shown.add(b.id)
+      barks.push(b)
     }
     const rows = barks.map((b) => ({
       Time: b.time,

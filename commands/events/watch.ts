@@ -24,16 +24,18 @@ structured data wd@32473, tag wd). With --notify each bark is also published on 
 OpenStack notification (wd.watchdog.bark, oslo.messaging's 2.0 envelope) from the journal, which is its outbox: \
 while the bus is away, barks wait there and go out in order when it is back ('wd events consume' reads them). \
 Barks are handled one at a time in the order they arrive, so a burst is recorded whole. Sockets and libvirtd may go away and come back: the watcher reconnects. \
-A malformed line or event is reported on stderr and skipped. It runs until SIGTERM or SIGINT. Mind what sources \
+A malformed line or event is reported on stderr and skipped. It runs until SIGTERM or SIGINT; SIGHUP reopens the \
+journal (after logrotate moved it: deploy/logrotate/wd), and the journal's rotated files count as recorded. Mind what sources \
 report: QEMU reports libvirt's dump as pause, and a poweroff ends QEMU right after its WATCHDOG event.
 
-On Proxmox VE, follow wd's own monitors with --qmp-dir (wd proxmox set VMID --record adds one to a guest): every \
-socket in the directory is followed as guests start and let go as they stop. Proxmox's own sockets \
-(/var/run/qemu-server/VMID.qmp) are refused: QEMU serves one QMP client at a time, and while wd held one, qm, \
+On Proxmox VE, follow wd's own monitors with --qmp-dir /var/run/qemu-server (wd proxmox set VMID --record adds one \
+to a guest, wd-VMID.qmp): every socket in the directory is followed as guests start and let go as they stop, but \
+never one named as Proxmox's own (VMID.qmp); a directory that is not there yet is waited for, never made. \
+Proxmox's own sockets are refused (--qmp): QEMU serves one QMP client at a time, and while wd held one, qm, \
 pvestatd and backups would get no answer.`
 
   static override examples = [
-    '<%= config.bin %> <%= command.id %> --qmp-dir /run/wd/qmp --journal /var/lib/wd/barks.jsonl   # Proxmox VE',
+    '<%= config.bin %> <%= command.id %> --qmp-dir /var/run/qemu-server --journal /var/lib/wd/barks.jsonl   # Proxmox VE',
     '<%= config.bin %> <%= command.id %> --qmp /run/guest1.qmp --journal barks.jsonl',
     '<%= config.bin %> <%= command.id %> --libvirt qemu:///system --journal barks.jsonl --textfile /var/lib/node_exporter/wd.prom',
     'WD_TRANSPORT_URL=rabbit://nova:secret@controller:5672/ <%= config.bin %> <%= command.id %> --libvirt qemu:///system --journal barks.jsonl   # Nova compute: barks onto the bus',
@@ -42,7 +44,8 @@ pvestatd and backups would get no answer.`
   static override flags = {
     qmp: Flags.string({description: 'A QEMU QMP unix socket (repeatable).', multiple: true, helpValue: 'SOCKET'}),
     'qmp-dir': Flags.string({
-      description: "Follow every QMP socket in this directory as guests come and go (wd's own monitors).",
+      description:
+        "Follow every QMP socket in this directory as guests come and go (wd's own monitors; never Proxmox's VMID.qmp).",
       helpValue: 'DIR',
     }),
     'allow-proxmox-socket': Flags.boolean({
@@ -84,11 +87,23 @@ pvestatd and backups would get no answer.`
     )
     // amqplib is loaded only for a watcher that publishes
     const outbox = bus
-      ? await (await import('../../src/events/outbox.js')).openOutbox({journal: f.journal, bus, host, onProblem})
+      ? await (
+          await import('../../src/events/outbox.js')
+        ).openOutbox({journal: f.journal, bus, host, onProblem, writing: () => recorder.journalFile()})
       : undefined
     const stop = new AbortController()
     process.once('SIGTERM', () => stop.abort())
     process.once('SIGINT', () => stop.abort())
+    // logrotate moved the journal (its postrotate, or systemctl reload): barks go on into a new one at the old path
+    const reopen = () =>
+      void recorder.reopen().then(
+        () => {
+          this.logToStderr(`journal ${oneLine(f.journal)} reopened`)
+          outbox?.kick()
+        },
+        (e: Error) => this.warning(`journal ${f.journal} not reopened (${e.message}); barks go on into the open one`),
+      )
+    process.on('SIGHUP', reopen)
     const onBark = (bark: Bark) => void recorder.record({...bark, host})
     await Promise.all([
       ...(f.qmp ?? []).map((s) => {
@@ -113,6 +128,7 @@ pvestatd and backups would get no answer.`
         : []),
       ...(f.libvirt ? [followLibvirt(f.libvirt, {signal: stop.signal, onBark, onProblem})] : []),
     ])
+    process.off('SIGHUP', reopen)
     await recorder.close()
     const sent = await outbox?.close()
     return {recorded, ...(sent && {published: sent.published})}

@@ -71,7 +71,7 @@ while wd worked on it. --json gives schemas/watchdog-change.schema.json.`
     if (inPlace && file === '-') throw new WdError('WD_USAGE', '--in-place needs a file, not stdin')
     const device = await this.device()
     const dryRun = !inPlace || this.flags['dry-run']
-    const {change, after} = await changeWatchdog(libvirtDomainTarget(), file, device, {dryRun})
+    const {change, after} = await changeWatchdog(libvirtDomainTarget({inPlace}), file, device, {dryRun})
     for (const w of change.warnings) this.warning(w)
     if (inPlace) this.logToStderr(domainChangeLine(change))
     else if (!this.jsonEnabled()) process.stdout.write(after.bytes) // byte for byte, no newline added

@@ -6,6 +6,10 @@
  * between the broker's confirm and the mark's write, or the connection breaks before a confirm arrives; it then has
  * the same message id (notification.ts), so a consumer that dedups by id (wd events consume does) keeps it once.
  * Nothing here ever holds up the watcher: it is told that the journal grew, and publishes in its own time.
+ *
+ * The mark names its file (device and inode), so a rotation loses nothing: the rotated file the mark is in is
+ * published to its end first (it keeps its inode when moved, and stays uncompressed until the next rotation), and
+ * only once the writer appends to another file (it reopened the journal) does the mark move to that file's start.
  */
 import {stat, readFile} from 'node:fs/promises'
 import type {ConfirmChannel, ChannelModel} from 'amqplib'
@@ -14,7 +18,7 @@ import {sleep} from '../backoff.js'
 import {writeFileAtomically} from '../fs/replace-file.js'
 import {isObject} from '../is-object.js'
 import {exchangeOptions, lost, onBus, queueOptions, type BusOptions} from './amqp.js'
-import {readJournalSlice, type ProblemSink} from './journal.js'
+import {journalFiles, readJournalSlice, type ProblemSink} from './journal.js'
 import {barkNotification, PRIORITIES} from './notification.js'
 
 /** Barks published between two confirms and marks: a burst goes out in few round trips. */
@@ -33,6 +37,8 @@ export interface OutboxOptions {
   /** the publisher's host, for barks whose record names none */
   host: string
   onProblem: ProblemSink
+  /** the file the journal's writer appends to now (default: the one at the journal's path) */
+  writing?: () => Promise<{dev: number; ino: number}>
 }
 
 export interface Outbox {
@@ -40,6 +46,21 @@ export interface Outbox {
   kick(): void
   /** Stops, after publishing what it can within `graceMs`; what is left goes out at the next start. */
   close(graceMs?: number): Promise<{published: number}>
+}
+
+const sameFile = (a: {dev: number; ino: number}, b: {dev: number; ino: number}) => a.dev === b.dev && a.ino === b.ino
+
+/** The path of the journal file the mark belongs to: the journal, or a rotated one not yet compressed. */
+async function fileOf(mark: Mark, journal: string): Promise<string | undefined> {
+  const at = async (file: string) => {
+    const s = await stat(file).catch(() => undefined)
+    return s !== undefined && sameFile(s, mark)
+  }
+  // the journal itself, but after a rotation
+  if (await at(journal)) return journal
+  for (const file of (await journalFiles(journal)).reverse())
+    if (file !== journal && !file.endsWith('.gz') && (await at(file))) return file
+  return undefined
 }
 
 async function readMark(path: string, journal: string, onProblem: ProblemSink): Promise<Mark> {
@@ -59,8 +80,12 @@ async function readMark(path: string, journal: string, onProblem: ProblemSink): 
     m = undefined
   }
   const offset = isObject(m) && Number.isSafeInteger(m.offset) ? (m.offset as number) : -1
-  if (isObject(m) && offset >= 0 && m.dev === j.dev && m.ino === j.ino && offset <= j.size)
-    return {dev: j.dev, ino: j.ino, offset}
+  if (isObject(m) && offset >= 0 && typeof m.dev === 'number' && typeof m.ino === 'number') {
+    const mark = {dev: m.dev, ino: m.ino, offset}
+    // the journal, or the rotated file it was moved to (published to its end first)
+    const file = await fileOf(mark, journal)
+    if (file !== undefined && offset <= (await stat(file)).size) return mark
+  }
   onProblem(
     `${path}: ${offset >= 0 ? 'the journal was replaced or cut' : 'not a mark'}; publishing the journal from its start ` +
       '(consumers keep each bark once, by its id)',
@@ -71,6 +96,7 @@ async function readMark(path: string, journal: string, onProblem: ProblemSink): 
 export async function openOutbox(o: OutboxOptions): Promise<Outbox> {
   const markPath = `${o.journal}.notified`
   const mark = await readMark(markPath, o.journal, o.onProblem)
+  const writing = o.writing ?? (() => stat(o.journal))
   const saveMark = () => writeFileAtomically(markPath, Buffer.from(JSON.stringify(mark) + '\n'), 0o640)
   await saveMark()
   const stopping = new AbortController()
@@ -98,8 +124,19 @@ export async function openOutbox(o: OutboxOptions): Promise<Outbox> {
   const pump = async (ch: ConfirmChannel, broken: Promise<never>) => {
     for (;;) {
       pending = false
-      const slice = await readJournalSlice(o.journal, mark.offset, BATCH, o.onProblem)
+      const file = await fileOf(mark, o.journal)
+      const slice = file
+        ? await readJournalSlice(file, mark.offset, BATCH, o.onProblem)
+        : {records: [], end: mark.offset}
       if (slice.end === mark.offset) {
+        // all of the mark's file is out: once the writer appends to another (a rotation), that one is next
+        const now = await writing().catch(() => undefined)
+        if (now && !sameFile(now, mark)) {
+          if (!file) o.onProblem(`${o.journal}: the file the mark is in is gone; publishing the journal from its start`)
+          Object.assign(mark, {dev: now.dev, ino: now.ino, offset: 0})
+          await saveMark()
+          continue
+        }
         if (stopping.signal.aborted) return
         await Promise.race([kicked(), broken])
         continue

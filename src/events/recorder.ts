@@ -31,6 +31,10 @@ export interface RecorderOptions {
 export interface Recorder {
   /** Resolves once the bark went into the journal, was there already, or could not be written (said); never rejects. */
   record(bark: Bark): Promise<'recorded' | 'known' | 'failed'>
+  /** Reopens the journal (after a rotation moved it away); barks keep their order around it. */
+  reopen(): Promise<void>
+  /** the journal file written now */
+  journalFile(): Promise<{dev: number; ino: number}>
   /** Waits for every bark and every sink, writes the textfile a last time and closes the journal. */
   close(): Promise<void>
 }
@@ -111,6 +115,12 @@ export async function openRecorder(o: RecorderOptions): Promise<Recorder> {
       queue = done
       return done
     },
+    reopen() {
+      const done = queue.then(() => journal.reopen())
+      queue = done.catch(() => undefined)
+      return done
+    },
+    journalFile: () => journal.file(),
     async close() {
       await queue
       await Promise.all(sinks.map((s) => s.drained()))

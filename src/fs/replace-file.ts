@@ -2,12 +2,13 @@
  * Replacing a file the careful way, for every file wd writes (Proxmox configs, domain XML, the textfile): the bytes go to a temp
  * file in the same directory that gets the file's mode and owner, are fsynced, and are renamed over the file only if
  * it still holds what was read (a file changed meanwhile is refused, never overwritten). A symlink is followed: its
- * target is edited and the link stays a link.
+ * target is edited and the link stays a link. What is not a regular file (a device node, a FIFO) is never replaced.
  */
 import {randomBytes} from 'node:crypto'
 import {open, readFile, realpath, rename, stat, unlink} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
 import {WdError} from '../errors.js'
+import {assertRegularFile} from './regular-file.js'
 
 /** What a failed filesystem call means for the user: one line, exit 2. */
 function fsError(path: string, e: unknown): WdError {
@@ -81,6 +82,7 @@ export async function replaceFile(path: string, expected: Buffer, content: Buffe
     throw new WdError('WD_NOT_FOUND', `${path}: no such file`, {cause: e})
   }
   const info = await stat(target)
+  assertRegularFile(path, info)
   await writeThenRename(path, target, content, info, async () => {
     if (!(await readFile(target)).equals(expected)) {
       throw new WdError('WD_FILE_CHANGED', `${path} changed while wd was editing it; nothing was written`, {

@@ -58,6 +58,11 @@ export interface Target<T, V> {
   plan(current: T, value: V | null): Planned<T>
   /** writes the planned state; refuses when the target changed since `find` where the target can tell */
   write(current: T, planned: T): Promise<T>
+  /**
+   * Runs a whole change (find, plan, write) under the lock the target's owner takes for its own changes, so the
+   * target is read under it (a Proxmox guest config: qemu-server's flock)
+   */
+  exclusive?<R>(ref: string, work: () => Promise<R>): Promise<R>
 }
 
 export async function showWatchdog<T, V>(target: Target<T, V>, ref: string): Promise<WatchdogState> {
@@ -76,24 +81,28 @@ export async function changeWatchdog<T, V>(
   value: V | null,
   options: ChangeOptions = {},
 ): Promise<{change: WatchdogChange; after: T}> {
-  const current = await target.find(ref)
-  const planned = target.plan(current, value)
   const dryRun = options.dryRun ?? false
-  const write = planned.changed && !dryRun
-  const after = write ? await target.write(current, planned.after) : planned.after
-  const before = target.describe(current)
-  return {
-    change: {
-      target: before.target,
-      before,
-      after: target.describe(after),
-      changed: planned.changed,
-      written: write,
-      dryRun,
-      warnings: planned.warnings ?? [],
-    },
-    after,
+  const change = async () => {
+    const current = await target.find(ref)
+    const planned = target.plan(current, value)
+    const write = planned.changed && !dryRun
+    const after = write ? await target.write(current, planned.after) : planned.after
+    const before = target.describe(current)
+    return {
+      change: {
+        target: before.target,
+        before,
+        after: target.describe(after),
+        changed: planned.changed,
+        written: write,
+        dryRun,
+        warnings: planned.warnings ?? [],
+      },
+      after,
+    }
   }
+  // a dry run writes nothing, and takes no lock from the owner's own changes
+  return target.exclusive && !dryRun ? target.exclusive(ref, change) : change()
 }
 
 /** A stored value read with `read`, or the reason it cannot be (kept as data, so a change can still replace it). */

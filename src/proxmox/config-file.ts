@@ -17,6 +17,8 @@ const BOM = '\u00ef\u00bb\u00bf'
 
 interface Line {
   text: string
+  /** a section header (`[PENDING]`, `[special:cloudinit]`, `[snapshot]`): its own section is the one it opens */
+  header?: boolean
   /** the end of line as written: '\n', '\r\n' or '' for a last line without one */
   eol: string
   section: string | undefined
@@ -81,7 +83,7 @@ export function parseConfig(text: string, name = 'config'): ProxmoxConfig {
       sections.push(section!)
     }
     const kv = head ? null : KEY_LINE.exec(body)
-    const line: Line = {text: raw, eol, section}
+    const line: Line = {text: raw, eol, section, ...(head && {header: true})}
     if (kv) {
       line.key = kv[1]
       line.value = kv[3]
@@ -115,40 +117,56 @@ export function readWatchdog(config: ProxmoxConfig): ProxmoxWatchdog | undefined
 
 /** The pending (not yet applied) change to the watchdog, if the [PENDING] section has one. */
 export function pendingWatchdog(config: ProxmoxConfig): string | undefined {
-  for (const l of config.lines) {
-    if (l.section?.toUpperCase() !== 'PENDING') continue
-    if (l.key === PROXMOX_KEY) return `set to '${l.value}'`
-    if (l.key === 'delete' && (l.value ?? '').split(/[,;\s]+/).some((k) => k.replace(/^!/, '') === PROXMOX_KEY))
-      return 'deleted'
-  }
-  return undefined
+  const value = valueIn(config, 'pending', PROXMOX_KEY)
+  if (value !== undefined) return `set to '${value}'`
+  return pendingDeletes(config).includes(PROXMOX_KEY) ? 'deleted' : undefined
+}
+
+/** Where a key lives: the main section (what the guest runs with) or [PENDING] (what it gets at its next start). */
+export type Part = 'main' | 'pending'
+
+const inPart = (l: Line, part: Part) =>
+  part === 'main' ? l.section === undefined : l.section?.toUpperCase() === 'PENDING'
+
+/** The value of a key in a part (the first, if the file has it twice), or undefined. */
+export function valueIn(config: ProxmoxConfig, part: Part, key: string): string | undefined {
+  return config.lines.find((l) => inPart(l, part) && !l.header && l.key === key)?.value
+}
+
+/** The value of a key of the main section, or undefined. */
+export const mainValue = (config: ProxmoxConfig, key: string) => valueIn(config, 'main', key)
+
+/** The keys [PENDING] deletes at the next start (`delete: a,!b`: `!` forces; split as qemu-server's parse_pending_delete). */
+export function pendingDeletes(config: ProxmoxConfig): string[] {
+  const line = valueIn(config, 'pending', 'delete') ?? ''
+  return line
+    .split(/[,;\s]+/)
+    .filter(Boolean)
+    .map((k) => k.replace(/^!/, ''))
 }
 
 const serialize = (lines: readonly Line[]) => lines.map((l) => l.text + l.eol).join('')
 
+/** The file's own line end, for lines wd adds. */
+const eolOf = (lines: readonly Line[]) => lines.find((l) => l.eol !== '')?.eol ?? '\n'
+
 /** The text with the main section's watchdog set (or, for undefined, removed); nothing else changes. */
 export const withWatchdog = (text: string, watchdog: ProxmoxWatchdog | undefined): string =>
-  withMainKey(text, PROXMOX_KEY, watchdog && renderProxmoxLine(watchdog))
-
-/** The value of a key of the main section (the first, if the file has it twice), or undefined. */
-export function mainValue(config: ProxmoxConfig, key: string): string | undefined {
-  return config.lines.find((l) => l.section === undefined && l.key === key)?.value
-}
+  withKey(text, 'main', PROXMOX_KEY, watchdog && renderProxmoxLine(watchdog))
 
 /**
- * The text with one key of the main section set to `line` (a whole `key: value` line) or, for undefined, removed;
- * nothing else changes. A new line goes where qemu-server's write_vm_config would put it (keys sorted).
+ * The text with one key of a part set to `line` (a whole `key: value` line) or, for undefined, removed; nothing else
+ * changes. A new line goes where qemu-server's write_vm_config would put it (keys sorted); a [PENDING] section is
+ * made where it writes one (after the main section) and goes when nothing is left in it.
  */
-export function withMainKey(text: string, key: string, line: string | undefined): string {
-  const config = parseConfig(text)
-  const lines = [...config.lines]
-  const found = lines.findIndex((l) => l.section === undefined && l.key === key)
+export function withKey(text: string, part: Part, key: string, line: string | undefined): string {
+  const lines = [...parseConfig(text).lines]
+  if (part === 'pending') return serialize(withPendingKey(lines, key, line))
+  const found = lines.findIndex((l) => inPart(l, 'main') && l.key === key)
   const at = found < 0 ? undefined : found
   if (line === undefined) {
     if (at === undefined) return text
-    const [removed] = lines.splice(at, 1)
-    // the last line had no newline: neither has the line that is last now (so set-then-unset gives the file back)
-    if (removed!.eol === '' && at === lines.length && at > 0) lines[at - 1] = {...lines[at - 1]!, eol: ''}
+    removeLines(lines, at, 1)
     return serialize(lines)
   }
   if (at !== undefined) {
@@ -163,20 +181,86 @@ export function withMainKey(text: string, key: string, line: string | undefined)
   // before the blank line that separates the main section from the first section header
   if (!after && main.length === 0 && index > 0 && lines[index - 1]!.text === '') index--
   const insertAt = index < 0 ? lines.length : index
-  const eol = lines.find((l) => l.eol !== '')?.eol ?? '\n'
-  const previous = lines[insertAt - 1]
-  // after a last line without a newline: it gets one, and the new last line goes without, as the file did
-  if (previous && previous.eol === '' && insertAt === lines.length) {
-    lines[insertAt - 1] = {...previous, eol}
-    lines.push({text: line, eol: '', section: undefined, key})
-    return serialize(lines)
-  }
   // a BOM stays first in the file
   if (insertAt === 0 && lines[0]?.text.startsWith(BOM)) {
     lines[0] = {...lines[0], text: lines[0].text.slice(BOM.length)}
-    lines.splice(0, 0, {text: BOM + line, eol, section: undefined, key})
+    lines.splice(0, 0, {text: BOM + line, eol: eolOf(lines), section: undefined, key})
     return serialize(lines)
   }
-  lines.splice(insertAt, 0, {text: line, eol, section: undefined, key})
+  insertLines(lines, insertAt, [{text: line, section: undefined, key}])
   return serialize(lines)
+}
+
+/**
+ * Inserts lines at `at` with the file's line end. At the end of a file whose last line has no newline, that line
+ * gets one and the new last line goes without, as the file did (so removing them gives the file back).
+ */
+function insertLines(lines: Line[], at: number, added: Omit<Line, 'eol'>[]): void {
+  const eol = eolOf(lines)
+  const made = added.map((l) => ({...l, eol}))
+  const previous = lines[at - 1]
+  if (previous && previous.eol === '' && at === lines.length) {
+    lines[at - 1] = {...previous, eol}
+    made[made.length - 1]!.eol = ''
+  }
+  lines.splice(at, 0, ...made)
+}
+
+/** Removes `count` lines at `at`; when they were the file's last and it had no final newline, neither has it now. */
+function removeLines(lines: Line[], at: number, count: number): void {
+  const removed = lines.splice(at, count)
+  if (removed.at(-1)!.eol === '' && at === lines.length && at > 0) lines[at - 1] = {...lines[at - 1]!, eol: ''}
+}
+
+function withPendingKey(lines: Line[], key: string, line: string | undefined): Line[] {
+  const head = lines.findIndex((l) => l.header && inPart(l, 'pending'))
+  if (head < 0) {
+    if (line === undefined) return lines
+    // write_vm_config: the main section, then "\n[PENDING]\n" and its keys, then the other sections
+    const first = lines.findIndex((l) => l.header)
+    const at = first < 0 ? lines.length : first > 0 && lines[first - 1]!.text === '' ? first - 1 : first
+    insertLines(lines, at, [
+      {text: '', section: undefined},
+      {text: '[PENDING]', section: 'PENDING', header: true},
+      {text: line, section: 'PENDING', key},
+    ])
+    return lines
+  }
+  const next = lines.findIndex((l, i) => i > head && l.header)
+  const end = next < 0 ? lines.length : next
+  const keys = lines.map((l, i) => ({l, i})).filter(({l, i}) => i > head && i < end && l.key !== undefined)
+  const at = keys.find(({l}) => l.key === key)?.i
+  const section = lines[head]!.section
+  if (line !== undefined) {
+    if (at !== undefined) lines[at] = {...lines[at]!, text: line}
+    else {
+      const after = keys.find(({l}) => l.key! > key)
+      insertLines(lines, after ? after.i : keys.length ? keys.at(-1)!.i + 1 : head + 1, [{text: line, section, key}])
+    }
+    return lines
+  }
+  if (at === undefined) return lines
+  removeLines(lines, at, 1)
+  // a [PENDING] with nothing left in it goes (qemu-server writes none), with the blank line before its header; a
+  // blank line after it is the next section's
+  if (lines.slice(head + 1, end - 1).every((l) => l.text.trim() === '')) {
+    const from = head > 0 && lines[head - 1]!.text === '' ? head - 1 : head
+    removeLines(lines, from, head - from + 1)
+  }
+  return lines
+}
+
+/**
+ * The text with `key` added to or taken from [PENDING]'s `delete:` line (made or removed as needed); the other keys
+ * keep their order and force marks, a new one goes where the sorted line has it.
+ */
+export function withPendingDelete(text: string, key: string, present: boolean): string {
+  const config = parseConfig(text)
+  const tokens = (valueIn(config, 'pending', 'delete') ?? '').split(/[,;\s]+/).filter(Boolean)
+  const has = tokens.some((t) => t.replace(/^!/, '') === key)
+  if (has === present) return text
+  const next = present
+    ? [...tokens.filter((t) => t.replace(/^!/, '') < key), key, ...tokens.filter((t) => t.replace(/^!/, '') > key)]
+    : tokens.filter((t) => t.replace(/^!/, '') !== key)
+  return withKey(text, 'pending', 'delete', next.length ? `delete: ${next.join(',')}` : undefined)
 }

@@ -3,17 +3,31 @@
  * time, and Proxmox's tools (qm, pvestatd, backups) connect to /var/run/qemu-server/<vmid>.qmp for every command: a
  * watcher that held that socket would starve them. So wd asks QEMU for a second monitor, on a socket of its own:
  *
- *   args: -chardev socket,id=wd-qmp,path=/run/wd/qmp/<vmid>.sock,server=on,wait=off -mon chardev=wd-qmp,mode=control
+ *   args: -chardev socket,id=wd-qmp,path=/var/run/qemu-server/wd-<vmid>.qmp,server=on,wait=off -mon chardev=wd-qmp,mode=control
+ *
+ * A guest must never fail to start because of wd: not after a reboot (/run is empty), not on an HA node where wd is
+ * not installed, not after wd is removed. So QEMU is the server (it creates the socket and waits for no one:
+ * wait=off) in qemu-server's own run directory, which exists whenever a guest can start at all — qemu-server
+ * creates it (its tmpfiles.d and at load) and puts the guest's pid file and its own QMP socket there, so if wd's
+ * socket could not be made there, the guest could not start anyway; nothing of wd's has to exist at boot. The
+ * socket's name (`wd-VMID.qmp`) is none of qemu-server's (it names its files by the VMID first and removes
+ * `VMID.{mon,qmp,pid,vnc,qga}` at a stop), and the watcher follows only that name there.
+ *
+ * Not qmeventd's design (QEMU the client, `reconnect`): the option is `reconnect-ms` since QEMU 9.2 and `reconnect`
+ * before, which QEMU 10.2 removed — qemu-server picks one by the QEMU binary at each start, but a static `args:`
+ * line on a cluster where nodes run different QEMUs (an upgrade, an HA move) would name one that some node's QEMU
+ * refuses, and then the guest does not start there. Nor a directory of wd's own made by tmpfiles.d: a node without
+ * wd (an HA target, wd removed) has none, and QEMU does not start a guest whose server socket has no directory.
  *
  * The operator's own arguments on the line stay exactly as written; only wd's two options are added or removed.
- * QEMU creates the socket at the guest's next start (not before), in a directory that must exist then.
+ * QEMU creates the socket at the guest's next start (not before).
  */
 import {WdError} from '../errors.js'
 
 /** The chardev id wd's monitor uses: how wd finds its own options among the operator's. */
 const MONITOR_ID = 'wd-qmp'
-/** The directory wd's sockets go in unless told otherwise (a tmpfs: the watcher or its unit creates it at boot). */
-export const DEFAULT_QMP_DIR = '/run/wd/qmp'
+/** The directory wd's sockets go in unless told otherwise: qemu-server's run directory (see above). */
+export const DEFAULT_QMP_DIR = '/var/run/qemu-server'
 /** The config key QEMU arguments are added with. */
 export const ARGS_KEY = 'args'
 
@@ -24,7 +38,10 @@ const SAFE_PATH = /^\/[A-Za-z0-9._/-]+$/
 /** sun_path holds 108 bytes, the last a NUL. */
 const MAX_SOCKET_PATH = 107
 
-export const socketFor = (dir: string, vmid: string): string => `${dir.replace(/\/+$/, '')}/${vmid}.sock`
+/** wd's socket of a guest: `wd-VMID.qmp`, a name qemu-server gives none of its own files. */
+export const socketFor = (dir: string, vmid: string): string => `${dir.replace(/\/+$/, '')}/wd-${vmid}.qmp`
+/** The VMID in the name of one of wd's sockets. */
+export const WD_SOCKET_NAME = /^wd-(\d+)\.qmp$/
 
 /** The QEMU options of wd's monitor on `socket`, refused when QEMU or Proxmox would read the path otherwise. */
 export function monitorArgs(socket: string): string {

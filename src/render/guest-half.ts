@@ -34,7 +34,17 @@ export const DEFAULT_GUEST_HALF: GuestHalfOptions = {timeout: GUEST_TIMEOUT.defa
 /** A shell word in single quotes (every value set into the script is one). */
 const sq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
 
-export function guestScript(device: Device<'libvirt'>, options: GuestHalfOptions = DEFAULT_GUEST_HALF): string {
+/** How the script begins after its #! line: how a file is known to be wd's guest half (a Proxmox snippet). */
+export const GUEST_SCRIPT_MARK = "# wd's guest half: "
+
+/**
+ * The script for a device, in libvirt's words (Nova's) or Proxmox's: the model picks the driver; the action is only
+ * named in the console line.
+ */
+export function guestScript(
+  device: Device<'libvirt'> | {model: Device<'proxmox'>['model']; action: string},
+  options: GuestHalfOptions = DEFAULT_GUEST_HALF,
+): string {
   const driver = GUEST_DRIVERS[device.model]
   if (!driver) {
     throw new WdError('WD_UNTRANSLATABLE', `no guest half for the watchdog model '${device.model}'`, {
@@ -59,7 +69,7 @@ export function guestScript(device: Device<'libvirt'>, options: GuestHalfOptions
   ]
   return [
     '#!/bin/sh',
-    `# wd's guest half: this instance has an ${device.model} watchdog whose action is '${device.action}'. It does nothing`,
+    `${GUEST_SCRIPT_MARK}this instance has an ${device.model} watchdog whose action is '${device.action}'. It does nothing`,
     '# until something in the guest feeds it. Run once as root (cloud-init runs it as a vendor script), this installs',
     '# /usr/local/sbin/wd-guest and wd-guest.service, which at every boot load the driver, pick the device by its',
     "# identity, have the feeder feed it, and say what happened in one console line: 'wd-guest: armed ...' or",

@@ -14,7 +14,8 @@ export interface ProxmoxWatchdog {
   action?: ProxmoxAction
 }
 
-function renderProxmoxValue(w: ProxmoxWatchdog): string {
+/** The value of a `watchdog:` line, as `qm set --watchdog` takes it. */
+export function renderProxmoxValue(w: ProxmoxWatchdog): string {
   return w.action === undefined ? `model=${w.model}` : `model=${w.model},action=${w.action}`
 }
 

@@ -69,3 +69,31 @@ export function exposition(families: readonly Family[], format: 'openmetrics' | 
   if (format === 'openmetrics') lines.push('# EOF')
   return `${lines.join('\n')}\n`
 }
+
+/** A gauge as data: what `wd serve` sets on its registry, and what the files write (gaugesText). */
+export interface Gauge {
+  name: string
+  help: string
+  labelNames: readonly string[]
+  samples: Sample[]
+}
+
+/** Gauges as OpenMetrics text (`wd audit -f openmetrics`, `wd proxmox list -f openmetrics`). */
+export const gaugesText = (gauges: readonly Gauge[]): string =>
+  exposition(
+    gauges.map((g) => ({name: g.name, type: 'gauge', help: g.help, samples: g.samples})),
+    'openmetrics',
+  )
+
+/** Items counted by the labels each is given (findings by rule and severity, guests by node and action). */
+export function countBy<T>(items: readonly T[], labels: (item: T) => Record<string, string>): Sample[] {
+  const counts = new Map<string, Sample>()
+  for (const item of items) {
+    const l = labels(item)
+    const key = labelSet(l)
+    const c = counts.get(key)
+    if (c) c.value++
+    else counts.set(key, {labels: l, value: 1})
+  }
+  return [...counts.values()]
+}

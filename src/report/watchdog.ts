@@ -3,6 +3,7 @@
  * rows of `wd flavor …` and `wd image …`, and the lines `wd proxmox …` and `wd xml patch` print. Data in, text out.
  */
 import type {WatchdogChange, WatchdogState} from '../operations/target.js'
+import {isWdVendor} from '../proxmox/cicustom.js'
 import {renderProxmoxLine, type ProxmoxWatchdog} from '../render/proxmox.js'
 import {FLAVOR_KEY, IMAGE_KEY} from '../vocab/nova.js'
 import type {Row} from './records.js'
@@ -77,14 +78,23 @@ export function dryRunLine(c: WatchdogChange, key: string): string {
   return oneLine(`dry run: would set ${key}=${c.after.stored} on ${what} (now: ${c.before.stored ?? 'unset'})`)
 }
 
-/** `wd proxmox show`: the guest's watchdog and any pending change, in words. */
+/** `wd proxmox show`: the guest's watchdog now and at its next start, wd's monitor, its state, in words. */
 export function guestText(s: WatchdogState): string {
   const d = s.device as ProxmoxWatchdog | null
+  const a = s.attributes
   const lines = [
     d ? `watchdog: model ${d.model}, action ${d.action ?? 'reset (QEMU default)'}` : 'watchdog: no watchdog device',
   ]
-  if (s.attributes.pending) lines.push(`pending: watchdog ${s.attributes.pending} (applied at the next cold start)`)
-  if (s.attributes.record) lines.push(`recorded by wd: its own QMP monitor on ${s.attributes.record}`)
+  if (a.pending) lines.push(`pending: watchdog ${a.pending} (applied at the next cold start)`)
+  if (a.record) lines.push(`recorded by wd: its own QMP monitor on ${a.record}`)
+  if (typeof a.recordPending === 'string')
+    lines.push(
+      `pending: wd's QMP monitor ${a.recordPending ? `on ${a.recordPending}` : 'removed'} (applied at the next cold start)`,
+    )
+  if (typeof a.vendor === 'string')
+    lines.push(`cloud-init vendor snippet: ${a.vendor}${isWdVendor(a.vendor) ? " (wd's guest half)" : ''}`)
+  const where = [a.running ? 'running on this node' : 'not running on this node', ...(a.node ? [`node ${a.node}`] : [])]
+  lines.push(`state: ${where.join(', ')}${a.lock ? `; locked (${a.lock})` : ''}`)
   return lines.join('\n')
 }
 
@@ -98,20 +108,32 @@ function monitorLine(c: WatchdogChange): string | undefined {
     : `${c.target.id}: wd's QMP monitor on ${was} ${would}removed (args:)`
 }
 
+/** What a change did to the guest half (`--guest`): the cloud-init vendor snippet; undefined when it left it. */
+function guestHalfLine(c: WatchdogChange): string | undefined {
+  const [was, is] = [c.before.attributes.vendor, c.after.attributes.vendor]
+  const would = c.dryRun ? 'would be ' : ''
+  if (was === is) return c.changed && is ? `${c.target.id}: wd's guest half ${is} ${would}rewritten` : undefined
+  return is
+    ? `${c.target.id}: wd's guest half ${is} ${would}added (cicustom: vendor=)`
+    : `${c.target.id}: wd's guest half ${was} ${would}removed (cicustom: vendor=)`
+}
+
 /** `wd proxmox set`: the line written (or that would be). */
 export function guestSetLine(c: WatchdogChange): string {
   const d = c.after.device as ProxmoxWatchdog | null
   if (!c.changed) return `${c.target.id}: unchanged`
-  const monitor = monitorLine(c)
+  const others = [monitorLine(c), guestHalfLine(c)].filter(Boolean)
   const watchdogChanged = c.before.stored !== c.after.stored
   const line = d ? renderProxmoxLine(d) : 'watchdog removed (Nova would give no watchdog)'
-  const watchdog = watchdogChanged || !monitor ? `${c.target.id}: ${c.dryRun ? 'would write ' : ''}${line}` : undefined
-  return [watchdog, monitor].filter(Boolean).join('\n')
+  const watchdog =
+    watchdogChanged || others.length === 0 ? `${c.target.id}: ${c.dryRun ? 'would write ' : ''}${line}` : undefined
+  return [watchdog, ...others].filter(Boolean).join('\n')
 }
 
 /** `wd proxmox unset`: whether the line went. */
-export function guestUnsetLine(c: WatchdogChange, what: 'watchdog' | 'monitor' = 'watchdog'): string {
+export function guestUnsetLine(c: WatchdogChange, what: 'watchdog' | 'monitor' | 'guest' = 'watchdog'): string {
   if (what === 'monitor') return monitorLine(c) ?? `${c.target.id}: had no QMP monitor of wd's`
+  if (what === 'guest') return guestHalfLine(c) ?? `${c.target.id}: had no guest half of wd's`
   if (!c.changed) return `${c.target.id}: had no watchdog`
   return `${c.target.id}: ${c.dryRun ? 'would remove the watchdog' : 'watchdog removed'}`
 }

@@ -24,6 +24,7 @@ export const SCHEMA_NAMES = [
   'catalog-apply',
   'audit-report',
   'guest-report',
+  'proxmox-list',
 ] as const
 export type SchemaName = (typeof SCHEMA_NAMES)[number]
 

@@ -1,6 +1,8 @@
 /** Reading an input file (or stdin for '-'), with the errors a user can act on. */
+import {createReadStream} from 'node:fs'
 import {readFile, stat} from 'node:fs/promises'
 import {WdError} from '../errors.js'
+import {assertRegularFile} from '../fs/regular-file.js'
 
 export interface Input {
   name: string
@@ -12,27 +14,39 @@ export interface BytesInput {
   bytes: Buffer
 }
 
-async function readStdin(stdin: NodeJS.ReadableStream, maxBytes: number): Promise<Buffer> {
+async function readStream(stream: NodeJS.ReadableStream, maxBytes: number, name = 'standard input'): Promise<Buffer> {
   const chunks: Buffer[] = []
   let size = 0
-  for await (const chunk of stdin) {
+  for await (const chunk of stream) {
     const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)
     size += b.length
-    if (size > maxBytes) throw new WdError('WD_FILE_TOO_LARGE', `standard input is larger than ${maxBytes} bytes`)
+    // leaving the loop ends the stream: nothing past the limit is read
+    if (size > maxBytes) throw new WdError('WD_FILE_TOO_LARGE', `${name} is larger than ${maxBytes} bytes`)
     chunks.push(b)
   }
   return Buffer.concat(chunks)
 }
 
 /** The file's bytes as they are: editors work on bytes, so nothing they do not edit changes. */
-export async function readBytes(path: string, maxBytes: number, stdin = process.stdin): Promise<BytesInput> {
-  if (path === '-') return {name: '<stdin>', bytes: await readStdin(stdin, maxBytes)}
+export async function readBytes(
+  path: string,
+  maxBytes: number,
+  stdin: NodeJS.ReadableStream = process.stdin,
+  options: {
+    /** the file is to be edited in place: anything but a regular file is refused before it is opened */
+    editing?: boolean
+  } = {},
+): Promise<BytesInput> {
+  if (path === '-') return {name: '<stdin>', bytes: await readStream(stdin, maxBytes)}
   try {
     const info = await stat(path)
+    if (options.editing) assertRegularFile(path, info)
     if (info.isDirectory()) throw new WdError('WD_FILE_UNREADABLE', `${path} is a directory`)
     if (info.size > maxBytes) {
       throw new WdError('WD_FILE_TOO_LARGE', `${path} is ${info.size} bytes; wd reads at most ${maxBytes}`)
     }
+    // a FIFO or a device has no size to check first (/dev/zero never ends): it is read up to the limit
+    if (!info.isFile()) return {name: path, bytes: await readStream(createReadStream(path), maxBytes, path)}
     return {name: path, bytes: await readFile(path)}
   } catch (e) {
     if (e instanceof WdError) throw e

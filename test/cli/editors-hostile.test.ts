@@ -15,6 +15,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
+import net from 'node:net'
 import {join} from 'node:path'
 import {replaceFile} from '../../src/fs/replace-file.js'
 import {fixture, root, wd, wdJson} from '../helpers/cli.js'
@@ -188,5 +189,78 @@ describe('wd xml patch: bytes, line ends and refusals', () => {
     writeFileSync(path, domain('\n', ' changed by someone else'))
     await expect(replaceFile(path, read, Buffer.from('mine'))).rejects.toMatchObject({code: 'WD_FILE_CHANGED'})
     expect(readFileSync(path, 'utf8')).toBe(domain('\n', ' changed by someone else'))
+  })
+})
+
+describe('every editor refuses what is not a regular file, and leaves it as it was', () => {
+  /** A character device (the numbers of /dev/null), a FIFO, a socket and a directory, each named like a config. */
+  async function specials(
+    dir: string,
+    name: string,
+  ): Promise<{path: string; kind: string; is: (p: string) => boolean}[]> {
+    const at = (what: string) => join(dir, what, name)
+    for (const what of ['char', 'fifo', 'socket', 'dir']) mkdirSync(join(dir, what))
+    expect(spawnSync('mknod', [at('char'), 'c', '1', '3']).status).toBe(0)
+    expect(spawnSync('mkfifo', [at('fifo')]).status).toBe(0)
+    const server = net.createServer()
+    await new Promise<void>((r) => server.listen(at('socket'), r))
+    server.unref()
+    mkdirSync(at('dir'))
+    return [
+      {path: at('char'), kind: 'a character device', is: (p) => lstatSync(p).isCharacterDevice()},
+      {path: at('fifo'), kind: 'a FIFO', is: (p) => lstatSync(p).isFIFO()},
+      {path: at('socket'), kind: 'a socket', is: (p) => lstatSync(p).isSocket()},
+      {path: at('dir'), kind: 'a directory', is: (p) => lstatSync(p).isDirectory()},
+    ]
+  }
+  // a FIFO nobody writes to would block a reader for ever: each run has a deadline, so a hang fails the test
+  const run = (args: string[]) => {
+    const r = spawnSync(process.execPath, [`${root}bin/run.js`, ...args], {
+      encoding: 'utf8',
+      timeout: 15_000,
+      env: {...process.env, NODE_OPTIONS: ''},
+    })
+    return {status: r.status, stderr: r.stderr}
+  }
+
+  it('proxmox set and unset, xml patch --in-place: exit 2, WD_FILE_REFUSED, the node untouched', async () => {
+    const dir = tmp()
+    for (const s of await specials(dir, '101.conf')) {
+      for (const args of [
+        ['proxmox', 'set', s.path, '--action', 'reset'],
+        ['proxmox', 'unset', s.path],
+        ['xml', 'patch', s.path, '--action', 'reset', '--in-place'],
+      ]) {
+        const r = run(args)
+        expect([args.join(' '), r.status, r.stderr]).toEqual([
+          args.join(' '),
+          2,
+          `wd: ${s.path} is ${s.kind}, not a regular file: wd edits only regular files; it is left untouched\n`,
+        ])
+        expect([s.path, s.is(s.path)]).toEqual([s.path, true])
+      }
+    }
+    // a symlink is followed: to a device it is refused the same way, and both stay as they were
+    const link = join(dir, '102.conf')
+    symlinkSync(join(dir, 'char', '101.conf'), link)
+    expect(run(['proxmox', 'set', link, '--action', 'reset']).status).toBe(2)
+    expect([lstatSync(link).isSymbolicLink(), statSync(link).isCharacterDevice()]).toEqual([true, true])
+  })
+
+  it('a device read without --in-place is read up to the limit, never for ever (a copy of /dev/zero)', () => {
+    const zero = join(tmp(), 'zero')
+    expect(spawnSync('mknod', [zero, 'c', '1', '5']).status).toBe(0)
+    const r = run(['xml', 'patch', zero, '--action', 'reset'])
+    expect([r.status, r.stderr]).toEqual([2, `wd: ${zero} is larger than 16777216 bytes\n`])
+  })
+
+  it('the one writer refuses too, whoever calls it', async () => {
+    const dir = tmp()
+    for (const s of (await specials(dir, 'x')).filter((x) => x.kind !== 'a FIFO')) {
+      await expect(replaceFile(s.path, Buffer.alloc(0), Buffer.from('x'))).rejects.toMatchObject({
+        code: 'WD_FILE_REFUSED',
+      })
+      expect(s.is(s.path)).toBe(true)
+    }
   })
 })

@@ -6,6 +6,7 @@
 import {describe, expect, it} from '@jest/globals'
 import {readFileSync} from 'node:fs'
 import {AUDIT_RULES} from '../../src/audit/rules.js'
+import {PROXMOX_RULES} from '../../src/proxmox/rules.js'
 import {ERROR_CODES} from '../../src/errors.js'
 import {root, wd} from '../helpers/cli.js'
 
@@ -59,6 +60,11 @@ describe('README', () => {
   it('lists every audit rule with its severity, in the order of the rule table', () => {
     const rows = [...readme.matchAll(/^\| `(audit\/[a-z0-9-]+)` +\| ([a-z]+) +\|/gm)].map((m) => [m[1], m[2]])
     expect(rows).toEqual(Object.entries(AUDIT_RULES).map(([id, r]) => [id, r.level]))
+  })
+
+  it('lists every rule of wd proxmox list with its severity, in the order of the rule table', () => {
+    const rows = [...readme.matchAll(/^\| `(proxmox\/[a-z0-9-]+)` +\| ([a-z]+) +\|/gm)].map((m) => [m[1], m[2]])
+    expect(rows).toEqual(Object.entries(PROXMOX_RULES).map(([id, r]) => [id, r.level]))
   })
 
   it('names every command in the Commands table', () => {

@@ -4,7 +4,7 @@
  */
 import {describe, expect, it} from '@jest/globals'
 import {spawnSync} from 'node:child_process'
-import {readFileSync, writeFileSync} from 'node:fs'
+import {copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {root, wd} from '../helpers/cli.js'
 import {tempDir} from '../helpers/gates.js'
@@ -51,8 +51,22 @@ describe('deploy/systemd/wd-events-watch.service', () => {
     expect(flags).toEqual(expect.arrayContaining(['--journal', '--qmp-dir', '--libvirt', '--textfile']))
     const help = wd(['events', 'watch', '--help']).stdout
     for (const f of flags) expect([f, help]).toEqual([f, expect.stringContaining(`${f}=`)])
-    // QEMU will not start a guest whose monitor directory is gone: it must outlive a restart of the service
-    expect(unit).toMatch(/^RuntimeDirectory=wd\/qmp$/m)
-    expect(unit).toMatch(/^RuntimeDirectoryPreserve=yes$/m)
+    // nothing a guest needs at its start is the unit's to make: QEMU makes wd's sockets in qemu-server's directory
+    expect(unit).not.toMatch(/^RuntimeDirectory/m)
+    expect(unit).toMatch(/^#\s+Proxmox VE:\s+WD_WATCH_ARGS="--qmp-dir \/var\/run\/qemu-server /m)
+    // reload reopens the journal (logrotate's postrotate asks for it)
+    expect(unit).toMatch(/^ExecReload=\/bin\/kill -HUP \$MAINPID$/m)
+  })
+})
+
+describe('deploy/tmpfiles.d/wd.conf', () => {
+  it("systemd-tmpfiles makes an earlier wd's socket directory at boot, as root's and no one else's", () => {
+    const boot = tempDir('wd-tmpfiles-')
+    mkdirSync(join(boot, 'etc', 'tmpfiles.d'), {recursive: true})
+    copyFileSync(join(root, 'deploy/tmpfiles.d/wd.conf'), join(boot, 'etc', 'tmpfiles.d', 'wd.conf'))
+    const r = spawnSync('systemd-tmpfiles', ['--create', `--root=${boot}`, 'wd.conf'], {encoding: 'utf8'})
+    expect([r.status, r.stdout + r.stderr]).toEqual([0, ''])
+    const made = statSync(join(boot, 'run', 'wd', 'qmp'))
+    expect([made.isDirectory(), made.mode & 0o7777, made.uid, made.gid]).toEqual([true, 0o750, 0, 0])
   })
 })

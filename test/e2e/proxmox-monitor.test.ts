@@ -3,15 +3,18 @@
  * pvestatd and backups connect to /var/run/qemu-server/VMID.qmp for every command. Real QEMU (TCG), started with
  * Proxmox's monitor as qemu-server starts it and with the `args:` line `wd proxmox set --record` wrote:
  * - the defect first: while wd follows Proxmox's socket (--allow-proxmox-socket), a client there gets no greeting;
- * - the fix: while wd follows its own monitor (--qmp-dir), a client on Proxmox's socket gets its greeting and a
- *   query-status answer within a second, again and again, and the guest's bark is recorded once.
+ * - the fix, after a simulated reboot with no wd on the node (an HA target without wd, or wd removed, are the same):
+ *   QEMU started with qemu-server's own process arguments (cfg2cmd) and the args: line wd wrote starts the guest —
+ *   where wd's socket in a directory of its own made QEMU refuse — and a watcher started later follows wd's socket
+ *   in qemu-server's directory while a client on Proxmox's socket there gets its answer every time; one bark.
  * WD_SKIP_E2E=1 opts out.
  */
 import {jest, describe, expect} from '@jest/globals'
-import {spawn} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {copyFileSync, existsSync, mkdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {fixture, root, wd} from '../helpers/cli.js'
+import {fixture, root, wd, wdJson} from '../helpers/cli.js'
+import {startAsQemuServer} from '../helpers/proxmox.js'
 import {firstBarks, journalOf, startWatcher, stopWatcher, until} from '../helpers/barks.js'
 import {QEMU_TCG, qmpCommand} from '../helpers/qmp.js'
 import {e2e, owned, tempDir} from '../helpers/gates.js'
@@ -69,55 +72,87 @@ describe('Proxmox VE: wd follows a monitor of its own, never Proxmox’s', () =>
   })
 
   e2e(
-    "the fix: wd's own monitor from --record, followed by --qmp-dir; Proxmox's socket answers every time; one bark",
+    "after a reboot, with no wd on the node, a guest with wd's monitor starts with qemu-server's own arguments; a watcher started later follows it beside Proxmox's socket and records its bark",
     async () => {
       if (!existsSync(join(guest, 'vmlinuz')))
         throw new Error(`${guest}/vmlinuz is missing: run bash test/env/guest/build-guest.sh, or set WD_SKIP_E2E=1`)
       const l = layout()
-      const set = wd(['proxmox', 'set', '101', '--dir', l.pve, '--action', 'pause', '--record', '--qmp-dir', l.wdDir])
+      // after a reboot: /run holds qemu-server's directory (its tmpfiles.d makes it), nothing of wd's, no qmeventd
+      const run = join(l.dir, 'run', 'qemu-server')
+      mkdirSync(run, {recursive: true, mode: 0o750})
+      // the guest: a small one whose watchdog fires 15 s after boot, and the device qemu-server makes of
+      // `watchdog: model=i6300esb,action=reset` (-device i6300esb,bus=pci.0,addr=0x4 -watchdog-action reset)
+      const devices = [
+        ...QEMU_TCG,
+        ...['-nic', 'none', '-kernel', join(guest, 'vmlinuz'), '-initrd', join(guest, 'initramfs.cpio.gz')],
+        ...['-append', 'console=ttyS0 quiet panic=0 wdt=i6300esb wdt_arm=ioctl wdt_timeout=2 wdt_hold=15'],
+        ...['-device', 'i6300esb,bus=pci.0,addr=0x4', '-watchdog-action', 'reset'],
+      ]
+      const start = (args: string) => startAsQemuServer('101', run, devices, args)
+
+      // before: wd's socket in a directory of wd's own, which a reboot took away: QEMU refuses to start the guest
+      const before = `-chardev socket,id=wd-qmp,path=${join(l.dir, 'run', 'wd', 'qmp', '101.sock')},server=on,wait=off -mon chardev=wd-qmp,mode=control`
+      const refused = await start(before)
+      expect([refused.status, refused.said]).toEqual([1, expect.stringMatching(/No such file or directory/)])
+      expect(existsSync(join(run, '101.pid'))).toBe(false)
+      // on a node with wd, deploy/tmpfiles.d/wd.conf makes that directory at boot, so such a guest starts until
+      // wd proxmox set --record moves its socket (the test's root stands for /)
+      mkdirSync(join(l.dir, 'etc', 'tmpfiles.d'), {recursive: true})
+      copyFileSync(join(root, 'deploy/tmpfiles.d/wd.conf'), join(l.dir, 'etc', 'tmpfiles.d', 'wd.conf'))
+      expect(spawnSync('systemd-tmpfiles', ['--create', `--root=${l.dir}`, 'wd.conf']).status).toBe(0)
+      const transitional = await start(before)
+      expect([transitional.status, transitional.said]).toEqual([0, ''])
+      process.kill(transitional.pid!, 'SIGKILL')
+      await until(() => !existsSync(`/proc/${transitional.pid}`), 10, 'the old-layout QEMU gone')
+
+      // now: wd's monitor as wd proxmox set --record writes it, in qemu-server's directory
+      const set = wd(['proxmox', 'set', '101', '--dir', l.pve, '--action', 'reset', '--record', '--qmp-dir', run])
       expect(set.status).toBe(0)
-      const args = /^args: (.*)$/m.exec(readFileSync(join(l.pve, '101.conf'), 'utf8'))![1]!.split(' ')
-      const device = wd(['resolve', '--flavor-spec', 'hw:watchdog_action=pause', '-f', 'qemu']).stdout.trim().split(' ')
-      // the watcher first: it creates the directory QEMU needs for wd's socket, and waits for the socket
-      const watcher = owned(startWatcher(['--qmp-dir', l.wdDir], l.journal))
-      await until(() => existsSync(l.wdDir), 20, `${l.wdDir} made by the watcher`)
-      const qemu = owned(
-        spawn('qemu-system-x86_64', [
-          ...QEMU_TCG,
-          ...['-nic', 'none'],
-          ...['-serial', `file:${join(l.dir, 'serial.log')}`],
-          ...proxmoxMonitor(l.proxmoxSocket),
-          ...args,
-          ...['-kernel', join(guest, 'vmlinuz'), '-initrd', join(guest, 'initramfs.cpio.gz')],
-          ...['-append', 'console=ttyS0 quiet panic=0 wdt=i6300esb wdt_arm=ioctl wdt_timeout=2 wdt_hold=1'],
-          ...device,
-        ]),
+      const args = /^args: (.*)$/m.exec(readFileSync(join(l.pve, '101.conf'), 'utf8'))![1]!
+      expect(args).toBe(
+        `-chardev socket,id=wd-qmp,path=${run}/wd-101.qmp,server=on,wait=off -mon chardev=wd-qmp,mode=control`,
       )
-      await until(() => existsSync(l.proxmoxSocket) && existsSync(join(l.wdDir, '101.sock')), 20, 'both QMP sockets')
-      await until(() => watcher.said().includes(`following ${join(l.wdDir, '101.sock')}`), 20, 'the watcher following')
-      // Proxmox's tools keep asking while the guest boots, barks and stays paused
-      const times: (number | undefined)[] = []
-      const barked = firstBarks(l.journal, 90)
-      let stop = false
-      const asking = (async () => {
-        while (!stop) {
-          times.push(await proxmoxClient(l.proxmoxSocket))
-          await new Promise((r) => setTimeout(r, 250))
-        }
-      })()
-      await barked
-      // and a few times after the bark
-      await new Promise((r) => setTimeout(r, 2000))
-      stop = true
-      await asking
-      expect(times.length).toBeGreaterThan(5)
-      expect(times.filter((t) => t === undefined)).toEqual([])
-      expect(Math.max(...(times as number[]))).toBeLessThan(1000)
-      await stopWatcher(watcher)
-      expect(await journalOf(l.journal)).toEqual([
-        expect.objectContaining({vm: '101', instance: 'proxmox:101', action: 'pause'}),
-      ])
-      qemu.kill('SIGKILL')
+      const started = await start(args)
+      expect([started.status, started.said]).toEqual([0, expect.not.stringMatching(/wd-qmp/)])
+      try {
+        // running as qemu-server decides it, its own socket answering, wd's made by QEMU
+        expect(
+          wdJson<{attributes: {running: boolean}}>(['proxmox', 'show', '101', '--dir', l.pve, '--run-dir', run])
+            .attributes.running,
+        ).toBe(true)
+        expect(await proxmoxClient(join(run, '101.qmp'))).toEqual(expect.any(Number))
+        expect(existsSync(join(run, 'wd-101.qmp'))).toBe(true)
+
+        // wd comes later, follows its own socket in qemu-server's directory and leaves Proxmox's alone
+        const watcher = owned(startWatcher(['--qmp-dir', run], l.journal))
+        await until(() => watcher.said().includes(`following ${run}/wd-101.qmp`), 20, 'the watcher following')
+        const times: (number | undefined)[] = []
+        const barked = firstBarks(l.journal, 90)
+        let stop = false
+        const asking = (async () => {
+          while (!stop) {
+            times.push(await proxmoxClient(join(run, '101.qmp')))
+            await new Promise((r) => setTimeout(r, 250))
+          }
+        })()
+        await barked
+        stop = true
+        await asking
+        expect(watcher.said()).not.toContain(`following ${run}/101.qmp`)
+        expect(times.length).toBeGreaterThan(5)
+        expect(times.filter((t) => t === undefined)).toEqual([])
+        await stopWatcher(watcher)
+        expect(await journalOf(l.journal)).toEqual([
+          expect.objectContaining({
+            vm: '101',
+            instance: 'proxmox:101',
+            action: 'reset',
+            source: `qmp:${run}/wd-101.qmp`,
+          }),
+        ])
+      } finally {
+        process.kill(started.pid!, 'SIGKILL')
+      }
     },
   )
 })

@@ -31,6 +31,8 @@ export async function until(
 }
 
 export async function stopWatcher(w: ChildProcess): Promise<void> {
+  // one that has ended already (a test that failed with it) is not waited for
+  if (w.exitCode !== null || w.signalCode !== null) return
   const gone = new Promise((r) => w.once('exit', r))
   w.kill('SIGTERM')
   await gone

@@ -4,6 +4,7 @@ import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {parseConfig, pendingWatchdog, readWatchdog, withWatchdog} from '../../src/proxmox/config-file.js'
 import {monitorArgs, recordedSocket, withMonitor} from '../../src/proxmox/record-monitor.js'
+import {pendingOption, setOption} from '../../src/proxmox/qm-set.js'
 import {replaceFile} from '../../src/fs/replace-file.js'
 import {tempDir} from '../helpers/gates.js'
 
@@ -48,7 +49,8 @@ describe('Proxmox config editing', () => {
   })
 
   it('reads what is pending, and refuses a main section with two watchdog lines', () => {
-    expect(pendingWatchdog(parseConfig(fixture))).toBe('deleted')
+    expect(pendingWatchdog(parseConfig(fixture))).toBeUndefined()
+    expect(pendingWatchdog(parseConfig('[PENDING]\ndelete: cores;!watchdog\n'))).toBe('deleted')
     expect(pendingWatchdog(parseConfig('[PENDING]\nwatchdog: ib700\n'))).toBe("set to 'ib700'")
     expect(() => parseConfig('watchdog: i6300esb\nwatchdog: ib700\n')).toThrow(/two 'watchdog:' lines/)
   })
@@ -104,6 +106,81 @@ describe('Proxmox config editing', () => {
         b.forEach((l, i) => expect(l === a[i] || l === a[i] + '\n' || l === a[i] + '\r\n').toBe(true))
         expect(readWatchdog(parseConfig(out))).toEqual(w)
         expect(withWatchdog(out, w)).toBe(out)
+      }),
+      {numRuns: 500},
+    )
+  })
+})
+
+describe('one option changed as qm set changes it', () => {
+  const W = 'model=i6300esb,action=reset'
+
+  it('a running guest: [PENDING] is made after the main section, kept sorted, and goes when it is empty again', () => {
+    const plain = 'boot: order=scsi0\ncores: 1\n'
+    const set = setOption(plain, 'watchdog', W, true)
+    expect(set).toBe(`${plain}\n[PENDING]\nwatchdog: ${W}\n`)
+    expect(pendingOption(set, 'watchdog')).toBe(W)
+    expect(setOption(set, 'watchdog', undefined, true)).toBe(plain)
+    // before the other sections, with their blank line kept theirs
+    const sections = `${plain}\n[special:cloudinit]\nipconfig0: ip=dhcp\n\n[snap]\ncores: 1\n`
+    const inserted = setOption(sections, 'watchdog', W, true)
+    expect(inserted).toBe(sections.replace('\n[special', `\n[PENDING]\nwatchdog: ${W}\n\n[special`))
+    expect(setOption(inserted, 'watchdog', undefined, true)).toBe(sections)
+    // an existing [pending] (any case) gets the line in its sorted place; the operator's lines stay
+    const theirs = `${plain}\n[pending]\nargs: -no-hpet\nmemory: 2048\nzz: 1\n`
+    expect(setOption(theirs, 'watchdog', W, true)).toBe(theirs.replace('zz: 1', `watchdog: ${W}\nzz: 1`))
+    // CRLF, and a file without a final newline, stay so
+    const crlf = 'cores: 1\r\n'
+    expect(setOption(crlf, 'watchdog', W, true)).toBe(`cores: 1\r\n\r\n[PENDING]\r\nwatchdog: ${W}\r\n`)
+    expect(setOption(setOption('cores: 1', 'watchdog', W, true), 'watchdog', undefined, true)).toBe('cores: 1')
+  })
+
+  it('a running guest: deleting a current value is a pending delete; setting it again takes the delete back', () => {
+    const running = `cores: 1\nwatchdog: ${W}\n`
+    const deleted = setOption(running, 'watchdog', undefined, true)
+    expect(deleted).toBe(`${running}\n[PENDING]\ndelete: watchdog\n`)
+    expect(pendingOption(deleted, 'watchdog')).toBeNull()
+    // into an existing delete: line, sorted; the operator's force marks and order kept
+    const others = `${running}\n[PENDING]\ndelete: !cores,tablet\n`
+    expect(setOption(others, 'watchdog', undefined, true)).toBe(others.replace('tablet', 'tablet,watchdog'))
+    // the same value again: nothing pending (cleanup_pending); a value only pending: just goes
+    expect(setOption(deleted, 'watchdog', W, true)).toBe(running)
+    expect(setOption('cores: 1\n\n[PENDING]\nwatchdog: ib700\n', 'watchdog', undefined, true)).toBe('cores: 1\n')
+    expect(setOption('cores: 1\n', 'watchdog', undefined, true)).toBe('cores: 1\n')
+  })
+
+  it('a stopped guest: the main section, and what was pending for that option goes', () => {
+    const pending = `cores: 1\n\n[PENDING]\ndelete: watchdog\nmemory: 2048\nwatchdog: ib700\n`
+    expect(setOption(pending, 'watchdog', W, false)).toBe(`cores: 1\nwatchdog: ${W}\n\n[PENDING]\nmemory: 2048\n`)
+    expect(setOption(`cores: 1\nwatchdog: ${W}\n`, 'watchdog', undefined, false)).toBe('cores: 1\n')
+  })
+
+  it('set then delete gives every random config without the option back, running or not (property)', () => {
+    const line = fc.constantFrom('cores: 2', 'memory: 512', 'args: -no-hpet', '#a description', '', 'delete: tablet')
+    const file = fc
+      .tuple(
+        fc.array(
+          line.filter((l) => !l.startsWith('delete')),
+          {maxLength: 6},
+        ),
+        // a [PENDING] with nothing in it is no file qemu-server writes: wd removes one it has emptied
+        fc.option(
+          fc.array(line, {minLength: 1, maxLength: 4}).filter((p) => p.some((l) => l !== '')),
+          {nil: undefined},
+        ),
+        fc.boolean(),
+        fc.constantFrom('\n', '\r\n'),
+      )
+      .map(([main, pending, snap, eol]) =>
+        [...main, ...(pending ? ['', '[PENDING]', ...pending] : []), ...(snap ? ['', '[snap]', 'cores: 1'] : [])]
+          .join(eol)
+          .concat(main.length || pending || snap ? eol : ''),
+      )
+    fc.assert(
+      fc.property(file, fc.boolean(), (text, running) => {
+        const set = setOption(text, 'watchdog', W, running)
+        expect(pendingOption(set, 'watchdog')).toBe(running ? W : undefined)
+        expect(setOption(set, 'watchdog', undefined, running)).toBe(text)
       }),
       {numRuns: 500},
     )

@@ -142,6 +142,7 @@ describe('service configuration', () => {
       } catch (e) {
         return (e as WdError).reason
       }
+      return undefined
     }
     expect(refusal('guest: {feeder: softdog}\n')).toMatch(/^serve\.yaml:1:17: .*systemd, watchdog-daemon/)
     expect(refusal('guest: {timeout: 2}\n')).toMatch(/^serve\.yaml:1:18: /)

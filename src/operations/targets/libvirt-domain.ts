@@ -33,11 +33,12 @@ export function describeDomain(d: DomainFile): WatchdogState {
   }
 }
 
-export function libvirtDomainTarget(): Target<DomainFile, Device<'libvirt'>> {
+/** `inPlace`: the file is to be rewritten, so it must be a regular file (a FIFO or device is refused unread). */
+export function libvirtDomainTarget(options: {inPlace?: boolean} = {}): Target<DomainFile, Device<'libvirt'>> {
   return {
     kind: 'libvirt-domain',
     async find(ref) {
-      const input = await readBytes(ref, MAX_DOMAIN_XML_BYTES)
+      const input = await readBytes(ref, MAX_DOMAIN_XML_BYTES, undefined, {editing: options.inPlace ?? false})
       return {name: input.name, bytes: input.bytes, decoded: decodeText(input.bytes, input.name, 'domain XML')}
     },
     describe: describeDomain,

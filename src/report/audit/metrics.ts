@@ -5,15 +5,7 @@
 import type {AuditReport} from '../../operations/audit.js'
 import type {AuditServer} from '../../audit/judge.js'
 import {NOVA_ACTIONS} from '../../vocab/nova.js'
-import {exposition, mergeSeries, type Sample} from '../openmetrics.js'
-
-export interface Gauge {
-  name: string
-  help: string
-  labelNames: readonly string[]
-  /** each series once (see mergeSeries): the service sets them as they are, the text writer writes them */
-  samples: Sample[]
-}
+import {countBy, gaugesText, mergeSeries, type Gauge} from '../openmetrics.js'
 
 /** What a server's watchdog does, as the `action` label says it: Nova's action, disabled (no device), or unknown. */
 const ACTION_LABELS = [...NOVA_ACTIONS, 'disabled', 'unknown'] as const
@@ -72,7 +64,7 @@ function gaugesOf(r: AuditReport): Gauge[] {
       name: 'wd_watchdog_findings',
       help: 'Audit findings by rule and severity',
       labelNames: ['rule', 'severity'],
-      samples: countFindings(r),
+      samples: countBy(r.findings, (f) => ({rule: f.rule, severity: f.severity})),
     },
     {
       name: 'wd_watchdog_audit_timestamp_seconds',
@@ -83,21 +75,5 @@ function gaugesOf(r: AuditReport): Gauge[] {
   ]
 }
 
-function countFindings(r: AuditReport): Gauge['samples'] {
-  const counts = new Map<string, {rule: string; severity: string; n: number}>()
-  for (const f of r.findings) {
-    const key = `${f.rule}\u0000${f.severity}`
-    const c = counts.get(key)
-    if (c) c.n++
-    else counts.set(key, {rule: f.rule, severity: f.severity, n: 1})
-  }
-  return [...counts.values()].map((c) => ({labels: {rule: c.rule, severity: c.severity}, value: c.n}))
-}
-
 /** The gauges in the OpenMetrics text format (which node_exporter's textfile collector also reads). */
-export function auditOpenMetrics(r: AuditReport): string {
-  return exposition(
-    auditGauges(r).map((g) => ({name: g.name, type: 'gauge', help: g.help, samples: g.samples})),
-    'openmetrics',
-  )
-}
+export const auditOpenMetrics = (r: AuditReport): string => gaugesText(auditGauges(r))
