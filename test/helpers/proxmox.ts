@@ -13,7 +13,16 @@ import {until} from './barks.js'
 import {owned, tempDir} from './gates.js'
 import {QEMU_TCG} from './qmp.js'
 
-const proxmoxData = process.env.WD_PROXMOX_DATA ?? join(root, '../shared/data/proxmox-qemu-server')
+/**
+ * The data lives beside the checkout (../shared, as on the development machines); a clone elsewhere on such a machine
+ * finds it at /work/shared. AGPL-3.0 data of Proxmox's: read in place, never copied into the project.
+ */
+const proxmoxData =
+  process.env.WD_PROXMOX_DATA ??
+  [join(root, '../shared/data/proxmox-qemu-server'), '/work/shared/data/proxmox-qemu-server'].find((d) =>
+    existsSync(d),
+  ) ??
+  join(root, '../shared/data/proxmox-qemu-server')
 
 /** Every guest config of qemu-server's tests: name (its path in the data) and bytes. */
 export function qemuServerConfigs(): {name: string; bytes: Buffer}[] {
