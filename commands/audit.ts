@@ -71,26 +71,23 @@ Exit status: 0 no error-level finding, 1 at least one, 2 usage or environment.`
     if (auditFailed(report)) this.findings()
     if (f.output === undefined) {
       // with --json, oclif prints the returned report
-      if (!this.jsonEnabled()) this.log(await render(report, f.format as (typeof FORMATS)[number], this.config.version))
+      if (!this.jsonEnabled())
+        this.document(await render(report, f.format as (typeof FORMATS)[number], this.config.version))
     } else {
       const text = await render(report, f.format as (typeof FORMATS)[number], this.config.version)
       const [{writeFileAtomically}, {coverageLine}] = await Promise.all([
         import('../src/fs/replace-file.js'),
         import('../src/report/audit/text.js'),
       ])
-      await writeFileAtomically(f.output, Buffer.from(`${text}\n`))
+      await writeFileAtomically(f.output, Buffer.from(text.endsWith('\n') ? text : `${text}\n`))
       this.logToStderr(`wd audit: ${coverageLine(report)}; ${f.format} written to ${f.output}`)
     }
     return report
   }
 }
 
-/** The report in one format, without a final newline (the file and the terminal add one); writers load on demand. */
+/** The report in one format; each writer is loaded only when asked for. */
 async function render(r: AuditReport, format: (typeof FORMATS)[number], version: string): Promise<string> {
-  return (await writer(r, format, version)).replace(/\n$/, '')
-}
-
-async function writer(r: AuditReport, format: (typeof FORMATS)[number], version: string): Promise<string> {
   switch (format) {
     case 'json':
       return JSON.stringify(r, null, 2)

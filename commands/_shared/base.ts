@@ -90,6 +90,11 @@ export abstract class WdCommand<T extends typeof Command> extends Command {
   }
 
   /** Marks the run as "findings": output stays as printed, the exit status becomes 1. */
+  /** A document that ends with its own newline (an exposition format), printed with exactly one. */
+  protected document(text: string): void {
+    this.log(text.replace(/\n$/, ''))
+  }
+
   protected findings(): void {
     process.exitCode = 1
   }

@@ -50,7 +50,7 @@ schemas/proxmox-list.schema.json. Exit status: 0 no error-level finding, 1 at le
     const {proxmoxFindingsText, proxmoxOpenMetrics, proxmoxRow, proxmoxSummaryLine, PROXMOX_LIST_COLUMNS} =
       await import('../../src/report/proxmox-list.js')
     if (f.format === 'openmetrics') {
-      this.log(proxmoxOpenMetrics(report))
+      this.document(proxmoxOpenMetrics(report))
       return report
     }
     const summary = `wd proxmox list: ${proxmoxSummaryLine(report)}`
