@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {serviceConfig} from '../src/service/config.js'
-import {readInput} from '../src/source/read.js'
+import {readInput} from '../src/fs/read-input.js'
 import {WdCommand} from './_shared/base.js'
 import {MAX_CONFIG_FILE_BYTES} from '../src/limits.js'
 

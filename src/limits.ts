@@ -16,7 +16,11 @@ export const MAX_DOMAIN_XML_BYTES = 16 * MiB
 export const DEFAULT_BODY_LIMIT = MiB
 /** One line of a QMP socket, a libvirt event or the journal. */
 export const MAX_LINE_BYTES = MiB
-/** Nodes a YAML document's aliases may expand to (an alias bomb expands to billions). */
+/**
+ * Nodes a YAML document's aliases may expand to: far above any real catalog's use of anchors (50,000 flavors sharing
+ * one anchored extra-spec map of five keys expand by 300,000), far below a "billion laughs" (9 levels of 9 aliases:
+ * 387 million). Aliases are shared references in the loaded data, but ajv and the reports walk them as trees.
+ */
 export const MAX_ALIAS_EXPANSION = 1_000_000
 /** How much a journal read takes from the file at once. */
 export const JOURNAL_READ_CHUNK = MiB
@@ -33,3 +37,13 @@ export const MAX_LIST_PAGES = 5000
 export const MAX_LIST_ITEMS = 200_000
 /** Nesting depth of an XML document wd reads for facts (libvirt domain XML is a dozen levels deep). */
 export const MAX_XML_DEPTH = 256
+/** A libvirt domain's XML (`virsh dumpxml`) is a few KiB; a larger answer is not read (the bark is recorded without it). */
+export const MAX_DUMPXML_BYTES = MiB
+/** A notification of wd on the bus is a few hundred bytes; anything far larger is not read. */
+export const MAX_NOTIFICATION_BYTES = 256 * 1024
+/** A pid file holds a number and a newline. */
+export const MAX_PID_FILE = 64
+/** A command line of Proxmox's QEMU (/proc/PID/cmdline) is a few KiB. */
+export const MAX_CMDLINE = 256 * 1024
+/** /proc/PID/stat is one line of a few hundred bytes. */
+export const MAX_STAT = 4096

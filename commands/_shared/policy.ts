@@ -10,6 +10,6 @@ export const policyFlag = Flags.string({
 export async function readPolicy(path: string | undefined): Promise<Policy | undefined> {
   if (path === undefined) return undefined
   // loaded only with --policy: the YAML parser, ajv and picomatch are startup cost every other run would pay
-  const {readPolicyFile} = await import('../../src/policy/load.js')
+  const {readPolicyFile} = await import('../../src/operations/policy-file.js')
   return readPolicyFile(path)
 }

@@ -5,7 +5,7 @@ import {applyPlan, assertCurrent, DEFAULT_PARALLEL, type ApplyResult} from '../.
 import {pending, planCatalogs, type Plan} from '../../src/operations/catalog-plan.js'
 import {checkPlan, savedPlan} from '../../src/operations/saved-plan.js'
 import {applyText, planText} from '../../src/report/plan.js'
-import {readInput} from '../../src/source/read.js'
+import {readInput} from '../../src/fs/read-input.js'
 import {WdCommand} from '../_shared/base.js'
 import {planFlags, planOptionsOf, validCatalogs} from '../_shared/catalog.js'
 import {connectFromFlags, openstackFlags} from '../_shared/openstack.js'

@@ -10,9 +10,8 @@ import {evaluateFlavor, evaluateImage, type NamedProps} from '../policy/evaluate
 import {STRICTNESS, type Policy} from '../policy/policy.js'
 import {clip} from '../text/clip.js'
 import {FLAVOR_KEY, IMAGE_KEY, isNovaSetting, NOVA_ACTIONS, type NovaAction} from '../vocab/nova.js'
-import type {Flavor, Server} from '../openstack/nova.js'
-import {imageProperties, type Image} from '../openstack/glance.js'
-import {isObject} from '../is-object.js'
+import {bootFlavor, imageIdOf, powerStateOf, specsOf, stringOrNull, type Flavor, type Server} from '../api/nova.js'
+import {imageProperties, type Image} from '../api/glance.js'
 import type {AuditSeverity} from './rules.js'
 import type {GuestReport} from '../guest/status.js'
 import {isNotArmedReason, type NotArmedReason} from '../vocab/guest.js'
@@ -147,48 +146,9 @@ export interface Judgement {
   findings: AuditFinding[]
 }
 
-const POWER_STATES: Record<number, string> = {
-  0: 'nostate',
-  1: 'running',
-  3: 'paused',
-  4: 'shutdown',
-  6: 'crashed',
-  7: 'suspended',
-}
 /** Architectures whose QEMU has no i6300esb (s390x) or whose distribution builds leave it out (aarch64, ppc64le). */
 const NO_I6300ESB = new Set(['aarch64', 's390x', 'ppc64le', 'ppc64'])
 const SEVERITY_ORDER: Record<AuditSeverity, number> = {error: 0, warning: 1, info: 2}
-
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null)
-
-/** The string entries of what an API said is a map of strings (anything else in it is not Nova's to read). */
-function stringsOf(v: unknown): Record<string, string> | undefined {
-  if (!isObject(v)) return undefined
-  const out: Record<string, string> = {}
-  for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x
-  return out
-}
-
-/** A server's embedded flavor as wd reads it: its name, and its extra specs (undefined: hidden from the caller). */
-function bootFlavor(s: Server): {name: string | null; specs: Record<string, string> | undefined} {
-  const f: unknown = s.flavor
-  return isObject(f) ? {name: str(f.original_name), specs: stringsOf(f.extra_specs)} : {name: null, specs: undefined}
-}
-
-/** A flavor's extra specs ({} when the caller may not see them). */
-const specsOf = (f: Flavor): Record<string, string> => stringsOf(f.extra_specs) ?? {}
-
-/** The image id a server booted from; null when it booted from a volume (Nova says '' then). */
-function imageIdOf(s: Server): string | null {
-  const i: unknown = s.image
-  return isObject(i) ? str(i.id) : null
-}
-
-/** Nova's power state by name; null for one it does not define (or a value that is no number at all). */
-function powerStateOf(s: Server): string | null {
-  const n: unknown = s['OS-EXT-STS:power_state']
-  return typeof n === 'number' ? (POWER_STATES[n] ?? null) : null
-}
 
 /** A server's own name for findings, quoted and clipped (names are anyone's input). */
 const named = (s: {name: string | null; id: string}) => (s.name ? `'${clip(s.name)}' (${s.id})` : s.id)
@@ -217,16 +177,16 @@ function judgeServer(
   const {name: flavorName, specs} = bootFlavor(s)
   const sameName = flavorName === null ? [] : (flavorByName.get(flavorName) ?? [])
   const imageId = imageIdOf(s)
-  const project = str(s.tenant_id)
+  const project = stringOrNull(s.tenant_id)
   const base = {
     id: String(s.id),
-    name: str(s.name),
+    name: stringOrNull(s.name),
     project,
     projectName: (project && projects.get(project)) ?? null,
-    status: str(s.status),
+    status: stringOrNull(s.status),
     powerState: powerStateOf(s),
     flavor: {name: flavorName, id: sameName.length === 1 ? String(sameName[0]!.id) : null},
-    image: imageId === null ? null : {id: imageId, name: image ? str(image.name) : null},
+    image: imageId === null ? null : {id: imageId, name: image ? stringOrNull(image.name) : null},
   }
   const unknown = (why: ServerWhy): AuditServer => ({...base, device: null, protected: null, why, guest: null})
   if (specs === undefined) return unknown('extra-specs-hidden')
@@ -400,15 +360,15 @@ function serverFindings(s: AuditServer, raw: Server, image: Image | undefined, c
       })
     }
   }
-  const changed = image && str(image.updated_at)
-  const created = str(raw.created)
+  const changed = image && stringOrNull(image.updated_at)
+  const created = stringOrNull(raw.created)
   if (changed && created && Date.parse(changed) > Date.parse(created)) {
     out.push({
       rule: 'audit/image-changed-after-boot',
       severity: 'info',
       subject,
       message:
-        `server ${named(s)}: its image ${clip(str(image.name) ?? image.id)} was changed (${changed}) after the server was created (${created});` +
+        `server ${named(s)}: its image ${clip(stringOrNull(image.name) ?? image.id)} was changed (${changed}) after the server was created (${created});` +
         ' Nova uses the properties it recorded at boot, so this result assumes its watchdog property did not change',
       fix: `nova-manage image_property show ${s.id} ${IMAGE_KEY} shows what Nova recorded; a rebuild reads the image anew`,
     })
@@ -529,7 +489,7 @@ export function judgeCloud(state: CloudState, policy?: Policy, more: readonly Au
     if (s.flavor.name !== null) serversOfFlavor.set(s.flavor.name, (serversOfFlavor.get(s.flavor.name) ?? 0) + 1)
   const flavors: AuditFlavor[] = state.flavors.map((f) => {
     const specs = specsOf(f)
-    const subject: AuditSubject = {kind: 'flavor', id: String(f.id), name: str(f.name)}
+    const subject: AuditSubject = {kind: 'flavor', id: String(f.id), name: stringOrNull(f.name)}
     const own = checkProperties('flavor', specs)
     findings.push(...own.map((x) => asAudit(x, subject, true)))
     if (policy)
@@ -554,13 +514,13 @@ export function judgeCloud(state: CloudState, policy?: Policy, more: readonly Au
   const allFlavors: NamedProps[] = state.flavors.map((f) => ({name: String(f.name), props: specsOf(f)}))
   const images: AuditImage[] = state.images.map((i) => {
     const props = imageProperties(i)
-    const owner = str(i.owner)
+    const owner = stringOrNull(i.owner)
     const img: AuditImage = {
       id: String(i.id),
-      name: str(i.name),
+      name: stringOrNull(i.name),
       owner,
       ownerName: (owner && projects.get(owner)) ?? null,
-      visibility: str(i.visibility),
+      visibility: stringOrNull(i.visibility),
       setting: props[IMAGE_KEY] ?? null,
       machineType: props.hw_machine_type ?? null,
       architecture: props.hw_architecture ?? null,

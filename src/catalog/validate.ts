@@ -1,6 +1,6 @@
 /** Validating one catalog text: load, check, cap what is listed, and keep the text for the report's source lines. */
 import type {CatalogFinding} from './check.js'
-import type {FileResult} from '../report/catalog/model.js'
+import type {FileResult} from './result.js'
 import type {Policy} from '../policy/policy.js'
 import {checkCatalog} from './check.js'
 import {loadCatalog, type Catalog} from './load.js'

@@ -5,6 +5,7 @@
  * what its `<nova:instance>` metadata says: name, project, user, flavor, image.
  */
 import {execFile, spawn} from 'node:child_process'
+import {MAX_DUMPXML_BYTES} from '../limits.js'
 import {clip} from '../text/clip.js'
 import {QEMU_ACTIONS} from '../vocab/qemu.js'
 import {barkId, type Bark} from './bark.js'
@@ -30,15 +31,12 @@ export function parseVirshEvent(line: string, uri: string): Omit<Bark, 'instance
   return {id: barkId(source, vm!, time, action!), time, vm: vm!, action: action!, source}
 }
 
-/** A domain's XML is a few KiB; a larger answer is not read (and the bark recorded without the facts). */
-const DUMPXML_MAX_BYTES = 1024 * 1024
-
 function facts(uri: string, vm: string): Promise<DomainFacts> {
   return new Promise((done) =>
     execFile(
       'virsh',
       ['-q', '-c', uri, 'dumpxml', '--', vm],
-      {timeout: 5000, maxBuffer: DUMPXML_MAX_BYTES},
+      {timeout: 5000, maxBuffer: MAX_DUMPXML_BYTES},
       (err, out) => done(err ? {} : domainFacts(out)),
     ),
   )

@@ -5,8 +5,6 @@
  * and entering a loop is counted once (wd_watchdog_bark_loops_total). Times are the hypervisor's own, so a journal
  * read again after a restart gives the same verdicts; memory holds at most N times per VM seen within the window.
  */
-import type {Bark} from './bark.js'
-
 export interface LoopRule {
   /** barks of one VM that make a loop */
   barks: number
@@ -25,9 +23,18 @@ export interface Loop {
   windowSeconds: number
 }
 
+/** What the detector reads of a bark (bark.ts's Bark has these fields; it imports Loop from here, so not the reverse). */
+interface Sighting {
+  vm: string
+  instance?: string
+  source: string
+  host?: string
+  /** ISO 8601, the hypervisor's own time */
+  time: string
+}
+
 /** Which VM a bark is about, across sources and hosts: the instance when the source knows it. */
-const vmKey = (b: Pick<Bark, 'vm' | 'instance' | 'source' | 'host'>) =>
-  b.instance ?? `${b.host ?? ''}|${b.source}|${b.vm}`
+const vmKey = (b: Sighting) => b.instance ?? `${b.host ?? ''}|${b.source}|${b.vm}`
 
 export class LoopDetector {
   /** per VM: the times (ms) of its last barks, oldest first, at most `barks` of them; the barks of its loop so far */
@@ -37,9 +44,7 @@ export class LoopDetector {
   constructor(private readonly rule: LoopRule = DEFAULT_LOOP_RULE) {}
 
   /** The loop this bark is part of, or undefined; `entered` when it is the bark that made the loop. */
-  observe(
-    bark: Pick<Bark, 'vm' | 'instance' | 'source' | 'host' | 'time'>,
-  ): {loop: Loop; entered: boolean} | undefined {
+  observe(bark: Sighting): {loop: Loop; entered: boolean} | undefined {
     const t = Date.parse(bark.time)
     const windowMs = this.rule.windowSeconds * 1000
     const key = vmKey(bark)

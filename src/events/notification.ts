@@ -11,6 +11,7 @@
  */
 import {createHash} from 'node:crypto'
 import {asString as str, isObject} from '../is-object.js'
+import {MAX_NOTIFICATION_BYTES} from '../limits.js'
 import {validator} from '../schema/validator.js'
 import {clip, preview} from '../text/clip.js'
 import {isRealTime, type Bark} from './bark.js'
@@ -18,8 +19,6 @@ import {isRealTime, type Bark} from './bark.js'
 const EVENT_TYPE = 'wd.watchdog.bark'
 /** A bark is a warning (a guest hung); one in a reset loop an error (it hangs again after every reset). */
 export const PRIORITIES = ['warn', 'error'] as const
-/** A notification of wd is a few hundred bytes; anything far larger is not read. */
-const MAX_NOTIFICATION_BYTES = 256 * 1024
 
 /** The message id: a UUID named by the host and the bark (RFC 4122 version 5 layout over SHA-1). */
 function barkMessageId(host: string, barkId: string): string {

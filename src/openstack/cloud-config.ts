@@ -95,7 +95,10 @@ function searchDirs(env: NodeJS.ProcessEnv, cwd: string): string[] {
   ]
 }
 
-/** The first readable, parseable file of the list (openstacksdk skips broken ones; so does wd, but says so on demand). */
+/**
+ * The first file of the list that exists and can be read; one that does not parse or is no mapping is WD_CONFIG
+ * (openstacksdk skips it silently, which hides a typo behind the next file's cloud).
+ */
 function firstFile(candidates: string[]): {path: string; data: Obj} | undefined {
   for (const path of candidates) {
     if (!existsSync(path)) continue

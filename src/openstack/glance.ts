@@ -3,6 +3,7 @@
  * an existing value; a remove is sent only for a property that is there (Glance answers 409 otherwise). Only the
  * named properties are in the patch, so every other property is left as it was.
  */
+import type {Image} from '../api/glance.js'
 import {WdError} from '../errors.js'
 import {BLUEPRINT_KEY, IMAGE_KEY} from '../vocab/nova.js'
 import {bad, json, type Connection} from './connection.js'
@@ -12,8 +13,6 @@ import {allPages} from './pager.js'
 
 const PATCH_TYPE = 'application/openstack-images-v2.1-json-patch'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
-export type Image = {id: string; name: string | null; owner?: string; visibility?: string} & Record<string, unknown>
 
 const OWNER_HINT = (status: number, said: string) =>
   status === 403 && /is reserved/.test(said)
@@ -92,48 +91,6 @@ export async function unsetImageWatchdog(conn: Connection, image: Image, migrate
     conn,
     image,
     keys.map((k) => ({op: 'remove', path: `/${k}`})),
-  )
-}
-
-/** Glance's own fields are not properties; everything else a user set is. */
-const CORE_FIELDS = new Set([
-  'id',
-  'name',
-  'status',
-  'visibility',
-  'protected',
-  'checksum',
-  'owner',
-  'size',
-  'min_ram',
-  'min_disk',
-  'disk_format',
-  'container_format',
-  'created_at',
-  'updated_at',
-  'tags',
-  'self',
-  'file',
-  'schema',
-  'virtual_size',
-  'os_hidden',
-  'os_hash_algo',
-  'os_hash_value',
-  'direct_url',
-  'locations',
-  'stores',
-])
-
-/**
- * Whether a key is one of Glance's own fields or reserved for Glance (`os_glance_*`, which Glance refuses from
- * users), not a property: a JSON patch `add` of `/visibility` or `/owner` changes the image itself.
- */
-export const isGlanceField = (key: string): boolean => CORE_FIELDS.has(key) || key.startsWith('os_glance_')
-
-export function imageProperties(image: Image): Record<string, string> {
-  // fromEntries defines own properties: a property named __proto__ stays a property
-  return Object.fromEntries(
-    Object.entries(image).filter(([k, v]) => !CORE_FIELDS.has(k) && typeof v === 'string') as [string, string][],
   )
 }
 

@@ -8,6 +8,7 @@
  * microversion it offers: reads need 2.61, and writes go ahead below 2.86 with a warning that this Nova does not
  * validate (wd has checked the value itself). `--os-compute-api-version` fixes the microversion instead.
  */
+import type {Flavor, NewFlavor, Server} from '../api/nova.js'
 import {WdError} from '../errors.js'
 import {EXTRA_SPEC_VALIDATION_MICROVERSION, FLAVOR_KEY} from '../vocab/nova.js'
 import {bad, json, type CallOptions, type Connection} from './connection.js'
@@ -20,36 +21,6 @@ import {clip, oneLine} from '../text/clip.js'
 const EXTRA_SPECS_INLINE = '2.61'
 
 const flavorPath = (id: string) => `/flavors/${segment(id)}`
-
-export interface Flavor {
-  id: string
-  name: string
-  vcpus?: number
-  ram?: number
-  disk?: number
-  'OS-FLV-EXT-DATA:ephemeral'?: number
-  /** 0 for none (from 2.75; '' before) */
-  swap?: number | ''
-  rxtx_factor?: number
-  'os-flavor-access:is_public'?: boolean
-  /** from 2.55 */
-  description?: string | null
-  extra_specs: Record<string, string>
-}
-
-/** A flavor as Nova's create takes it. */
-export interface NewFlavor {
-  name: string
-  id?: string
-  vcpus: number
-  ram: number
-  disk: number
-  ephemeral?: number
-  swap?: number
-  rxtx_factor?: number
-  is_public?: boolean
-  description?: string
-}
 
 const FORBIDDEN_HINT = (status: number) =>
   status === 403 ? 'changing flavor extra specs is admin-only in Nova by default; use an admin account' : undefined
@@ -211,22 +182,6 @@ export const withoutKey = (props: Record<string, string>, key: string): Record<s
 
 /** From this microversion a server carries its flavor, extra specs included, as it was at boot. */
 const EMBEDDED_FLAVOR = '2.47'
-
-export interface Server {
-  id: string
-  name?: string
-  /** the project */
-  tenant_id?: string
-  status?: string
-  created?: string
-  /** the flavor as it was at boot: `original_name` and the extra specs (admins see them) */
-  flavor: {original_name?: string; extra_specs?: Record<string, string>}
-  /** '' for a server booted from a volume */
-  image: {id?: string} | ''
-  'OS-EXT-STS:vm_state'?: string | null
-  /** Nova's power state: 0 no state, 1 running, 3 paused, 4 shutdown, 6 crashed, 7 suspended */
-  'OS-EXT-STS:power_state'?: number | null
-}
 
 /** A server of any project (the caller needs Nova's admin rights for that), with its embedded flavor. */
 export async function getServer(conn: Connection, id: string): Promise<Server> {

@@ -8,7 +8,8 @@
  */
 import type {Catalog} from '../catalog/load.js'
 import type {Connection} from '../openstack/connection.js'
-import {getImage, listImages, type Image} from '../openstack/glance.js'
+import {getImage, listImages} from '../openstack/glance.js'
+import type {Image} from '../api/glance.js'
 import {consoleOutput, listAllServers, listFlavors} from '../openstack/nova.js'
 import {readConsole} from '../guest/status.js'
 import {CONSOLE_TAIL_LINES} from '../limits.js'

@@ -25,8 +25,8 @@ import {
   setExtraSpecs,
   setFlavorDescription,
   unsetExtraSpec,
-  type Flavor,
 } from '../openstack/nova.js'
+import type {Flavor} from '../api/nova.js'
 import {
   flavorState,
   readFlavors,

@@ -5,7 +5,8 @@
  */
 import picomatch from 'picomatch'
 import type {Connection} from '../openstack/connection.js'
-import {imageProperties, listImages} from '../openstack/glance.js'
+import {listImages} from '../openstack/glance.js'
+import {imageProperties} from '../api/glance.js'
 import {BLUEPRINT_KEY, FLAVOR_KEY, IMAGE_KEY} from '../vocab/nova.js'
 import {readFlavors} from './catalog-plan.js'
 

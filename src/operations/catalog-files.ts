@@ -4,14 +4,14 @@
  * is asked anything.
  */
 import {WdError} from '../errors.js'
-import {expandInputs} from '../catalog/inputs.js'
+import {expandInputs} from '../fs/expand-inputs.js'
 import {loadCatalog, type Catalog} from '../catalog/load.js'
 import {validateCatalog} from '../catalog/validate.js'
 import {MAX_CATALOG_BYTES} from '../limits.js'
 import type {Policy} from '../policy/policy.js'
-import type {FileResult} from '../report/catalog/model.js'
-import {summarize} from '../report/catalog/model.js'
-import {readInput} from '../source/read.js'
+import type {FileResult} from '../catalog/result.js'
+import {summarize} from '../catalog/result.js'
+import {readInput} from '../fs/read-input.js'
 
 export interface CatalogInputs {
   catalogs: Catalog[]

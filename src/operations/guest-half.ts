@@ -11,7 +11,8 @@
  */
 import {resolve, type Resolution} from '../engine/resolve.js'
 import type {Connection} from '../openstack/connection.js'
-import {findImage, imageProperties} from '../openstack/glance.js'
+import {findImage} from '../openstack/glance.js'
+import {imageProperties} from '../api/glance.js'
 import {getServer} from '../openstack/nova.js'
 import {DEFAULT_GUEST_HALF, guestScript, type GuestHalfOptions} from '../render/guest-half.js'
 import {translate} from '../vocab/translate.js'

@@ -98,7 +98,7 @@ async function fromCatalog(req: ResolveRequest, path: string, policy?: Policy): 
   }
   // Loaded on demand: the YAML parser and ajv are the slowest imports, and inline resolution needs neither.
   const [{readInput}, {loadCatalog}, {resolveFromCatalog}] = await Promise.all([
-    import('../source/read.js'),
+    import('../fs/read-input.js'),
     import('../catalog/load.js'),
     import('../catalog/resolve-entry.js'),
   ])
@@ -110,9 +110,10 @@ async function fromCatalog(req: ResolveRequest, path: string, policy?: Policy): 
 async function lookUp(req: ResolveRequest, ctx: ResolveContext): Promise<{flavor?: NamedProps; image?: NamedProps}> {
   if (!ctx.connection) throw new WdError('WD_USAGE', 'no cloud is configured: give the flavor and image inline')
   const conn = await ctx.connection()
-  const [{findFlavor}, {findImage, imageProperties}] = await Promise.all([
+  const [{findFlavor}, {findImage}, {imageProperties}] = await Promise.all([
     import('../openstack/nova.js'),
     import('../openstack/glance.js'),
+    import('../api/glance.js'),
   ])
   const [flavor, image] = await Promise.all([
     req.flavor === undefined ? undefined : findFlavor(conn, req.flavor),

@@ -10,7 +10,7 @@
 import {WdError} from '../errors.js'
 import {checkCatalog} from '../catalog/check.js'
 import {loadCatalog} from '../catalog/load.js'
-import {isGlanceField} from '../openstack/glance.js'
+import {isGlanceField} from '../api/glance.js'
 import type {Policy} from '../policy/policy.js'
 import {clip, oneLine} from '../text/clip.js'
 import {

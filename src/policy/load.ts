@@ -1,9 +1,7 @@
-/** Reading a policy file: YAML or JSON, checked against schemas/policy.schema.json; a broken one is WD_CONFIG. */
+/** A policy file's text loaded: YAML or JSON, checked against schemas/policy.schema.json; a broken one is WD_CONFIG. */
 import picomatch from 'picomatch'
 import {WdError} from '../errors.js'
-import {MAX_CONFIG_FILE_BYTES} from '../limits.js'
 import {loadConfigDocument} from '../source/config-document.js'
-import {readInput} from '../source/read.js'
 import type {NovaAction} from '../vocab/nova.js'
 import {DEFAULT_ACCESS, type ImageOverride, type Policy} from './policy.js'
 
@@ -36,10 +34,4 @@ export function loadPolicy(text: string, name: string): Policy {
       ...(r.actions && {actions: r.actions}),
     })),
   }
-}
-
-/** A policy file (or '-'), read within the config-file limit and loaded. */
-export async function readPolicyFile(path: string): Promise<Policy> {
-  const input = await readInput(path, MAX_CONFIG_FILE_BYTES)
-  return loadPolicy(input.text, input.name)
 }

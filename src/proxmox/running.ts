@@ -8,13 +8,10 @@
  */
 import {open} from 'node:fs/promises'
 import {join} from 'node:path'
+import {MAX_CMDLINE, MAX_PID_FILE, MAX_STAT} from '../limits.js'
 
 /** Where qemu-server keeps its pid files and sockets (the path its -pidfile arguments spell). */
 export const PROXMOX_RUN_DIR = '/var/run/qemu-server'
-/** A pid file holds a number and a newline; a command line of Proxmox's QEMU is a few KiB. */
-const MAX_PID_FILE = 64
-const MAX_CMDLINE = 256 * 1024
-const MAX_STAT = 4096
 
 /** The first `max` bytes of a file, or undefined when it cannot be read. */
 async function head(path: string, max: number): Promise<Buffer | undefined> {

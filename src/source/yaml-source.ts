@@ -90,12 +90,6 @@ function walk(events: Event[], source: string, i: number, t: Trie | undefined): 
   return i + 1
 }
 
-/**
- * Aliases may expand past this many nodes per document: far above any real catalog's use of anchors (50,000 flavors
- * sharing one anchored extra-spec map of five keys expand by 300,000), far below a "billion laughs" (9 levels of 9
- * aliases: 387 million). Aliases are shared references in the loaded data, but ajv and the reports walk them as trees.
- */
-
 /** The first alias (per document) at which the aliases' expansion passes the bound, as the offset of its `*`. */
 function aliasBombs(events: readonly Event[], source: string): Map<number, number> {
   const bombs = new Map<number, number>()

@@ -1,7 +1,8 @@
 /** A Nova flavor as a target: its `hw:watchdog_action` extra spec, every other extra spec left as it is. */
 import {resolve} from '../../engine/resolve.js'
 import type {Connection} from '../../openstack/connection.js'
-import {findFlavor, setFlavorWatchdog, unsetFlavorWatchdog, withoutKey, type Flavor} from '../../openstack/nova.js'
+import {findFlavor, setFlavorWatchdog, unsetFlavorWatchdog, withoutKey} from '../../openstack/nova.js'
+import type {Flavor} from '../../api/nova.js'
 import {FLAVOR_KEY} from '../../vocab/nova.js'
 import type {Target, WatchdogState} from '../target.js'
 

@@ -4,7 +4,8 @@
  */
 import {resolve} from '../../engine/resolve.js'
 import type {Connection} from '../../openstack/connection.js'
-import {findImage, imageProperties, setImageWatchdog, unsetImageWatchdog, type Image} from '../../openstack/glance.js'
+import {findImage, setImageWatchdog, unsetImageWatchdog} from '../../openstack/glance.js'
+import {imageProperties, type Image} from '../../api/glance.js'
 import {BLUEPRINT_KEY, IMAGE_KEY} from '../../vocab/nova.js'
 import type {Target, WatchdogState} from '../target.js'
 

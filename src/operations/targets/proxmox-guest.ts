@@ -27,7 +27,7 @@ import {pendingOption, setOption} from '../../proxmox/qm-set.js'
 import {ARGS_KEY, DEFAULT_QMP_DIR, recordedSocket, socketFor, withMonitor} from '../../proxmox/record-monitor.js'
 import {runningPid} from '../../proxmox/running.js'
 import {renderProxmoxValue, type ProxmoxWatchdog} from '../../render/proxmox.js'
-import {readBytes} from '../../source/read.js'
+import {readBytes} from '../../fs/read-input.js'
 import {vendorPart} from '../../proxmox/cicustom.js'
 import type {GuestHalfOptions} from '../../render/guest-half.js'
 import {

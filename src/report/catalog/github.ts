@@ -3,7 +3,7 @@
  * capped as GitHub caps them (10 errors and 10 warnings per step); the full text report follows, so nothing is lost.
  */
 import {textReport} from './text.js'
-import type {FileResult} from './model.js'
+import type {FileResult} from '../../catalog/result.js'
 
 /** GitHub shows at most this many annotations of each kind per step. */
 export const ANNOTATIONS_PER_KIND = 10

@@ -1,5 +1,5 @@
 /** JSON: every file with its findings (source text left out), and the counts. */
-import {summarize, type FileResult, type Summary} from './model.js'
+import {summarize, type FileResult, type Summary} from '../../catalog/result.js'
 
 export interface JsonReport {
   files: {file: string; findings: FileResult['findings']; unreadable?: string; skipped?: string}[]

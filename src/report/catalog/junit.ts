@@ -2,7 +2,7 @@
  * JUnit XML, as linters write it: a testsuite per file, a testcase per finding (a file without findings is one
  * passing testcase). Errors are failures; warnings are failures only with --strict, else passing cases that say so.
  */
-import type {FileResult} from './model.js'
+import type {FileResult} from '../../catalog/result.js'
 
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;'})[c]!)

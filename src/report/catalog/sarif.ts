@@ -4,7 +4,7 @@
  */
 import {createHash} from 'node:crypto'
 import {RULES, type RuleId} from '../../engine/rules.js'
-import type {FileResult} from './model.js'
+import type {FileResult} from '../../catalog/result.js'
 import {sarifLog} from '../sarif-log.js'
 
 export function sarifReport(results: readonly FileResult[], version: string, strict: boolean): object {

@@ -1,6 +1,7 @@
 /** Human text: findings grouped per file, each with its source line and a caret under the place. */
 import {CLIP} from '../../text/clip.js'
-import {summarize, summaryLine, type FileResult} from './model.js'
+import {summarize, type FileResult} from '../../catalog/result.js'
+import {summaryLine} from './summary-line.js'
 
 /**
  * At most CLIP characters of a source line, around the place (a minified JSON catalog is one line of megabytes),

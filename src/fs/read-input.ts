@@ -2,7 +2,7 @@
 import {createReadStream} from 'node:fs'
 import {readFile, stat} from 'node:fs/promises'
 import {WdError} from '../errors.js'
-import {assertRegularFile} from '../fs/regular-file.js'
+import {assertRegularFile} from './regular-file.js'
 
 export interface Input {
   name: string

@@ -1,5 +1,5 @@
-/** What `wd catalog validate` found, per file: the one input of every report format. */
-import type {CatalogFinding} from '../../catalog/check.js'
+/** What checking catalog files found, per file, and its counts: the one input of every report format. */
+import type {CatalogFinding} from './check.js'
 
 export interface FileResult {
   file: string
@@ -37,16 +37,4 @@ export function summarize(results: readonly FileResult[]): Summary {
   const unreadable = results.filter((r) => r.unreadable).length
   const skipped = results.filter((r) => r.skipped).length
   return {files: results.length - unreadable - skipped, errors, warnings, unreadable, skipped}
-}
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
-
-export function summaryLine(s: Summary): string {
-  const problems = s.errors + s.warnings
-  const unreadable = s.unreadable ? `, ${plural(s.unreadable, 'file')} unreadable` : ''
-  const skipped = s.skipped ? `, ${plural(s.skipped, 'file')} skipped` : ''
-  // a green check only when everything named was read and nothing was found
-  if (problems === 0 && s.unreadable === 0) return `✓ ${plural(s.files, 'file')} checked, no problems${skipped}`
-  if (problems === 0) return `✖ ${plural(s.files, 'file')} checked, no problems found${unreadable}${skipped}`
-  return `✖ ${plural(problems, 'problem')} (${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}) in ${plural(s.files, 'file')} checked${unreadable}${skipped}`
 }
