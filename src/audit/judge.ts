@@ -387,7 +387,8 @@ function serverFindings(s: AuditServer, raw: Server, image: Image | undefined, c
     const was = bootSpecs[FLAVOR_KEY] ?? null
     const now = specsOf(current)[FLAVOR_KEY] ?? null
     if (was !== now) {
-      const say = (v: string | null) => (v === null ? 'none' : `'${clip(v)}'`)
+      // not 'none', which is also an action
+      const say = (v: string | null) => (v === null ? 'not set' : `'${clip(v)}'`)
       out.push({
         rule: 'audit/flavor-changed-after-boot',
         severity: 'warning',

@@ -6,6 +6,7 @@
 import type {ApplyResult} from '../operations/catalog-apply.js'
 import type {Change, Plan, PlanAction, PlanItem} from '../operations/catalog-plan.js'
 import {oneLine} from '../text/clip.js'
+import {NOT_SET} from './words.js'
 
 const SIGN: Record<PlanAction, string> = {
   create: '+',
@@ -24,7 +25,8 @@ const VERB: Record<PlanAction, string> = {
   unchanged: 'unchanged',
 }
 
-const value = (v: Change['from']) => (v === null ? '(none)' : typeof v === 'string' ? `'${oneLine(v)}'` : String(v))
+const value = (v: Change['from']) =>
+  v === null ? `(${NOT_SET})` : typeof v === 'string' ? `'${oneLine(v)}'` : String(v)
 
 function changeLine(c: Change): string {
   const what = c.key === undefined ? c.field : `${c.field} ${oneLine(c.key)}`

@@ -7,11 +7,15 @@ import {renderProxmoxLine, type ProxmoxWatchdog} from '../render/proxmox.js'
 import {FLAVOR_KEY, IMAGE_KEY} from '../vocab/nova.js'
 import type {Row} from './records.js'
 import {oneLine} from '../text/clip.js'
+import {NO_WATCHDOG, NOT_SET} from './words.js'
 
-/** The device a flavor (or an overriding image) gives on its own, in words. */
+/**
+ * The device a flavor (or an overriding image) gives on its own, in words; never 'none' for no device, since none
+ * is also an action (a device that does nothing on expiry).
+ */
 function deviceWords(s: WatchdogState): string {
   if (!s.valid && !s.device) return 'invalid: Nova refuses it'
-  return s.device ? `${s.device.model}, ${s.device.action}` : 'none'
+  return s.device ? `${s.device.model}, ${s.device.action}` : NO_WATCHDOG
 }
 
 const findingLines = (s: WatchdogState) => s.findings.map((x) => `${x.severity}: ${x.message}`)
@@ -74,7 +78,7 @@ export function dryRunLine(c: WatchdogChange, key: string): string {
   const what = oneLine(`${c.target.kind} ${c.target.name ?? c.target.id}`)
   if (c.after.stored === null)
     return `dry run: would ${c.before.stored === null ? 'leave' : 'remove'} ${key} on ${what}`
-  return oneLine(`dry run: would set ${key}=${c.after.stored} on ${what} (now: ${c.before.stored ?? 'unset'})`)
+  return oneLine(`dry run: would set ${key}=${c.after.stored} on ${what} (now: ${c.before.stored ?? NOT_SET})`)
 }
 
 /** `wd proxmox show`: the guest's watchdog and any pending change, in words. */

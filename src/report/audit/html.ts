@@ -8,6 +8,7 @@ import type {AuditReport} from '../../operations/audit.js'
 import type {AuditServer} from '../../audit/judge.js'
 import {NOVA_ACTIONS} from '../../vocab/nova.js'
 import {coverageLine, protectedByAction} from './text.js'
+import {NOT_SET} from '../words.js'
 
 const esc = (v: string | number | null | undefined): string =>
   String(v ?? '')
@@ -201,7 +202,7 @@ export function auditHtml(r: AuditReport, version: string): string {
       {text: x.name},
       {text: x.id},
       {text: x.isPublic ? 'yes' : 'no'},
-      {text: x.setting ?? '(none)'},
+      {text: x.setting ?? `(${NOT_SET})`},
       {text: x.valid ? 'yes' : 'no', cls: x.valid ? '' : 'error'},
       {text: x.servers, sort: x.servers},
     ]),
@@ -215,7 +216,7 @@ export function auditHtml(r: AuditReport, version: string): string {
       {text: x.id},
       {text: x.ownerName ?? x.owner ?? ''},
       {text: x.visibility ?? ''},
-      {text: x.setting ?? '(none)'},
+      {text: x.setting ?? `(${NOT_SET})`},
       {text: x.machineType ?? ''},
       {text: x.architecture ?? ''},
       {text: x.servers, sort: x.servers},
