@@ -13,7 +13,7 @@ import {
   type WatchdogChange,
   type WatchdogState,
 } from '../../src/operations/target.js'
-import {dryRunLine} from '../../src/report/watchdog.js'
+import {dryRunCaption, dryRunLine} from '../../src/report/watchdog.js'
 import type {Row} from '../../src/report/records.js'
 import {NOVA_SETTINGS} from '../../src/vocab/nova.js'
 import {printRecord, printRecords} from './openstack.js'
@@ -68,8 +68,6 @@ export interface Output {
 
 export interface ChangeOptions {
   dryRun: boolean
-  /** the key the change writes, for the dry-run lines */
-  key: string
   /** the record each state after is printed as */
   record: (s: WatchdogState) => Row
   /** told of each change as it is made, for what a command says beside it */
@@ -86,10 +84,12 @@ export async function changeEach<T, V>(
 ): Promise<WatchdogChange | WatchdogChange[]> {
   const changes = await forEachTarget(refs, out.say, async (ref) => {
     const {change} = await changeWatchdog(target, ref, value, {dryRun: o.dryRun})
-    if (o.dryRun) out.say(dryRunLine(change, o.key))
+    if (o.dryRun) out.say(dryRunLine(change))
     o.note?.(change)
     return change
   })
+  // a table is what people read: it says when it shows what would be (machine formats keep their shape)
+  if (o.dryRun && out.flags.format === 'table' && changes.length > 0) out.log(dryRunCaption(changes.length))
   await printRecords(
     out.log,
     changes.map((c) => o.record(c.after)),

@@ -1,7 +1,7 @@
 import {assertSetting} from '../../src/engine/nova-checks.js'
 import {flavorTarget} from '../../src/operations/targets/flavor.js'
 import {flavorRecord} from '../../src/report/watchdog.js'
-import {FLAVOR_KEY, NOVA_SETTINGS} from '../../src/vocab/nova.js'
+import {NOVA_SETTINGS} from '../../src/vocab/nova.js'
 import {WdCommand} from '../_shared/base.js'
 import {dryRunFlag} from '../_shared/flags.js'
 import {connectFromFlags, openstackFlags, outputFlags} from '../_shared/openstack.js'
@@ -37,7 +37,6 @@ change as schemas/watchdog-change.schema.json.`
     const target = flavorTarget(await connectFromFlags(this.flags))
     return changeEach(this.rest, this.output(), target, value, {
       dryRun: this.flags['dry-run'],
-      key: FLAVOR_KEY,
       record: flavorRecord,
     })
   }

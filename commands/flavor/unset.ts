@@ -31,7 +31,6 @@ the command says so. Several flavors may be named. Needs an admin account (Nova'
     const dryRun = this.flags['dry-run']
     return changeEach(this.rest, this.output(), target, null, {
       dryRun,
-      key: FLAVOR_KEY,
       record: flavorRecord,
       note: (c) => {
         if (!dryRun && !c.changed)

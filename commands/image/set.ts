@@ -1,7 +1,7 @@
 import {assertSetting} from '../../src/engine/nova-checks.js'
 import {imageTarget} from '../../src/operations/targets/image.js'
 import {imageRecord} from '../../src/report/watchdog.js'
-import {BLUEPRINT_KEY, IMAGE_KEY, NOVA_SETTINGS} from '../../src/vocab/nova.js'
+import {BLUEPRINT_KEY, NOVA_SETTINGS} from '../../src/vocab/nova.js'
 import {WdCommand} from '../_shared/base.js'
 import {dryRunFlag} from '../_shared/flags.js'
 import {connectFromFlags, openstackFlags, outputFlags} from '../_shared/openstack.js'
@@ -37,7 +37,6 @@ gives each change as schemas/watchdog-change.schema.json.`
     const target = imageTarget(await connectFromFlags(this.flags), {migrateLegacy: this.flags['migrate-legacy']})
     return changeEach(this.rest, this.output(), target, value, {
       dryRun: this.flags['dry-run'],
-      key: IMAGE_KEY,
       record: imageRecord,
       note: (c) => {
         if (c.after.properties?.[BLUEPRINT_KEY] === undefined) return

@@ -29,7 +29,6 @@ export default class ImageUnset extends WdCommand<typeof ImageUnset> {
     const dryRun = this.flags['dry-run']
     return changeEach(this.rest, this.output(), target, null, {
       dryRun,
-      key: IMAGE_KEY,
       record: imageRecord,
       note: (c) => {
         if (!dryRun && !c.changed)

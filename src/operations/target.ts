@@ -67,6 +67,11 @@ export async function showWatchdog<T, V>(target: Target<T, V>, ref: string): Pro
 export interface ChangeOptions {
   /** plan only: look everything up, write nothing */
   dryRun?: boolean
+  /**
+   * false: the caller hands the changed target on itself (`wd xml patch` prints the domain): nothing is written
+   * back, and it is no dry run
+   */
+  writeBack?: boolean
 }
 
 /** Sets (or, for null, removes) the watchdog of one target; the result, and the target after, for callers that print it. */
@@ -79,7 +84,7 @@ export async function changeWatchdog<T, V>(
   const current = await target.find(ref)
   const planned = target.plan(current, value)
   const dryRun = options.dryRun ?? false
-  const write = planned.changed && !dryRun
+  const write = planned.changed && !dryRun && options.writeBack !== false
   const after = write ? await target.write(current, planned.after) : planned.after
   const before = target.describe(current)
   return {

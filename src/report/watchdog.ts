@@ -7,6 +7,7 @@ import {renderProxmoxLine, type ProxmoxWatchdog} from '../render/proxmox.js'
 import {FLAVOR_KEY, IMAGE_KEY} from '../vocab/nova.js'
 import type {Row} from './records.js'
 import {oneLine} from '../text/clip.js'
+import {own} from '../is-object.js'
 import {NO_WATCHDOG, NOT_SET} from './words.js'
 
 /**
@@ -73,13 +74,34 @@ export function imageRecord(s: WatchdogState): Row {
   }
 }
 
-/** What `--dry-run` of `wd flavor|image set|unset` says of one target. */
-export function dryRunLine(c: WatchdogChange, key: string): string {
-  const what = oneLine(`${c.target.kind} ${c.target.name ?? c.target.id}`)
-  if (c.after.stored === null)
-    return `dry run: would ${c.before.stored === null ? 'leave' : 'remove'} ${key} on ${what}`
-  return oneLine(`dry run: would set ${key}=${c.after.stored} on ${what} (now: ${c.before.stored ?? NOT_SET})`)
+const KEYS: Partial<Record<WatchdogChange['target']['kind'], string>> = {flavor: FLAVOR_KEY, image: IMAGE_KEY}
+
+/**
+ * What `--dry-run` of `wd flavor|image set|unset` says of one target: "no change" when nothing would change, else the
+ * keys it would set and remove (an image's legacy key too), and the value there now.
+ */
+export function dryRunLine(c: WatchdogChange): string {
+  const key = KEYS[c.target.kind] ?? ''
+  const what = `${c.target.kind} ${c.target.name ?? c.target.id}`
+  if (!c.changed) {
+    const has = c.before.stored === null ? `has no ${key}` : `already has ${key}=${c.before.stored}`
+    return oneLine(`dry run: no change: ${what} ${has}`)
+  }
+  const before = c.before.properties ?? {}
+  const after = c.after.properties ?? {}
+  const set = Object.keys(after).filter((k) => own(before, k) !== after[k])
+  const removed = Object.keys(before).filter((k) => !Object.hasOwn(after, k))
+  const verbs = [
+    ...(set.length > 0 ? [`set ${set.map((k) => `${k}=${after[k]}`).join(', ')}`] : []),
+    ...(removed.length > 0 ? [`remove ${removed.join(', ')}`] : []),
+  ]
+  const on = set.length > 0 ? 'on' : 'from'
+  return oneLine(`dry run: would ${verbs.join(' and ')} ${on} ${what} (now: ${c.before.stored ?? NOT_SET})`)
 }
+
+/** The line above the records a dry run prints: they are what the targets would be, not what they are. */
+export const dryRunCaption = (targets: number): string =>
+  `dry run: as ${targets === 1 ? 'it' : 'they'} would be; nothing was written`
 
 /** `wd proxmox show`: the guest's watchdog and any pending change, in words. */
 export function guestText(s: WatchdogState): string {
