@@ -99,10 +99,12 @@ export function planMarkdown(plan: Plan): string {
   return out.join('\n')
 }
 
+/** One line per item, then the fields it changed (or was to change), indented as in the plan. */
 export function applyText(r: ApplyResult): string {
-  const lines = r.results.map(
-    (i) => `${i.status.padEnd(13)} ${i.action.padEnd(9)} ${title(i)}${i.reason ? `: ${oneLine(i.reason)}` : ''}`,
-  )
+  const lines = r.results.flatMap((i) => [
+    `${i.status.padEnd(13)} ${i.action.padEnd(9)} ${title(i)}${i.reason ? `: ${oneLine(i.reason)}` : ''}`,
+    ...i.changes.map((c) => `    ${changeLine(c)}`),
+  ])
   const s = r.summary
   lines.push(`Apply: ${s.applied} applied, ${s.failed} failed, ${s['not-attempted']} not attempted.`)
   return lines.join('\n')
