@@ -155,9 +155,17 @@ export function checkProperties(subject: Subject, props: Properties): Finding[] 
   return findings
 }
 
-/** The value itself when Nova takes it for `subject`; otherwise WD_INVALID_VALUE saying what is allowed (and meant). */
-export function assertSetting(subject: Subject, value: string): string {
+/**
+ * The value itself when Nova takes it for `subject`; otherwise WD_INVALID_VALUE saying what is allowed, with the
+ * value likely meant as the hint, said as the caller took it (`--action reset`; by default as the key to write).
+ */
+export function assertSetting(
+  subject: Subject,
+  value: string,
+  say: (meant: string) => string = (meant) => `write ${RIGHT_KEY[subject]}=${meant}`,
+): string {
   const [problem] = checkValue(subject, RIGHT_KEY[subject], value)
   if (!problem) return value
-  throw new WdError('WD_INVALID_VALUE', problem.message, {...(problem.fix && {hint: `write ${problem.fix}`})})
+  const fix = fixFor(subject, RIGHT_KEY[subject], RIGHT_KEY[subject], value)
+  throw new WdError('WD_INVALID_VALUE', problem.message, {...(fix && 'value' in fix && {hint: say(fix.value)})})
 }

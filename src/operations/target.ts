@@ -60,8 +60,14 @@ export interface Target<T, V> {
   write(current: T, planned: T): Promise<T>
 }
 
+/** One target's state, and the target as it was read (for callers that print more of it). */
+export async function showTarget<T, V>(target: Target<T, V>, ref: string): Promise<{state: WatchdogState; current: T}> {
+  const current = await target.find(ref)
+  return {state: target.describe(current), current}
+}
+
 export async function showWatchdog<T, V>(target: Target<T, V>, ref: string): Promise<WatchdogState> {
-  return target.describe(await target.find(ref))
+  return (await showTarget(target, ref)).state
 }
 
 export interface ChangeOptions {

@@ -4,13 +4,26 @@
  * apply output in CI (item 10). Every flavor here is named with this run's prefix, and catalogs are scoped to it.
  */
 import {afterAll, beforeAll, describe, expect, jest} from '@jest/globals'
+import {spawnSync} from 'node:child_process'
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import type {Connection} from '../../src/openstack/connection.js'
+import {json, type Connection} from '../../src/openstack/connection.js'
 import {listFlavors} from '../../src/openstack/nova.js'
 import {wd} from '../helpers/cli.js'
 import {live, tempDir} from '../helpers/gates.js'
-import {connectAs, createFlavor, deleteFlavor, openstackSkipped, osEnv, unique} from '../helpers/openstack.js'
+import {
+  cloud,
+  connectAs,
+  createFlavor,
+  createImage,
+  deleteFlavor,
+  deleteImage,
+  flavorSpecs,
+  imageOf,
+  openstackSkipped,
+  osEnv,
+  unique,
+} from '../helpers/openstack.js'
 
 jest.setTimeout(120_000)
 
@@ -23,11 +36,55 @@ beforeAll(async () => {
   admin = connectAs('admin')
 })
 
+const images: string[] = []
+
 afterAll(async () => {
   if (openstackSkipped) return
   for (const f of (await listFlavors(admin, true)).filter((x) => x.name.startsWith(prefix)))
     await deleteFlavor(admin, f.id)
+  for (const id of images) await deleteImage(admin, id)
 })
+
+/** `openstack … -f json` (Debian's python3-openstackclient) as the admin (or `as`), parsed. */
+function openstack(...args: string[]): unknown {
+  return openstackAs(env(), ...args)
+}
+
+function openstackAs(as: Record<string, string>, ...args: string[]): unknown {
+  const r = spawnSync('/usr/bin/openstack', [...args, '-f', 'json'], {
+    encoding: 'utf8',
+    env: {PATH: process.env.PATH, HOME: tempDir('wd-osc-'), ...as, OS_IDENTITY_API_VERSION: '3'},
+  })
+  if (r.status !== 0) throw new Error(`openstack ${args.join(' ')}: ${r.stderr || r.error?.message}`)
+  return JSON.parse(r.stdout) as unknown
+}
+
+/** `wd … -f json`, parsed (the openstack CLI's record layout, not the --json result). */
+function wdRecord(...args: string[]): unknown {
+  return wdRecordAs(env(), ...args)
+}
+
+function wdRecordAs(as: Record<string, string>, ...args: string[]): unknown {
+  const r = wd([...args, '-f', 'json'], undefined, as)
+  if (r.status !== 0) throw new Error(`wd ${args.join(' ')}: ${r.stderr}`)
+  return JSON.parse(r.stdout) as unknown
+}
+
+/**
+ * wd's record holds every column of the openstack CLI's, with the same value, in the same order, and then its own
+ * columns (exactly `own`).
+ */
+function expectOpenstackLayout(wdSays: unknown, openstackSays: unknown, own: string[]) {
+  const w = wdSays as Record<string, unknown>
+  const o = openstackSays as Record<string, unknown>
+  expect(Object.keys(w)).toEqual([...Object.keys(o), ...own])
+  for (const [k, v] of Object.entries(o)) expect([k, w[k]]).toEqual([k, v])
+}
+
+async function projectId(name: string): Promise<string> {
+  const res = await admin.call('identity', 'GET', `/projects?name=${encodeURIComponent(name)}`)
+  return json<{projects: {id: string}[]}>(res).projects[0]!.id
+}
 
 const write = (name: string, text: string) => {
   const path = join(tempDir('wd-op-'), name)
@@ -58,7 +115,7 @@ describe('item 10: apply in CI', () => {
     'apply --yes prints the plan, then each result with the fields it changed; flavors without ids are one warning',
     async () => {
       const scope = `${prefix}-apply-apply-*`
-    const catalog = write(
+      const catalog = write(
         'c.yaml',
         [
           'flavors:',
@@ -95,6 +152,98 @@ describe('item 10: apply in CI', () => {
           expect.stringMatching(/^warning: 3 flavors have no id in the catalog: matched by name \(/),
         ])
       }
+    },
+  )
+})
+
+describe("item 5: the openstack CLI's layout and its --property", () => {
+  live(
+    "flavor show and list: every column of openstack's -f json, with its value, on a public and a private flavor (as admin and as a project given it)",
+    async () => {
+      const body = {
+        name: `${prefix}-osc`,
+        ram: 96,
+        vcpus: 2,
+        disk: 3,
+        swap: 16,
+        'OS-FLV-EXT-DATA:ephemeral': 2,
+        rxtx_factor: 1.5,
+        description: 'general purpose',
+        'os-flavor-access:is_public': false,
+      }
+      const res = await admin.call('compute', 'POST', '/flavors', {
+        body: {flavor: body},
+        headers: {'OpenStack-API-Version': 'compute 2.55'},
+      })
+      const priv = json<{flavor: {id: string}}>(res).flavor.id
+      await admin.call('compute', 'POST', `/flavors/${priv}/os-extra_specs`, {
+        body: {extra_specs: {'hw:watchdog_action': 'reset', 'hw:cpu_policy': 'shared'}},
+      })
+      const demo = await projectId(cloud().WD_DEMO_PROJECT!)
+      await admin.call('compute', 'POST', `/flavors/${priv}/action`, {body: {addTenantAccess: {tenant: demo}}})
+      const pub = await createFlavor(admin, `${prefix}-osc-public`, {})
+      const own = ['hw:watchdog_action', 'watchdog', 'findings']
+      for (const id of [priv, pub])
+        expectOpenstackLayout(wdRecord('flavor', 'show', id), openstack('flavor', 'show', id), own)
+      // as a project given the private flavor too
+      const asDemo = wdRecordAs(osEnv('demo'), 'flavor', 'show', priv)
+      expectOpenstackLayout(asDemo, openstackAs(osEnv('demo'), 'flavor', 'show', priv), own)
+      const wdList = wdRecord('flavor', 'list', '--all') as Record<string, unknown>[]
+      const osList = openstack('flavor', 'list', '--all') as Record<string, unknown>[]
+      for (const id of [priv, pub]) {
+        expectOpenstackLayout(
+          wdList.find((r) => r.ID === id),
+          osList.find((r) => r.ID === id),
+          ['Watchdog'],
+        )
+      }
+    },
+  )
+
+  live("image show and list: every column of openstack's -f json, with its value", async () => {
+    const id = await createImage(admin, `${prefix}-osc-image`, {hw_watchdog_action: 'poweroff', os_distro: 'debian'})
+    images.push(id)
+    await admin.call('image', 'PUT', `/images/${id}/tags/golden`)
+    const own = ['hw_watchdog_action', 'watchdog', 'findings']
+    expectOpenstackLayout(wdRecord('image', 'show', id), openstack('image', 'show', id), own)
+    const wdList = wdRecord('image', 'list') as Record<string, unknown>[]
+    const osList = openstack('image', 'list') as Record<string, unknown>[]
+    expectOpenstackLayout(
+      wdList.find((r) => r.ID === id),
+      osList.find((r) => r.ID === id),
+      ['Visibility', 'Watchdog'],
+    )
+  })
+
+  live(
+    '--property KEY=VALUE for the watchdog key, as an openstack user types it; any other key is refused',
+    async () => {
+      const name = `${prefix}-prop`
+      const id = await createFlavor(admin, name, {'hw:cpu_policy': 'shared'})
+      const set = wd(['flavor', 'set', name, '--property', 'hw:watchdog_action=poweroff'], undefined, env())
+      expect([set.status, set.stderr]).toEqual([0, ''])
+      expect(await flavorSpecs(admin, id)).toEqual({'hw:cpu_policy': 'shared', 'hw:watchdog_action': 'poweroff'})
+      const other = wd(['flavor', 'set', name, '--property', 'hw:cpu_policy=dedicated'], undefined, env())
+      expect([other.status, other.stderr]).toEqual([
+        2,
+        "wd: wd sets only hw:watchdog_action on a flavor, not 'hw:cpu_policy'\n" +
+          'hint: use openstack flavor set --property hw:cpu_policy=dedicated\n',
+      ])
+      const image = wd(['flavor', 'set', name, '--property', 'hw_watchdog_action=reset'], undefined, env())
+      expect([image.status, image.stderr]).toEqual([
+        2,
+        "wd: wd sets only hw:watchdog_action on a flavor, not 'hw_watchdog_action'\n" +
+          'hint: on a flavor the key is hw:watchdog_action: --property hw:watchdog_action=reset (or --action reset)\n',
+      ])
+      const refused = wd(['flavor', 'set', name, '--property', 'hw:watchdog_action=Reset'], undefined, env())
+      expect([refused.status, refused.stderr.split('\n')[1]]).toEqual([1, 'hint: --property hw:watchdog_action=reset'])
+      const unset = wd(['flavor', 'unset', name, '--property', 'hw:watchdog_action'], undefined, env())
+      expect(unset.status).toBe(0)
+      expect(await flavorSpecs(admin, id)).toEqual({'hw:cpu_policy': 'shared'})
+      const img = await createImage(admin, `${prefix}-prop-image`, {})
+      images.push(img)
+      expect(wd(['image', 'set', img, '--property', 'hw_watchdog_action=pause'], undefined, env()).status).toBe(0)
+      expect((await imageOf(admin, img)).hw_watchdog_action).toBe('pause')
     },
   )
 })

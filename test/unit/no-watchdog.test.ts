@@ -26,16 +26,18 @@ const flavor = (specs: Record<string, string>): Flavor => ({
 
 describe('no watchdog is never said as none', () => {
   it('wd flavor list/show: a flavor without a device and one whose action is none read differently', () => {
-    const without = flavorRow(describeFlavor(flavor({})))
-    const idle = flavorRow(describeFlavor(flavor({'hw:watchdog_action': 'none'})))
+    const row = (f: Flavor) => flavorRow(describeFlavor(f), f)
+    const without = row(flavor({}))
+    const idle = row(flavor({'hw:watchdog_action': 'none'}))
     expect(without.Watchdog).toBe('no watchdog')
     expect(idle.Watchdog).toBe('i6300esb, none')
-    expect(flavorRecord(describeFlavor(flavor({'hw:watchdog_action': 'disabled'}))).watchdog).toBe('no watchdog')
+    const disabled = flavor({'hw:watchdog_action': 'disabled'})
+    expect(flavorRecord(describeFlavor(disabled), {flavor: disabled, access: null}).watchdog).toBe('no watchdog')
   })
 
   it("wd image show: an image's disabled is no watchdog, overriding the flavor's", () => {
     const image = {id: 'i1', name: 'img', hw_watchdog_action: 'disabled'}
-    expect(imageRecord(describeImage(image)).watchdog).toBe("no watchdog (overrides every flavor's)")
+    expect(imageRecord(describeImage(image), image).watchdog).toBe("no watchdog (overrides every flavor's)")
   })
 
   it('the plan says a value that is not there is not set (the value none is quoted)', () => {
