@@ -32,6 +32,8 @@ function usageLine(message: string): string {
     .replace(/^Nonexistent flags?: /, 'unknown flag: ')
     .replace(/^Unexpected arguments?: /, 'unexpected argument: ')
     .replace(/Missing required flag (\S+)/g, 'missing required flag --$1')
+    .replace(/^Exactly one of the following must be provided: (--\S+), (.+)$/, 'missing required flag $1 (or $2)')
+    .replace(/^(--\S+) cannot also be provided when using (--\S+); .*$/, '$2 and $1 cannot be given together')
 }
 
 export abstract class WdCommand<T extends typeof Command> extends Command {

@@ -5,17 +5,18 @@
  * done; the exit status is the worst of the failures. One target that fails is simply that command's error.
  */
 import {Args, Flags} from '@oclif/core'
-import {isWdError, type WdError} from '../../src/errors.js'
+import {assertSetting} from '../../src/engine/nova-checks.js'
+import {isWdError, WdError} from '../../src/errors.js'
 import {
   changeWatchdog,
-  showWatchdog,
+  showTarget,
   type Target,
   type WatchdogChange,
   type WatchdogState,
 } from '../../src/operations/target.js'
-import {dryRunLine} from '../../src/report/watchdog.js'
+import {dryRunCaption, dryRunLine} from '../../src/report/watchdog.js'
 import type {Row} from '../../src/report/records.js'
-import {NOVA_SETTINGS} from '../../src/vocab/nova.js'
+import {FLAVOR_KEY, IMAGE_KEY, NOVA_SETTINGS} from '../../src/vocab/nova.js'
 import {printRecord, printRecords} from './openstack.js'
 
 export type CloudKind = 'flavor' | 'image'
@@ -29,8 +30,66 @@ export function namesArg<K extends CloudKind>(kind: K, many: boolean) {
   return {[kind]: arg} as {[P in K]: typeof arg}
 }
 
-export const actionFlag = {
-  action: Flags.string({description: `Watchdog action: ${NOVA_SETTINGS.join(', ')}.`, required: true}),
+const KEY: Record<CloudKind, string> = {flavor: FLAVOR_KEY, image: IMAGE_KEY}
+
+/** `--action`, or the openstack CLI's `--property KEY=VALUE` for the one key wd writes (what its users type first). */
+export function settingFlags(kind: CloudKind) {
+  return {
+    action: Flags.string({
+      description: `Watchdog action: ${NOVA_SETTINGS.join(', ')}.`,
+      exactlyOne: ['action', 'property'],
+    }),
+    property: Flags.string({
+      description: `As the openstack CLI's: ${KEY[kind]}=ACTION, the one key wd sets (the same as --action ACTION).`,
+      helpValue: 'KEY=VALUE',
+      exactlyOne: ['action', 'property'],
+    }),
+  }
+}
+
+/** `unset --property KEY`, as the openstack CLI's: only the key wd removes is taken. */
+export function unsetPropertyFlag(kind: CloudKind) {
+  return {
+    property: Flags.string({
+      description: `As the openstack CLI's: ${KEY[kind]}, the one key wd removes (the same as leaving it out).`,
+      helpValue: 'KEY',
+    }),
+  }
+}
+
+/** What a --property names that is not the key wd writes: the usage error, with where to write it instead. */
+function notTheKey(kind: CloudKind, key: string, value?: string): WdError {
+  const right = KEY[kind]
+  const other = KEY[kind === 'flavor' ? 'image' : 'flavor']
+  const meant = value === undefined ? right : `${right}=${value}`
+  const hint =
+    key === other
+      ? `on ${kind === 'flavor' ? 'a flavor' : 'an image'} the key is ${right}: --property ${meant}${value === undefined ? '' : ` (or --action ${value})`}`
+      : `use openstack ${kind} ${value === undefined ? 'unset' : 'set'} --property ${value === undefined ? key : `${key}=${value}`}`
+  return new WdError(
+    'WD_USAGE',
+    `wd ${value === undefined ? 'removes' : 'sets'} only ${right} on ${kind === 'flavor' ? 'a flavor' : 'an image'}, not '${key}'`,
+    {hint},
+  )
+}
+
+/** The setting a set command was given, checked as Nova would; a refused one's hint is in the form it was given. */
+export function settingOf(kind: CloudKind, flags: {action?: string; property?: string}): string {
+  if (flags.property === undefined) return assertSetting(kind, flags.action!, (v) => `--action ${v}`)
+  const [key = '', value] = splitPair(flags.property)
+  if (value === undefined) throw new WdError('WD_USAGE', `--property '${flags.property}' is not KEY=VALUE`)
+  if (key !== KEY[kind]) throw notTheKey(kind, key, value)
+  return assertSetting(kind, value, (v) => `--property ${key}=${v}`)
+}
+
+/** Checks an unset command's --property names the key wd removes. */
+export function checkUnsetProperty(kind: CloudKind, key: string | undefined): void {
+  if (key !== undefined && key !== KEY[kind]) throw notTheKey(kind, key)
+}
+
+const splitPair = (pair: string): [string, string?] => {
+  const eq = pair.indexOf('=')
+  return eq < 0 ? [pair] : [pair.slice(0, eq), pair.slice(eq + 1)]
 }
 
 export const migrateLegacyFlag = {
@@ -66,12 +125,10 @@ export interface Output {
   flags: {format: string; column?: string[]}
 }
 
-export interface ChangeOptions {
+export interface ChangeOptions<T> {
   dryRun: boolean
-  /** the key the change writes, for the dry-run lines */
-  key: string
-  /** the record each state after is printed as */
-  record: (s: WatchdogState) => Row
+  /** the record each target after is printed as, from its state and itself */
+  record: (s: WatchdogState, after: T) => Row
   /** told of each change as it is made, for what a command says beside it */
   note?: (c: WatchdogChange) => void
 }
@@ -82,17 +139,20 @@ export async function changeEach<T, V>(
   out: Output,
   target: Target<T, V>,
   value: V | null,
-  o: ChangeOptions,
+  o: ChangeOptions<T>,
 ): Promise<WatchdogChange | WatchdogChange[]> {
-  const changes = await forEachTarget(refs, out.say, async (ref) => {
-    const {change} = await changeWatchdog(target, ref, value, {dryRun: o.dryRun})
-    if (o.dryRun) out.say(dryRunLine(change, o.key))
+  const done = await forEachTarget(refs, out.say, async (ref) => {
+    const {change, after} = await changeWatchdog(target, ref, value, {dryRun: o.dryRun})
+    if (o.dryRun) out.say(dryRunLine(change))
     o.note?.(change)
-    return change
+    return {change, record: o.record(change.after, after)}
   })
+  const changes = done.map((d) => d.change)
+  // a table is what people read: it says when it shows what would be (machine formats keep their shape)
+  if (o.dryRun && out.flags.format === 'table' && changes.length > 0) out.log(dryRunCaption(changes.length))
   await printRecords(
     out.log,
-    changes.map((c) => o.record(c.after)),
+    done.map((d) => d.record),
     out.flags,
   )
   return changes.length === 1 ? changes[0]! : changes
@@ -103,9 +163,9 @@ export async function showOne<T, V>(
   target: Target<T, V>,
   ref: string,
   out: Output,
-  record: (s: WatchdogState) => Row,
+  record: (s: WatchdogState, current: T) => Row,
 ): Promise<WatchdogState> {
-  const state = await showWatchdog(target, ref)
-  await printRecord(out.log, record(state), out.flags)
+  const {state, current} = await showTarget(target, ref)
+  await printRecord(out.log, record(state, current), out.flags)
   return state
 }

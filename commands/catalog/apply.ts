@@ -19,8 +19,9 @@ it shows the plan and asks; without one it needs --yes. With a saved plan (PLAN.
 that plan, and refuses (exit 2, nothing written) when anything the plan would change is no longer as it was, or when \
 the plan does not do what it shows (it is re-derived from what it observed; --policy checks its values too). \
 Replacements (delete, then create with the same id) and deleting flavors that servers use need --allow-replace; \
-without it they are reported as not attempted. At most --parallel changes run at once; at the end one line per item \
-says applied, failed (with the cloud's own words) or not attempted. Applying again converges: a second plan shows no \
+without it they are reported as not attempted. It prints the plan first (asked or not, so a CI log says what was \
+about to change); at most --parallel changes run at once; at the end one line per item says applied, failed (with \
+the cloud's own words) or not attempted, with the fields it changed. Applying again converges: a second plan shows no \
 changes.
 
 Exit status: 0 all applied, 1 an item failed or was not attempted (or an invalid catalog), 2 usage, environment or a \
@@ -64,7 +65,8 @@ stale plan.`
         hint: 'look at the plan first: wd catalog plan (or plan -o PLAN.json, then apply PLAN.json --yes)',
       })
     }
-    this.logToStderr(planText(plan))
+    // the plan went to stdout; shown again where the question is asked when stdout goes elsewhere
+    if (!process.stdout.isTTY) this.logToStderr(planText(plan))
     const {createInterface} = await import('node:readline/promises')
     const rl = createInterface({input: process.stdin, output: process.stderr})
     const answer = await rl.question('Apply these changes? Only "yes" is accepted: ')
@@ -98,6 +100,8 @@ stale plan.`
       const catalogs = await validCatalogs(this.rest, policy, (t) => this.logToStderr(t))
       plan = await planCatalogs(conn, catalogs, planOptionsOf(f))
     }
+    // the plan first, as Terraform's apply shows it: a CI log says what was about to change, asked or not
+    this.log(planText(plan))
     if (pending(plan)) await this.confirm(plan)
     // a progress display only where someone watches it: a terminal, and not --json
     const progress = process.stderr.isTTY && !this.jsonEnabled()

@@ -23,8 +23,10 @@ export default class FlavorList extends WdCommand<typeof FlavorList> {
 
   public async run() {
     const conn = await connectFromFlags(this.flags)
-    const states = (await listFlavors(conn, this.flags.all)).map(describeFlavor)
-    await printList((s) => this.log(s), states.map(flavorRow), FLAVOR_COLUMNS, this.flags)
+    const flavors = await listFlavors(conn, this.flags.all)
+    const states = flavors.map(describeFlavor)
+    const rows = states.map((s, i) => flavorRow(s, flavors[i]!))
+    await printList((s) => this.log(s), rows, FLAVOR_COLUMNS, this.flags)
     return states
   }
 }

@@ -1,11 +1,10 @@
-import {assertSetting} from '../../src/engine/nova-checks.js'
 import {flavorTarget} from '../../src/operations/targets/flavor.js'
 import {flavorRecord} from '../../src/report/watchdog.js'
-import {FLAVOR_KEY, NOVA_SETTINGS} from '../../src/vocab/nova.js'
+import {NOVA_SETTINGS} from '../../src/vocab/nova.js'
 import {WdCommand} from '../_shared/base.js'
 import {dryRunFlag} from '../_shared/flags.js'
 import {connectFromFlags, openstackFlags, outputFlags} from '../_shared/openstack.js'
-import {actionFlag, changeEach, namesArg} from '../_shared/targets.js'
+import {changeEach, namesArg, settingFlags, settingOf} from '../_shared/targets.js'
 
 export default class FlavorSet extends WdCommand<typeof FlavorSet> {
   static override summary = "Set flavors' watchdog action (extra spec hw:watchdog_action)."
@@ -30,14 +29,18 @@ change as schemas/watchdog-change.schema.json.`
 
   static override args = namesArg('flavor', true)
 
-  static override flags = {...actionFlag, ...dryRunFlag, ...outputFlags, ...openstackFlags}
+  static override flags = {
+    ...settingFlags('flavor'),
+    ...dryRunFlag,
+    ...outputFlags,
+    ...openstackFlags,
+  }
 
   public async run() {
-    const value = assertSetting('flavor', this.flags.action)
-    const target = flavorTarget(await connectFromFlags(this.flags))
+    const value = settingOf('flavor', this.flags)
+    const target = flavorTarget(await connectFromFlags(this.flags), {access: true})
     return changeEach(this.rest, this.output(), target, value, {
       dryRun: this.flags['dry-run'],
-      key: FLAVOR_KEY,
       record: flavorRecord,
     })
   }

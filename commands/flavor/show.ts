@@ -19,7 +19,7 @@ export default class FlavorShow extends WdCommand<typeof FlavorShow> {
   static override flags = {...outputFlags, ...openstackFlags}
 
   public async run() {
-    const target = flavorTarget(await connectFromFlags(this.flags))
+    const target = flavorTarget(await connectFromFlags(this.flags), {access: true})
     return showOne(target, this.args.flavor, this.output(), flavorRecord)
   }
 }

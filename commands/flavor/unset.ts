@@ -5,7 +5,7 @@ import {FLAVOR_KEY} from '../../src/vocab/nova.js'
 import {WdCommand} from '../_shared/base.js'
 import {dryRunFlag} from '../_shared/flags.js'
 import {connectFromFlags, openstackFlags, outputFlags} from '../_shared/openstack.js'
-import {changeEach, namesArg} from '../_shared/targets.js'
+import {changeEach, checkUnsetProperty, namesArg, unsetPropertyFlag} from '../_shared/targets.js'
 
 export default class FlavorUnset extends WdCommand<typeof FlavorUnset> {
   static override summary = "Remove flavors' watchdog action (the flavor then gives no watchdog)."
@@ -24,14 +24,19 @@ the command says so. Several flavors may be named. Needs an admin account (Nova'
 
   static override args = namesArg('flavor', true)
 
-  static override flags = {...dryRunFlag, ...outputFlags, ...openstackFlags}
+  static override flags = {
+    ...unsetPropertyFlag('flavor'),
+    ...dryRunFlag,
+    ...outputFlags,
+    ...openstackFlags,
+  }
 
   public async run() {
-    const target = flavorTarget(await connectFromFlags(this.flags))
+    checkUnsetProperty('flavor', this.flags.property)
+    const target = flavorTarget(await connectFromFlags(this.flags), {access: true})
     const dryRun = this.flags['dry-run']
     return changeEach(this.rest, this.output(), target, null, {
       dryRun,
-      key: FLAVOR_KEY,
       record: flavorRecord,
       note: (c) => {
         if (!dryRun && !c.changed)

@@ -18,8 +18,10 @@ export default class ImageList extends WdCommand<typeof ImageList> {
 
   public async run() {
     const conn = await connectFromFlags(this.flags)
-    const states = (await listImages(conn)).map(describeImage)
-    await printList((s) => this.log(s), states.map(imageRow), IMAGE_COLUMNS, this.flags)
+    const images = await listImages(conn)
+    const states = images.map(describeImage)
+    const rows = states.map((s, i) => imageRow(s, images[i]!))
+    await printList((s) => this.log(s), rows, IMAGE_COLUMNS, this.flags)
     return states
   }
 }

@@ -1,11 +1,10 @@
-import {assertSetting} from '../../src/engine/nova-checks.js'
 import {imageTarget} from '../../src/operations/targets/image.js'
 import {imageRecord} from '../../src/report/watchdog.js'
-import {BLUEPRINT_KEY, IMAGE_KEY, NOVA_SETTINGS} from '../../src/vocab/nova.js'
+import {BLUEPRINT_KEY, NOVA_SETTINGS} from '../../src/vocab/nova.js'
 import {WdCommand} from '../_shared/base.js'
 import {dryRunFlag} from '../_shared/flags.js'
 import {connectFromFlags, openstackFlags, outputFlags} from '../_shared/openstack.js'
-import {actionFlag, changeEach, migrateLegacyFlag, namesArg} from '../_shared/targets.js'
+import {changeEach, migrateLegacyFlag, namesArg, settingFlags, settingOf} from '../_shared/targets.js'
 
 export default class ImageSet extends WdCommand<typeof ImageSet> {
   static override summary = "Set images' watchdog action (property hw_watchdog_action), which overrides every flavor's."
@@ -30,14 +29,19 @@ gives each change as schemas/watchdog-change.schema.json.`
 
   static override args = namesArg('image', true)
 
-  static override flags = {...actionFlag, ...migrateLegacyFlag, ...dryRunFlag, ...outputFlags, ...openstackFlags}
+  static override flags = {
+    ...settingFlags('image'),
+    ...migrateLegacyFlag,
+    ...dryRunFlag,
+    ...outputFlags,
+    ...openstackFlags,
+  }
 
   public async run() {
-    const value = assertSetting('image', this.flags.action)
+    const value = settingOf('image', this.flags)
     const target = imageTarget(await connectFromFlags(this.flags), {migrateLegacy: this.flags['migrate-legacy']})
     return changeEach(this.rest, this.output(), target, value, {
       dryRun: this.flags['dry-run'],
-      key: IMAGE_KEY,
       record: imageRecord,
       note: (c) => {
         if (c.after.properties?.[BLUEPRINT_KEY] === undefined) return

@@ -5,7 +5,7 @@ import {IMAGE_KEY} from '../../src/vocab/nova.js'
 import {WdCommand} from '../_shared/base.js'
 import {dryRunFlag} from '../_shared/flags.js'
 import {connectFromFlags, openstackFlags, outputFlags} from '../_shared/openstack.js'
-import {changeEach, migrateLegacyFlag, namesArg} from '../_shared/targets.js'
+import {changeEach, migrateLegacyFlag, checkUnsetProperty, namesArg, unsetPropertyFlag} from '../_shared/targets.js'
 
 export default class ImageUnset extends WdCommand<typeof ImageUnset> {
   static override summary = "Remove images' watchdog action, so the flavor's applies again."
@@ -22,14 +22,20 @@ export default class ImageUnset extends WdCommand<typeof ImageUnset> {
 
   static override args = namesArg('image', true)
 
-  static override flags = {...migrateLegacyFlag, ...dryRunFlag, ...outputFlags, ...openstackFlags}
+  static override flags = {
+    ...unsetPropertyFlag('image'),
+    ...migrateLegacyFlag,
+    ...dryRunFlag,
+    ...outputFlags,
+    ...openstackFlags,
+  }
 
   public async run() {
+    checkUnsetProperty('image', this.flags.property)
     const target = imageTarget(await connectFromFlags(this.flags), {migrateLegacy: this.flags['migrate-legacy']})
     const dryRun = this.flags['dry-run']
     return changeEach(this.rest, this.output(), target, null, {
       dryRun,
-      key: IMAGE_KEY,
       record: imageRecord,
       note: (c) => {
         if (!dryRun && !c.changed)

@@ -46,7 +46,10 @@ while wd worked on it. --json gives schemas/watchdog-change.schema.json.`
     }),
     remove: Flags.boolean({description: 'Remove the watchdog.', exclusive: ['flavor-spec', 'image-prop', 'catalog']}),
     'in-place': Flags.boolean({char: 'i', description: 'Rewrite the file atomically instead of printing.'}),
-    'dry-run': Flags.boolean({description: 'With --in-place: say whether the file would change, write nothing.'}),
+    'dry-run': Flags.boolean({
+      description: 'With --in-place: say whether the file would change, write nothing.',
+      dependsOn: ['in-place'],
+    }),
   }
 
   private async device(): Promise<Device<'libvirt'> | null> {
@@ -70,8 +73,11 @@ while wd worked on it. --json gives schemas/watchdog-change.schema.json.`
     const inPlace = this.flags['in-place']
     if (inPlace && file === '-') throw new WdError('WD_USAGE', '--in-place needs a file, not stdin')
     const device = await this.device()
-    const dryRun = !inPlace || this.flags['dry-run']
-    const {change, after} = await changeWatchdog(libvirtDomainTarget({inPlace}), file, device, {dryRun})
+    // without --in-place the patched domain is the output: nothing is written back, and it is no dry run
+    const {change, after} = await changeWatchdog(libvirtDomainTarget({inPlace}), file, device, {
+      dryRun: this.flags['dry-run'],
+      writeBack: inPlace === true,
+    })
     for (const w of change.warnings) this.warning(w)
     if (inPlace) this.logToStderr(domainChangeLine(change))
     else if (!this.jsonEnabled()) process.stdout.write(after.bytes) // byte for byte, no newline added

@@ -10,6 +10,7 @@ export interface Flavor {
   ram?: number
   disk?: number
   'OS-FLV-EXT-DATA:ephemeral'?: number
+  'OS-FLV-DISABLED:disabled'?: boolean
   /** 0 for none (from 2.75; '' before) */
   swap?: number | ''
   rxtx_factor?: number

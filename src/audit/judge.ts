@@ -29,6 +29,7 @@ export interface AuditFinding {
   rule: string
   severity: AuditSeverity
   subject: AuditSubject
+  /** what is wrong; the object is the subject's to name (every format names it from there) */
   message: string
   fix?: string
   /** the extra spec or property the finding is about */
@@ -150,9 +151,6 @@ export interface Judgement {
 const NO_I6300ESB = new Set(['aarch64', 's390x', 'ppc64le', 'ppc64'])
 const SEVERITY_ORDER: Record<AuditSeverity, number> = {error: 0, warning: 1, info: 2}
 
-/** A server's own name for findings, quoted and clipped (names are anyone's input). */
-const named = (s: {name: string | null; id: string}) => (s.name ? `'${clip(s.name)}' (${s.id})` : s.id)
-
 /** The engine's findings on one flavor or image, as the audit reports them. */
 function asAudit(f: Finding, subject: AuditSubject, spawnFails: boolean): AuditFinding {
   const consequence =
@@ -234,19 +232,19 @@ export function guestsToCheck(state: Omit<CloudState, 'guests'>): {id: string; r
 
 const UNPROTECTED: Partial<Record<ServerWhy, (s: AuditServer) => {message: string; fix?: string}>> = {
   'no-watchdog': (s) => ({
-    message: `server ${named(s)} has no watchdog: neither its flavor ${clip(s.flavor.name ?? '?')} (as it was at boot) nor its image sets one`,
+    message: `has no watchdog: neither its flavor ${clip(s.flavor.name ?? '?')} (as it was at boot) nor its image sets one`,
     fix: `resize it to a flavor with ${FLAVOR_KEY} set (the flavor's current value does not reach a running server)`,
   }),
   'image-disabled': (s) => ({
-    message: `server ${named(s)} has no watchdog: its image ${s.image?.name ?? s.image?.id} says ${IMAGE_KEY}=disabled, which wins over the flavor's`,
+    message: `has no watchdog: its image ${clip(s.image?.name ?? s.image?.id ?? '?')} says ${IMAGE_KEY}=disabled, which wins over the flavor's`,
     fix: `remove ${IMAGE_KEY} from the image (or forbid it: wd policy export --glance-property-protections), then rebuild the server`,
   }),
-  'action-none': (s) => ({
-    message: `server ${named(s)} has a watchdog whose action is none: the device is there but the hypervisor does nothing on expiry`,
+  'action-none': () => ({
+    message: `has a watchdog whose action is none: the device is there but the hypervisor does nothing on expiry`,
     fix: 'use reset, poweroff or pause',
   }),
-  invalid: (s) => ({
-    message: `server ${named(s)} carries a watchdog value Nova refuses: its spawn fails, and it has no watchdog`,
+  invalid: () => ({
+    message: `carries a watchdog value Nova refuses: its spawn fails, and it has no watchdog`,
     fix: `correct the value (see the flavor's and the image's findings)`,
   }),
 }
@@ -291,7 +289,7 @@ function guestFindings(s: AuditServer, subject: AuditSubject): AuditFinding[] {
         rule: reason === 'no-driver' ? 'audit/guest-no-driver' : 'audit/guest-not-armed',
         severity: 'warning',
         subject,
-        message: `server ${named(s)} has ${device}, but its guest did not arm it: ${g.report?.detail ?? reason} (the guest's words)`,
+        message: `has ${device}, but its guest did not arm it: ${g.report?.detail ?? reason} (the guest's words)`,
         ...(fix && {fix}),
       },
     ]
@@ -304,7 +302,7 @@ function guestFindings(s: AuditServer, subject: AuditSubject): AuditFinding[] {
         rule: 'audit/guest-unknown',
         severity: 'info',
         subject,
-        message: `server ${named(s)} has ${device}; whether its guest feeds it is unknown: ${why}`,
+        message: `has ${device}; whether its guest feeds it is unknown: ${why}`,
         ...(g.unknown === 'no-line' && {
           fix: "set up the guest half (README, 'The guest half'): Nova's vendordata from wd serve, or wd resolve -f cloud-init baked into the image",
         }),
@@ -327,7 +325,7 @@ function serverFindings(s: AuditServer, raw: Server, image: Image | undefined, c
       rule: 'audit/server-unknown',
       severity: 'info',
       subject,
-      message: `server ${named(s)}: wd cannot tell its watchdog: ${unknown}`,
+      message: `wd cannot tell its watchdog: ${unknown}`,
     })
   }
   if (raw['OS-EXT-STS:vm_state'] === 'active' && s.powerState === 'paused') {
@@ -337,7 +335,7 @@ function serverFindings(s: AuditServer, raw: Server, image: Image | undefined, c
       severity: 'error',
       subject,
       message:
-        `server ${named(s)} is ACTIVE but its guest is paused (what a watchdog pause leaves; Nova logs "Instance is paused unexpectedly. Ignore.").` +
+        `is ACTIVE but its guest is paused (what a watchdog pause leaves; Nova logs "Instance is paused unexpectedly. Ignore.").` +
         ` Nova's unpause answers 409 (it needs vm_state paused), and the guest stays stopped.${byBark}`,
       fix: 'openstack server reboot --hard (or stop and start) brings it back',
     })
@@ -347,14 +345,15 @@ function serverFindings(s: AuditServer, raw: Server, image: Image | undefined, c
     const was = bootSpecs[FLAVOR_KEY] ?? null
     const now = specsOf(current)[FLAVOR_KEY] ?? null
     if (was !== now) {
-      const say = (v: string | null) => (v === null ? 'none' : `'${clip(v)}'`)
+      // not 'none', which is also an action
+      const say = (v: string | null) => (v === null ? 'not set' : `'${clip(v)}'`)
       out.push({
         rule: 'audit/flavor-changed-after-boot',
         severity: 'warning',
         subject,
         key: FLAVOR_KEY,
         message:
-          `server ${named(s)} booted with flavor ${clip(current.name)} when its ${FLAVOR_KEY} was ${say(was)}; the flavor now says ${say(now)}.` +
+          `booted with flavor ${clip(current.name)} when its ${FLAVOR_KEY} was ${say(was)}; the flavor now says ${say(now)}.` +
           ' Nova keeps the flavor a server booted with: a hard reboot or a rebuild keeps the old value.',
         fix: `resize the server (Nova refuses a resize to the same flavor: use another flavor with ${FLAVOR_KEY}${now === null ? ' set' : `=${now}`})`,
       })
@@ -368,7 +367,7 @@ function serverFindings(s: AuditServer, raw: Server, image: Image | undefined, c
       severity: 'info',
       subject,
       message:
-        `server ${named(s)}: its image ${clip(stringOrNull(image.name) ?? image.id)} was changed (${changed}) after the server was created (${created});` +
+        `its image ${clip(stringOrNull(image.name) ?? image.id)} was changed (${changed}) after the server was created (${created});` +
         ' Nova uses the properties it recorded at boot, so this result assumes its watchdog property did not change',
       fix: `nova-manage image_property show ${s.id} ${IMAGE_KEY} shows what Nova recorded; a rebuild reads the image anew`,
     })
@@ -384,7 +383,6 @@ function imageFindings(
 ): AuditFinding[] {
   const subject: AuditSubject = {kind: 'image', id: img.id, name: img.name, project: img.owner}
   const whose = img.owner ? ` (owner: project ${projects.get(img.owner) ?? img.owner})` : ''
-  const label = `image ${img.name ? `'${clip(img.name)}' (${img.id})` : img.id}${whose}`
   const out: AuditFinding[] = []
   const value = img.setting
   if (value === 'disabled') {
@@ -394,7 +392,7 @@ function imageFindings(
       severity: 'warning',
       subject,
       key: IMAGE_KEY,
-      message: `${label} says ${IMAGE_KEY}=disabled: any image value wins over the flavor, so every server booted from it has no watchdog (${switchedOff} of its ${servers.length} servers lost their flavor's)`,
+      message: `says ${IMAGE_KEY}=disabled${whose}: any image value wins over the flavor, so every server booted from it has no watchdog (${switchedOff} of its ${servers.length} servers lost their flavor's)`,
       fix: `remove ${IMAGE_KEY} from it; keep image owners from setting it with wd policy export --glance-property-protections`,
     })
   } else if (value !== null && isNovaSetting(value)) {
@@ -408,7 +406,7 @@ function imageFindings(
         severity: 'warning',
         subject,
         key: IMAGE_KEY,
-        message: `${label} says ${IMAGE_KEY}=${value}, weaker than the flavor's watchdog of ${weakened.length} of its servers (order disabled < none < pause < poweroff < reset)`,
+        message: `says ${IMAGE_KEY}=${value}${whose}, weaker than the flavor's watchdog of ${weakened.length} of its servers (order disabled < none < pause < poweroff < reset)`,
         fix: `remove ${IMAGE_KEY} from it, or set the flavors' action`,
       })
     }
@@ -421,7 +419,7 @@ function imageFindings(
       subject,
       key: 'hw_machine_type',
       message:
-        `${label} has hw_machine_type=${clip(img.machineType)} and ${value === 'disabled' ? `${IMAGE_KEY}=disabled` : `no ${IMAGE_KEY}`}:` +
+        `has hw_machine_type=${clip(img.machineType)} and ${value === 'disabled' ? `${IMAGE_KEY}=disabled` : `no ${IMAGE_KEY}`}:` +
         ` libvirt ≥ 9.1 adds an iTCO watchdog to every q35 guest with action reset when no other watchdog is there (${without} of its ${servers.length} servers have no other), and it cannot be removed`,
       fix: `set ${IMAGE_KEY} to the action you want (the iTCO device copies it), or expect a reset on expiry`,
     })
@@ -435,7 +433,7 @@ function imageFindings(
       subject,
       key: 'hw_architecture',
       message:
-        `${label} is for ${clip(img.architecture)}, where QEMU has no i6300esb (s390x: 'i6300esb' is not a valid device model name; aarch64 and ppc64le builds often leave it out)` +
+        `is for ${clip(img.architecture)}, where QEMU has no i6300esb (s390x: 'i6300esb' is not a valid device model name; aarch64 and ppc64le builds often leave it out)` +
         `, and Nova always emits i6300esb: ${asks ? `a watchdog here (${armed} servers) fails the boot or is never armed` : 'a watchdog set on it would fail the boot'}`,
       ...(asks && {fix: `set ${IMAGE_KEY}=disabled on it and watch these guests another way`}),
     })

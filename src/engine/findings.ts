@@ -14,7 +14,10 @@ export interface Finding {
   /** the key the finding is about; a finding about a value sits on the value */
   key: string
   on: 'key' | 'value'
-  /** what to write instead, when there is one thing to write */
+  /**
+   * what to do, when there is one thing: `KEY=VALUE` or `remove KEY` (src/engine/fix.ts decides it; a fix never
+   * changes what happens on a hang, except the correction of a value Nova refuses)
+   */
   fix?: string
   /** where in a file, when the input came from one */
   position?: SourcePosition

@@ -14,6 +14,7 @@ import {
 import {QEMU_ACTIONS} from '../vocab/qemu.js'
 import {WdError} from '../errors.js'
 import type {Finding, Subject} from './findings.js'
+import {fixFor, fixText, meantSetting} from './fix.js'
 import {didYouMean, looksLike} from './suggest.js'
 import {clip} from '../text/clip.js'
 
@@ -24,9 +25,10 @@ const RIGHT_KEY: Record<Subject, string> = {flavor: FLAVOR_KEY, image: IMAGE_KEY
 const WRONG_KEY: Record<Subject, string> = {flavor: IMAGE_KEY, image: FLAVOR_KEY}
 const WHAT: Record<Subject, string> = {flavor: 'flavor extra spec', image: 'image property'}
 
-/** The value to suggest with a corrected key: the value itself when Nova takes it, else its likely correction. */
-function fixedValue(value: string): string | undefined {
-  return isNovaSetting(value) ? value : didYouMean(value, NOVA_SETTINGS)
+/** The finding's fix as its text, decided in src/engine/fix.ts (never one that changes what happens on a hang). */
+function fixOf(subject: Subject, key: string, value: string): {fix?: string} {
+  const fix = fixFor(subject, RIGHT_KEY[subject], key, value)
+  return fix ? {fix: fixText(fix)} : {}
 }
 
 function invalidValue(subject: Subject, key: string, value: string): Finding {
@@ -50,7 +52,7 @@ function invalidValue(subject: Subject, key: string, value: string): Finding {
     key,
     on: 'value',
     message: `${where} ${reason}; ${stage}. Allowed: ${ALLOWED} (case-sensitive).${mean}`,
-    ...(suggestion !== undefined && {fix: `${key}=${suggestion}`}),
+    ...fixOf(subject, key, value),
   }
 }
 
@@ -66,7 +68,7 @@ function checkValue(subject: Subject, key: string, value: string): Finding[] {
         message:
           `flavor extra spec ${key}='' resolves as 'disabled' (Nova reads it with Python's 'or'), ` +
           `but Nova ≥ 2.86 refuses to store it. Remove the key, or write ${key}=disabled.`,
-        fix: `${key}=disabled`,
+        ...fixOf(subject, key, value),
       },
     ]
   }
@@ -84,13 +86,25 @@ function ignoredKind(subject: Subject, key: string): IgnoredKind | undefined {
   return mentions || looksLike(key, RIGHT_KEY[subject]) ? 'misspelled' : undefined
 }
 
-/** The finding for a key Nova ignores; every key of a catalog passes through ignoredKind first, so this stays off the hot path. */
-function ignoredKey(subject: Subject, key: string, value: string, kind: IgnoredKind): Finding {
+/**
+ * What the subject's watchdog is while Nova ignores a key, and what to do: remove the key; and, when the subject has
+ * no value Nova reads, what to write instead if the ignored value was meant (a change of the watchdog, said as one).
+ */
+function ignoredAdvice(subject: Subject, value: string, effective: string | undefined): string {
   const right = RIGHT_KEY[subject]
-  const v = fixedValue(value)
-  const fix = v === undefined ? undefined : `${right}=${v}`
-  const write = fix ?? `${right} with one of: ${ALLOWED}`
-  const base = {subject, key, on: 'key' as const, ...(fix && {fix})}
+  if (effective !== undefined) return `${right}='${clip(effective)}' decides. Remove it.`
+  const stands = subject === 'flavor' ? 'the flavor has no watchdog of its own' : "the flavor's watchdog stands"
+  const change = subject === 'flavor' ? 'gives the flavor a watchdog' : "overrides every flavor's watchdog"
+  const meant = meantSetting(value)
+  const write = meant === undefined ? `${right} with one of: ${ALLOWED}` : `${right}=${meant}`
+  return `${stands}. Remove it; if ${meant === undefined ? 'a watchdog' : `'${meant}'`} is meant, write ${write} instead (that ${change}).`
+}
+
+/** The finding for a key Nova ignores; every key of a catalog passes through ignoredKind first, so this stays off the hot path. */
+function ignoredKey(subject: Subject, key: string, value: string, kind: IgnoredKind, effective?: string): Finding {
+  const right = RIGHT_KEY[subject]
+  const advice = ignoredAdvice(subject, value, effective)
+  const base = {subject, key, on: 'key' as const, ...fixOf(subject, key, value)}
   if (kind === 'wrong-key') {
     const why =
       subject === 'flavor'
@@ -100,7 +114,7 @@ function ignoredKey(subject: Subject, key: string, value: string, kind: IgnoredK
       ...base,
       rule: subject === 'flavor' ? 'nova/image-key-on-flavor' : 'nova/flavor-key-on-image',
       severity: 'warning',
-      message: `${WHAT[subject]} '${key}' ${why}: Nova ignores it. Write ${write} instead.`,
+      message: `${WHAT[subject]} '${key}' ${why}: Nova ignores it, and ${advice}`,
     }
   }
   if (kind === 'blueprint') {
@@ -108,7 +122,7 @@ function ignoredKey(subject: Subject, key: string, value: string, kind: IgnoredK
       ...base,
       rule: 'nova/blueprint-key',
       severity: 'warning',
-      message: `${WHAT[subject]} '${key}' is the 2013 blueprint's spelling, which no Nova release reads: Nova ignores it. Write ${write} instead.`,
+      message: `${WHAT[subject]} '${key}' is the 2013 blueprint's spelling, which no Nova release reads: Nova ignores it, and ${advice}`,
     }
   }
   // Nova ≥ 2.86 refuses unknown keys in the namespaces it validates; anything else is stored and ignored.
@@ -119,10 +133,12 @@ function ignoredKey(subject: Subject, key: string, value: string, kind: IgnoredK
     rule: 'nova/misspelled-key',
     severity: refused ? 'error' : 'warning',
     message: refused
-      ? `flavor extra spec '${key}' is not a valid extra spec: Nova ≥ 2.86 refuses it. Did you mean ${right}? Write ${write}.`
-      : `${WHAT[subject]} '${key}' is not one Nova reads: it is ignored. Did you mean ${right}? Write ${write}.`,
+      ? `flavor extra spec '${key}' is not a valid extra spec: Nova ≥ 2.86 refuses it (an older one stored it and ignores it). Did you mean ${right}? ${capital(advice)}`
+      : `${WHAT[subject]} '${key}' is not one Nova reads: it is ignored. Did you mean ${right}? ${capital(advice)}`,
   }
 }
+
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
 
 /** Findings for one flavor's extra specs or one image's properties. */
 export function checkProperties(subject: Subject, props: Properties): Finding[] {
@@ -131,15 +147,25 @@ export function checkProperties(subject: Subject, props: Properties): Finding[] 
     if (key === RIGHT_KEY[subject]) findings.push(...checkValue(subject, key, value))
     else {
       const kind = ignoredKind(subject, key)
-      if (kind) findings.push(ignoredKey(subject, key, value, kind))
+      const right = RIGHT_KEY[subject]
+      if (kind)
+        findings.push(ignoredKey(subject, key, value, kind, Object.hasOwn(props, right) ? props[right] : undefined))
     }
   }
   return findings
 }
 
-/** The value itself when Nova takes it for `subject`; otherwise WD_INVALID_VALUE saying what is allowed (and meant). */
-export function assertSetting(subject: Subject, value: string): string {
+/**
+ * The value itself when Nova takes it for `subject`; otherwise WD_INVALID_VALUE saying what is allowed, with the
+ * value likely meant as the hint, said as the caller took it (`--action reset`; by default as the key to write).
+ */
+export function assertSetting(
+  subject: Subject,
+  value: string,
+  say: (meant: string) => string = (meant) => `write ${RIGHT_KEY[subject]}=${meant}`,
+): string {
   const [problem] = checkValue(subject, RIGHT_KEY[subject], value)
   if (!problem) return value
-  throw new WdError('WD_INVALID_VALUE', problem.message, {...(problem.fix && {hint: `write ${problem.fix}`})})
+  const fix = fixFor(subject, RIGHT_KEY[subject], RIGHT_KEY[subject], value)
+  throw new WdError('WD_INVALID_VALUE', problem.message, {...(fix && 'value' in fix && {hint: say(fix.value)})})
 }

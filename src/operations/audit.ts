@@ -92,7 +92,7 @@ function driftOf(plan: Awaited<ReturnType<typeof planCatalogs>>): {drift: Catalo
     rule: 'audit/catalog-drift',
     severity: 'warning',
     subject: {kind: c.kind, id: c.id ?? '', name: c.name},
-    message: `${c.kind} ${c.name} differs from the catalog: wd catalog plan says ${c.action}`,
+    message: `differs from the catalog: wd catalog plan says ${c.action}`,
     fix: 'wd catalog plan CATALOG shows each change; wd catalog apply makes it',
   }))
   return {drift: {summary: plan.summary, changes}, findings}

@@ -30,6 +30,7 @@ import type {Flavor} from '../api/nova.js'
 import {
   flavorState,
   readFlavors,
+  type Change,
   type FlavorPlanItem,
   type FlavorState,
   type Plan,
@@ -53,6 +54,8 @@ export interface ItemResult {
   name: string
   id: string | null
   status: ItemStatus
+  /** the changes the item makes (made, when applied), as the plan shows them */
+  changes: Change[]
   /** why it failed (the cloud's own words) or was not attempted */
   reason?: string
   code?: WdErrorCode
@@ -174,7 +177,7 @@ async function applyFlavor(conn: Connection, item: FlavorPlanItem, o: ApplyOptio
 }
 
 async function applyItem(conn: Connection, item: PlanItem, o: ApplyOptions): Promise<ItemResult> {
-  const base = {kind: item.kind, action: item.action, name: item.name, id: item.id}
+  const base = {kind: item.kind, action: item.action, name: item.name, id: item.id, changes: item.changes}
   try {
     if (item.kind === 'image') {
       const now = await patchImageProperties(

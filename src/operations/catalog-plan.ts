@@ -376,6 +376,7 @@ export async function planCatalogs(
     read ? read.images : imageEntries.length > 0 ? listImages(conn) : Promise.resolve([]),
   ])
   const warnings: string[] = []
+  const nameOnly: string[] = []
   const matched = new Set<string>()
   const items: PlanItem[] = []
   for (const c of entries) {
@@ -386,17 +387,15 @@ export async function planCatalogs(
         `give its id in the catalog: ${byName.map((f) => f.id).join(', ')}`,
       )
     }
-    if (c.id === undefined) {
-      warnings.push(
-        `flavor ${c.name} has no id in the catalog: matched by name (after a rename it could match another flavor)`,
-      )
-    }
+    if (c.id === undefined) nameOnly.push(c.name)
     const current = c.id !== undefined ? flavors.find((f) => f.id === c.id) : byName[0]
     const sameName = current ? undefined : byName[0]
     const item = planFlavor(c, current, sameName, o)
     for (const f of [current, sameName]) if (f) matched.add(f.id)
     items.push(item)
   }
+  // said once, with the count: a catalog of names alone is common, and a warning per flavor on every run is noise
+  if (nameOnly.length > 0) warnings.push(nameOnlyWarning(nameOnly))
   const inScope = picomatch(o.scope)
   for (const f of flavors) {
     if (matched.has(f.id) || !inScope(f.name)) continue
@@ -428,6 +427,18 @@ export async function planCatalogs(
   )
   const plan = {version: 1 as const, options: o, items, summary: summaryOf(items), warnings}
   return {...plan, digest: planDigest(plan)}
+}
+
+/** Names listed in the warning about flavors matched by name; the rest are counted. */
+const NAMES_LISTED = 5
+
+function nameOnlyWarning(names: readonly string[]): string {
+  const n = names.length
+  const more = n > NAMES_LISTED ? `, and ${n - NAMES_LISTED} more` : ''
+  return (
+    `${n} ${n === 1 ? 'flavor has' : 'flavors have'} no id in the catalog: matched by name (after a rename a name ` +
+    `could match another flavor; wd catalog export writes the ids): ${names.slice(0, NAMES_LISTED).join(', ')}${more}`
+  )
 }
 
 /** How many items of each action a plan holds. */

@@ -65,13 +65,24 @@ export interface Target<T, V> {
   exclusive?<R>(ref: string, work: () => Promise<R>): Promise<R>
 }
 
+/** One target's state, and the target as it was read (for callers that print more of it). */
+export async function showTarget<T, V>(target: Target<T, V>, ref: string): Promise<{state: WatchdogState; current: T}> {
+  const current = await target.find(ref)
+  return {state: target.describe(current), current}
+}
+
 export async function showWatchdog<T, V>(target: Target<T, V>, ref: string): Promise<WatchdogState> {
-  return target.describe(await target.find(ref))
+  return (await showTarget(target, ref)).state
 }
 
 export interface ChangeOptions {
   /** plan only: look everything up, write nothing */
   dryRun?: boolean
+  /**
+   * false: the caller hands the changed target on itself (`wd xml patch` prints the domain): nothing is written
+   * back, and it is no dry run
+   */
+  writeBack?: boolean
 }
 
 /** Sets (or, for null, removes) the watchdog of one target; the result, and the target after, for callers that print it. */
@@ -85,7 +96,7 @@ export async function changeWatchdog<T, V>(
   const change = async () => {
     const current = await target.find(ref)
     const planned = target.plan(current, value)
-    const write = planned.changed && !dryRun
+    const write = planned.changed && !dryRun && options.writeBack !== false
     const after = write ? await target.write(current, planned.after) : planned.after
     const before = target.describe(current)
     return {

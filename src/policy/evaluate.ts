@@ -3,6 +3,7 @@
  * is already an error of its own (nova/invalid-action).
  */
 import type {Finding} from '../engine/findings.js'
+import {fixText} from '../engine/fix.js'
 import type {Resolution} from '../engine/resolve.js'
 import {FLAVOR_KEY, IMAGE_KEY, isNovaSetting, type NovaSetting} from '../vocab/nova.js'
 import {STRICTNESS, type Policy} from './policy.js'
@@ -49,7 +50,7 @@ export function evaluateFlavor(policy: Policy, flavor: NamedProps): Finding[] {
         key: FLAVOR_KEY,
         on: flavor.props[FLAVOR_KEY] === undefined ? 'key' : 'value',
         message: `flavors matching '${r.flavors}' must have a watchdog (policy ${policy.name}), this one has none`,
-        fix: `${FLAVOR_KEY}=${wanted[0] ?? 'reset'}`,
+        fix: fixText({write: FLAVOR_KEY, value: wanted[0] ?? 'reset'}),
       })
     } else if (wanted.length > 0 && !wanted.includes(setting)) {
       findings.push({
@@ -59,7 +60,7 @@ export function evaluateFlavor(policy: Policy, flavor: NamedProps): Finding[] {
         key: FLAVOR_KEY,
         on: 'value',
         message: `flavors matching '${r.flavors}' must use one of: ${wanted.join(', ')} (policy ${policy.name}), not '${clip(setting)}'`,
-        fix: `${FLAVOR_KEY}=${wanted[0]}`,
+        fix: fixText({write: FLAVOR_KEY, value: wanted[0]!}),
       })
     }
   }

@@ -6,6 +6,7 @@
 import type {ApplyResult} from '../operations/catalog-apply.js'
 import type {Change, Plan, PlanAction, PlanItem} from '../operations/catalog-plan.js'
 import {oneLine} from '../text/clip.js'
+import {NOT_SET} from './words.js'
 
 const SIGN: Record<PlanAction, string> = {
   create: '+',
@@ -24,7 +25,8 @@ const VERB: Record<PlanAction, string> = {
   unchanged: 'unchanged',
 }
 
-const value = (v: Change['from']) => (v === null ? '(none)' : typeof v === 'string' ? `'${oneLine(v)}'` : String(v))
+const value = (v: Change['from']) =>
+  v === null ? `(${NOT_SET})` : typeof v === 'string' ? `'${oneLine(v)}'` : String(v)
 
 function changeLine(c: Change): string {
   const what = c.key === undefined ? c.field : `${c.field} ${oneLine(c.key)}`
@@ -97,10 +99,12 @@ export function planMarkdown(plan: Plan): string {
   return out.join('\n')
 }
 
+/** One line per item, then the fields it changed (or was to change), indented as in the plan. */
 export function applyText(r: ApplyResult): string {
-  const lines = r.results.map(
-    (i) => `${i.status.padEnd(13)} ${i.action.padEnd(9)} ${title(i)}${i.reason ? `: ${oneLine(i.reason)}` : ''}`,
-  )
+  const lines = r.results.flatMap((i) => [
+    `${i.status.padEnd(13)} ${i.action.padEnd(9)} ${title(i)}${i.reason ? `: ${oneLine(i.reason)}` : ''}`,
+    ...i.changes.map((c) => `    ${changeLine(c)}`),
+  ])
   const s = r.summary
   lines.push(`Apply: ${s.applied} applied, ${s.failed} failed, ${s['not-attempted']} not attempted.`)
   return lines.join('\n')

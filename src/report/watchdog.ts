@@ -4,79 +4,163 @@
  */
 import type {WatchdogChange, WatchdogState} from '../operations/target.js'
 import {isWdVendor} from '../proxmox/cicustom.js'
+import type {HeldFlavor} from '../operations/targets/flavor.js'
+import type {Flavor} from '../api/nova.js'
+import type {Image} from '../api/glance.js'
 import {renderProxmoxLine, type ProxmoxWatchdog} from '../render/proxmox.js'
 import {FLAVOR_KEY, IMAGE_KEY} from '../vocab/nova.js'
 import type {Row} from './records.js'
 import {oneLine} from '../text/clip.js'
+import {own} from '../is-object.js'
+import {NO_WATCHDOG, NOT_SET} from './words.js'
 
-/** The device a flavor (or an overriding image) gives on its own, in words. */
+/**
+ * The device a flavor (or an overriding image) gives on its own, in words; never 'none' for no device, since none
+ * is also an action (a device that does nothing on expiry).
+ */
 function deviceWords(s: WatchdogState): string {
   if (!s.valid && !s.device) return 'invalid: Nova refuses it'
-  return s.device ? `${s.device.model}, ${s.device.action}` : 'none'
+  return s.device ? `${s.device.model}, ${s.device.action}` : NO_WATCHDOG
 }
 
 const findingLines = (s: WatchdogState) => s.findings.map((x) => `${x.severity}: ${x.message}`)
 
-export function flavorRecord(s: WatchdogState): Row {
-  const a = s.attributes
+/**
+ * A flavor as `openstack flavor show -f json` prints it (python-openstackclient's ShowFlavor: the SDK's names for
+ * Nova's fields, sorted), then wd's own columns. The SDK reads flavors at compute 2.61, where Nova says '' for no
+ * swap; wd reads at 2.86, where it says 0: shown as the openstack CLI shows it.
+ */
+export function flavorRecord(s: WatchdogState, {flavor: f, access}: HeldFlavor): Row {
+  const isPublic = f['os-flavor-access:is_public'] ?? true
   return {
-    id: s.target.id,
-    name: s.target.name,
-    vcpus: a.vcpus ?? null,
-    ram: a.ram ?? null,
-    disk: a.disk ?? null,
-    is_public: a.is_public ?? null,
-    [FLAVOR_KEY]: s.stored,
-    watchdog: deviceWords(s),
-    findings: findingLines(s),
-    properties: s.properties ?? {},
+    'OS-FLV-DISABLED:disabled': f['OS-FLV-DISABLED:disabled'] ?? false,
+    'OS-FLV-EXT-DATA:ephemeral': f['OS-FLV-EXT-DATA:ephemeral'] ?? 0,
+    access_project_ids: isPublic ? null : access,
+    description: f.description ?? null,
+    disk: f.disk ?? null,
+    id: f.id,
+    name: f.name,
+    'os-flavor-access:is_public': isPublic,
+    properties: f.extra_specs,
+    ram: f.ram ?? null,
+    rxtx_factor: f.rxtx_factor ?? null,
+    swap: f.swap === 0 ? '' : (f.swap ?? ''),
+    vcpus: f.vcpus ?? null,
+    ...watchdogColumns(s, FLAVOR_KEY, deviceWords(s)),
   }
 }
 
-/** `wd flavor list`'s columns, each from the record's field (as the openstack CLI names them). */
-const FLAVOR_LIST = {
-  ID: 'id',
-  Name: 'name',
-  vCPUs: 'vcpus',
-  RAM: 'ram',
-  Disk: 'disk',
-  'Is Public': 'is_public',
-  Watchdog: 'watchdog',
+/** wd's own columns after the openstack CLI's: the stored value, what Nova makes of it, the findings. */
+const watchdogColumns = (s: WatchdogState, key: string, watchdog: string): Row => ({
+  [key]: s.stored,
+  watchdog,
+  findings: findingLines(s),
+})
+
+/** `wd flavor list`: `openstack flavor list`'s columns, then the watchdog. */
+export function flavorRow(s: WatchdogState, f: Flavor): Row {
+  return {
+    ID: f.id,
+    Name: f.name,
+    RAM: f.ram ?? null,
+    Disk: f.disk ?? null,
+    Ephemeral: f['OS-FLV-EXT-DATA:ephemeral'] ?? 0,
+    VCPUs: f.vcpus ?? null,
+    'Is Public': f['os-flavor-access:is_public'] ?? true,
+    Watchdog: deviceWords(s),
+  }
 }
-const IMAGE_LIST = {ID: 'id', Name: 'name', Visibility: 'visibility', Watchdog: 'watchdog'}
-
-export const FLAVOR_COLUMNS = Object.keys(FLAVOR_LIST)
-export const IMAGE_COLUMNS = Object.keys(IMAGE_LIST)
-
-const columns = (record: Row, list: Record<string, string>): Row =>
-  Object.fromEntries(Object.entries(list).map(([column, field]) => [column, record[field]]))
-
-export const flavorRow = (s: WatchdogState): Row => columns(flavorRecord(s), FLAVOR_LIST)
-export const imageRow = (s: WatchdogState): Row => columns(imageRecord(s), IMAGE_LIST)
+export const FLAVOR_COLUMNS = ['ID', 'Name', 'RAM', 'Disk', 'Ephemeral', 'VCPUs', 'Is Public', 'Watchdog']
 
 const imageWatchdog = (s: WatchdogState) =>
   s.stored === null ? "the flavor's" : `${deviceWords(s)} (overrides every flavor's)`
 
-export function imageRecord(s: WatchdogState): Row {
+/** `wd image list`: `openstack image list`'s columns, then the visibility and the watchdog. */
+export function imageRow(s: WatchdogState, i: Image): Row {
   return {
-    id: s.target.id,
-    name: s.target.name,
-    owner: s.attributes.owner ?? null,
-    visibility: s.attributes.visibility ?? null,
-    [IMAGE_KEY]: s.stored,
-    watchdog: imageWatchdog(s),
-    findings: findingLines(s),
-    properties: s.properties ?? {},
+    ID: i.id,
+    Name: i.name,
+    Status: i.status ?? null,
+    Visibility: i.visibility ?? null,
+    Watchdog: imageWatchdog(s),
   }
 }
+export const IMAGE_COLUMNS = ['ID', 'Name', 'Status', 'Visibility', 'Watchdog']
 
-/** What `--dry-run` of `wd flavor|image set|unset` says of one target. */
-export function dryRunLine(c: WatchdogChange, key: string): string {
-  const what = oneLine(`${c.target.kind} ${c.target.name ?? c.target.id}`)
-  if (c.after.stored === null)
-    return `dry run: would ${c.before.stored === null ? 'leave' : 'remove'} ${key} on ${what}`
-  return oneLine(`dry run: would set ${key}=${c.after.stored} on ${what} (now: ${c.before.stored ?? 'unset'})`)
+/** The fields `openstack image show` prints at the top level (python-openstackclient's _format_image). */
+const IMAGE_SHOWN = new Set([
+  'checksum',
+  'container_format',
+  'created_at',
+  'disk_format',
+  'file',
+  'id',
+  'min_disk',
+  'min_ram',
+  'name',
+  'owner',
+  'protected',
+  'schema',
+  'size',
+  'status',
+  'updated_at',
+  'virtual_size',
+  'visibility',
+])
+/** What the openstack CLI leaves out of `properties`: Glance's link to itself (the SDK drops it), the tags (shown apart). */
+const IMAGE_HIDDEN = new Set(['self', 'location', 'tags'])
+
+/**
+ * An image as `openstack image show -f json` prints it: Glance's own fields that have a value, its tags, and every
+ * other key of the image under `properties` (Glance's os_* fields too), sorted; then wd's own columns. (The SDK reads
+ * a few known properties, such as hw_cpu_cores, as numbers or booleans; wd shows Glance's strings.)
+ */
+export function imageRecord(s: WatchdogState, i: Image): Row {
+  const shown: Row = {tags: Array.isArray(i.tags) ? i.tags : []}
+  const properties: Row = {}
+  for (const [k, v] of Object.entries(i)) {
+    // the SDK leaves out what Glance says is null (an image without data has no checksum, no os_hash_value)
+    if (v === null || v === undefined || IMAGE_HIDDEN.has(k)) continue
+    if (IMAGE_SHOWN.has(k)) shown[k] = v
+    else properties[k] = v
+  }
+  if (Object.keys(properties).length > 0) shown.properties = properties
+  const sorted = Object.fromEntries(
+    Object.keys(shown)
+      .sort()
+      .map((k) => [k, shown[k]]),
+  )
+  return {...sorted, ...watchdogColumns(s, IMAGE_KEY, imageWatchdog(s))}
 }
+
+const KEYS: Partial<Record<WatchdogChange['target']['kind'], string>> = {flavor: FLAVOR_KEY, image: IMAGE_KEY}
+
+/**
+ * What `--dry-run` of `wd flavor|image set|unset` says of one target: "no change" when nothing would change, else the
+ * keys it would set and remove (an image's legacy key too), and the value there now.
+ */
+export function dryRunLine(c: WatchdogChange): string {
+  const key = KEYS[c.target.kind] ?? ''
+  const what = `${c.target.kind} ${c.target.name ?? c.target.id}`
+  if (!c.changed) {
+    const has = c.before.stored === null ? `has no ${key}` : `already has ${key}=${c.before.stored}`
+    return oneLine(`dry run: no change: ${what} ${has}`)
+  }
+  const before = c.before.properties ?? {}
+  const after = c.after.properties ?? {}
+  const set = Object.keys(after).filter((k) => own(before, k) !== after[k])
+  const removed = Object.keys(before).filter((k) => !Object.hasOwn(after, k))
+  const verbs = [
+    ...(set.length > 0 ? [`set ${set.map((k) => `${k}=${after[k]}`).join(', ')}`] : []),
+    ...(removed.length > 0 ? [`remove ${removed.join(', ')}`] : []),
+  ]
+  const on = set.length > 0 ? 'on' : 'from'
+  return oneLine(`dry run: would ${verbs.join(' and ')} ${on} ${what} (now: ${c.before.stored ?? NOT_SET})`)
+}
+
+/** The line above the records a dry run prints: they are what the targets would be, not what they are. */
+export const dryRunCaption = (targets: number): string =>
+  `dry run: as ${targets === 1 ? 'it' : 'they'} would be; nothing was written`
 
 /** `wd proxmox show`: the guest's watchdog now and at its next start, wd's monitor, its state, in words. */
 export function guestText(s: WatchdogState): string {

@@ -25,7 +25,7 @@ export function serviceMetrics() {
     }),
     resolutions: new Counter({
       name: 'wd_serve_resolutions_total',
-      help: 'Resolutions, by resulting action (none: no device; invalid: Nova refuses the input)',
+      help: 'Resolutions, by resulting action (disabled: no device; invalid: Nova refuses the input)',
       labelNames: ['action'],
       registers: [registry],
     }),

@@ -42,7 +42,7 @@ describe('wd resolve', () => {
     const r = json(['--flavor-spec', 'hw_watchdog_action=reset'])
     expect(r.status).toBe(0)
     expect(r.data.device).toBeNull()
-    expect(r.data.warnings).toEqual([expect.stringContaining('Write hw:watchdog_action=reset instead')])
+    expect(r.data.warnings).toEqual([expect.stringContaining('write hw:watchdog_action=reset instead')])
   })
 
   it('exit 1 for a value Nova refuses, naming key, value and allowed values', () => {

@@ -6,7 +6,12 @@ import {fixture, root, wd, wdJson} from '../helpers/cli.js'
 describe('usage errors are one line and a hint, exit 2', () => {
   it.each([
     [['resolve', '--bogus'], 'unknown flag: --bogus', 'see: wd resolve --help'],
-    [['flavor', 'set', 'm1.small'], 'missing required flag --action', 'see: wd flavor set --help'],
+    [['flavor', 'set', 'm1.small'], 'missing required flag --action (or --property)', 'see: wd flavor set --help'],
+    [
+      ['image', 'set', 'img', '--action', 'reset', '--property', 'hw_watchdog_action=reset'],
+      '--property and --action cannot be given together',
+      'see: wd image set --help',
+    ],
     [['flavor', 'set'], 'missing argument: FLAVOR', 'see: wd flavor set --help'],
     [['catalog', 'validate'], 'missing argument: PATH', 'see: wd catalog validate --help'],
     [

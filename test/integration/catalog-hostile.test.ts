@@ -255,7 +255,7 @@ describe('item 9: extra-spec keys that are JavaScript method names', () => {
       `flavors:\n  - {name: ${prefix}-m1, id: ${id}, extra_specs: {hw:watchdog_action: reset, toString: x}}\n`,
     )
     const text = wd(['catalog', 'plan', adds, '--flavors', `${prefix}-m1`], undefined, asAdmin()).stdout
-    expect(text).toContain("extra_specs toString: (none) → 'x'")
+    expect(text).toContain("extra_specs toString: (not set) → 'x'")
     expect(text).not.toContain('native code')
   })
 })

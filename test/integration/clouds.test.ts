@@ -202,7 +202,7 @@ describe('openstack CLI habits', () => {
       `dry run: would set hw:watchdog_action=reset on flavor ${name} (now: pause)\n`,
     ])
     const unset = wd(['flavor', 'unset', name, '--dry-run', '-f', 'value', '-c', 'name'], undefined, osEnv('admin'))
-    expect(unset.stderr).toBe(`dry run: would remove hw:watchdog_action on flavor ${name}\n`)
+    expect(unset.stderr).toBe(`dry run: would remove hw:watchdog_action from flavor ${name} (now: pause)\n`)
     expect(await flavorSpecs(admin, id)).toEqual({'hw:watchdog_action': 'pause'})
     const missing = wd(
       ['flavor', 'set', 'wd-it-no-such-flavor', '--action', 'reset', '--dry-run'],

@@ -105,7 +105,7 @@ describe('wd flavor on real Nova', () => {
     const r = wd(['flavor', 'list', '-f', 'value', '-c', 'Name', '-c', 'Watchdog'], undefined, osEnv('admin'))
     expect(r.stdout.split('\n')).toContain(`${f.name} i6300esb, pause`)
     const t = wd(['flavor', 'list'], undefined, osEnv('admin'))
-    expect(t.stdout).toMatch(/^\| ID +\| Name +\| vCPUs \| RAM \| Disk \| Is Public \| Watchdog +\|$/m)
+    expect(t.stdout).toMatch(/^\| ID +\| Name +\| RAM \| Disk \| Ephemeral \| VCPUs \| Is Public \| Watchdog +\|$/m)
   })
 
   live(

@@ -119,38 +119,42 @@ describe('resolve: keys Nova ignores are never ignored silently, and never chang
   it('hw_watchdog_action on a flavor', () => {
     const r = resolve({flavor: {hw_watchdog_action: 'reset'}})
     expect(r.device).toBeNull()
-    expect(r.warnings.map((w) => [w.rule, w.fix])).toEqual([['nova/image-key-on-flavor', 'hw:watchdog_action=reset']])
+    // the fix changes nothing (issue 24 item 1); what to write if reset was meant is said, as the change it is
+    expect(r.warnings.map((w) => [w.rule, w.fix])).toEqual([['nova/image-key-on-flavor', 'remove hw_watchdog_action']])
     expect(r.warnings[0]!.message).toMatch(/Nova ignores it/)
+    expect(r.warnings[0]!.message).toContain(
+      "if 'reset' is meant, write hw:watchdog_action=reset instead (that gives the flavor a watchdog)",
+    )
     expect(r.errors).toEqual([])
   })
 
   it('hw:watchdog_action on an image', () => {
     const r = resolve({flavor: {'hw:watchdog_action': 'reset'}, image: {'hw:watchdog_action': 'disabled'}})
     expect(r.device).toEqual({model: 'i6300esb', action: 'reset'})
-    expect(r.warnings.map((w) => [w.rule, w.fix])).toEqual([
-      ['nova/flavor-key-on-image', 'hw_watchdog_action=disabled'],
-    ])
+    // writing hw_watchdog_action=disabled would switch the flavor's reset off: the fix removes the ignored key
+    expect(r.warnings.map((w) => [w.rule, w.fix])).toEqual([['nova/flavor-key-on-image', 'remove hw:watchdog_action']])
+    expect(r.warnings[0]!.message).toContain("overrides every flavor's watchdog")
   })
 
   it("the blueprint's watchdog= on a flavor and on an image", () => {
     const r = resolve({flavor: {watchdog: 'poweroff'}, image: {watchdog: 'Reset'}})
     expect(r.device).toBeNull()
     expect(r.warnings.map((w) => [w.subject, w.rule, w.fix])).toEqual([
-      ['flavor', 'nova/blueprint-key', 'hw:watchdog_action=poweroff'],
-      ['image', 'nova/blueprint-key', 'hw_watchdog_action=reset'],
+      ['flavor', 'nova/blueprint-key', 'remove watchdog'],
+      ['image', 'nova/blueprint-key', 'remove watchdog'],
     ])
   })
 
   it('a misspelled hw: key is refused by Nova ≥ 2.86 (error); elsewhere it is ignored (warning)', () => {
     const flavor = resolve({flavor: {'hw:watchdog_actoin': 'reset'}})
-    expect(flavor.errors.map((e) => [e.rule, e.fix])).toEqual([['nova/misspelled-key', 'hw:watchdog_action=reset']])
+    expect(flavor.errors.map((e) => [e.rule, e.fix])).toEqual([['nova/misspelled-key', 'remove hw:watchdog_actoin']])
     expect(flavor.errors[0]!.message).toContain('Did you mean hw:watchdog_action?')
     const unscoped = resolve({flavor: {watchdog_action: 'reset'}})
     expect(unscoped.warnings.map((w) => w.rule)).toEqual(['nova/misspelled-key'])
     const image = resolve({image: {hw_watchdog: 'pause', HW_WATCHDOG_ACTION: 'reset'}})
     expect(image.warnings.map((w) => [w.key, w.fix])).toEqual([
-      ['hw_watchdog', 'hw_watchdog_action=pause'],
-      ['HW_WATCHDOG_ACTION', 'hw_watchdog_action=reset'],
+      ['hw_watchdog', 'remove hw_watchdog'],
+      ['HW_WATCHDOG_ACTION', 'remove HW_WATCHDOG_ACTION'],
     ])
     expect(image.device).toBeNull()
   })

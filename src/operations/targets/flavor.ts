@@ -1,10 +1,16 @@
 /** A Nova flavor as a target: its `hw:watchdog_action` extra spec, every other extra spec left as it is. */
 import {resolve} from '../../engine/resolve.js'
 import type {Connection} from '../../openstack/connection.js'
-import {findFlavor, setFlavorWatchdog, unsetFlavorWatchdog, withoutKey} from '../../openstack/nova.js'
+import {findFlavor, flavorAccess, setFlavorWatchdog, unsetFlavorWatchdog, withoutKey} from '../../openstack/nova.js'
 import type {Flavor} from '../../api/nova.js'
 import {FLAVOR_KEY} from '../../vocab/nova.js'
 import type {Target, WatchdogState} from '../target.js'
+
+/** A flavor as Nova holds it, and the projects a private one is given to (null: public, or not asked for). */
+export interface HeldFlavor {
+  flavor: Flavor
+  access: string[] | null
+}
 
 export function describeFlavor(f: Flavor): WatchdogState {
   const r = resolve({flavor: f.extra_specs})
@@ -25,20 +31,35 @@ export function describeFlavor(f: Flavor): WatchdogState {
   }
 }
 
+export interface FlavorTargetOptions {
+  /** read a private flavor's access list too (one request more; the openstack CLI's show prints it) */
+  access?: boolean
+}
+
 /** `value` is a Nova setting (checked by the caller with assertSetting); null removes the extra spec. */
-export function flavorTarget(conn: Connection): Target<Flavor, string> {
+export function flavorTarget(conn: Connection, options: FlavorTargetOptions = {}): Target<HeldFlavor, string> {
   return {
     kind: 'flavor',
-    find: (ref) => findFlavor(conn, ref),
-    describe: describeFlavor,
-    plan(current, value) {
-      const specs = current.extra_specs
-      const after = value === null ? withoutKey(specs, FLAVOR_KEY) : {...specs, [FLAVOR_KEY]: value}
-      return {after: {...current, extra_specs: after}, changed: after[FLAVOR_KEY] !== specs[FLAVOR_KEY]}
+    async find(ref) {
+      const flavor = await findFlavor(conn, ref)
+      const access =
+        options.access && flavor['os-flavor-access:is_public'] === false ? await flavorAccess(conn, flavor.id) : null
+      return {flavor, access}
     },
-    write: (current, planned) => {
-      const value = planned.extra_specs[FLAVOR_KEY]
-      return value === undefined ? unsetFlavorWatchdog(conn, current) : setFlavorWatchdog(conn, current, value)
+    describe: (held) => describeFlavor(held.flavor),
+    plan({flavor, access}, value) {
+      const specs = flavor.extra_specs
+      const after = value === null ? withoutKey(specs, FLAVOR_KEY) : {...specs, [FLAVOR_KEY]: value}
+      return {
+        after: {flavor: {...flavor, extra_specs: after}, access},
+        changed: after[FLAVOR_KEY] !== specs[FLAVOR_KEY],
+      }
+    },
+    async write({flavor, access}, planned) {
+      const value = planned.flavor.extra_specs[FLAVOR_KEY]
+      const now =
+        value === undefined ? await unsetFlavorWatchdog(conn, flavor) : await setFlavorWatchdog(conn, flavor, value)
+      return {flavor: now, access}
     },
   }
 }

@@ -7,7 +7,8 @@
 import type {AuditReport} from '../../operations/audit.js'
 import type {AuditServer} from '../../audit/judge.js'
 import {NOVA_ACTIONS} from '../../vocab/nova.js'
-import {coverageLine, protectedByAction} from './text.js'
+import {coverageLine, objectLabel, protectedByAction} from './text.js'
+import {NOT_SET} from '../words.js'
 
 const esc = (v: string | number | null | undefined): string =>
   String(v ?? '')
@@ -167,7 +168,7 @@ export function auditHtml(r: AuditReport, version: string): string {
     r.findings.map((x) => [
       {text: x.severity, sort: {error: 0, warning: 1, info: 2}[x.severity], cls: x.severity},
       {text: x.rule},
-      {text: `${x.subject.kind} ${x.subject.name ?? x.subject.id}`},
+      {text: objectLabel(x.subject)},
       {text: x.message},
       {text: x.fix ?? '', cls: 'fix'},
     ]),
@@ -201,7 +202,7 @@ export function auditHtml(r: AuditReport, version: string): string {
       {text: x.name},
       {text: x.id},
       {text: x.isPublic ? 'yes' : 'no'},
-      {text: x.setting ?? '(none)'},
+      {text: x.setting ?? `(${NOT_SET})`},
       {text: x.valid ? 'yes' : 'no', cls: x.valid ? '' : 'error'},
       {text: x.servers, sort: x.servers},
     ]),
@@ -215,7 +216,7 @@ export function auditHtml(r: AuditReport, version: string): string {
       {text: x.id},
       {text: x.ownerName ?? x.owner ?? ''},
       {text: x.visibility ?? ''},
-      {text: x.setting ?? '(none)'},
+      {text: x.setting ?? `(${NOT_SET})`},
       {text: x.machineType ?? ''},
       {text: x.architecture ?? ''},
       {text: x.servers, sort: x.servers},

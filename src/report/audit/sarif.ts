@@ -7,6 +7,7 @@ import {AUDIT_RULES} from '../../audit/rules.js'
 import {RULES} from '../../engine/rules.js'
 import type {AuditReport} from '../../operations/audit.js'
 import {sarifLog} from '../sarif-log.js'
+import {objectLabel} from './text.js'
 
 const LEVEL = {error: 'error', warning: 'warning', info: 'note'} as const
 
@@ -20,7 +21,7 @@ export function auditSarif(r: AuditReport, version: string): object {
       ruleId: f.rule,
       ruleIndex: used.indexOf(f.rule),
       level: LEVEL[f.severity],
-      message: {text: f.fix ? `${f.message} Fix: ${f.fix}` : f.message},
+      message: {text: `${objectLabel(f.subject)}: ${f.message}${f.fix ? ` Fix: ${f.fix}` : ''}`},
       locations: [
         {
           logicalLocations: [{kind, name: f.subject.name ?? f.subject.id, fullyQualifiedName: fqn}],

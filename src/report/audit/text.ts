@@ -2,7 +2,8 @@
 import type {AuditReport} from '../../operations/audit.js'
 import {formatList} from '../records.js'
 import {NOVA_ACTIONS, type NovaAction} from '../../vocab/nova.js'
-import {oneLine} from '../../text/clip.js'
+import type {AuditSubject} from '../../audit/judge.js'
+import {clip, oneLine} from '../../text/clip.js'
 
 const COUNT_COLUMNS = ['servers', 'protected', 'unprotected', 'unknown']
 
@@ -31,6 +32,13 @@ export function coverageLine(r: AuditReport): string {
     `${s.unprotected} unprotected${idle.length ? ` (${idle.join(', ')})` : ''}, ${s.unknown} unknown` +
     (silent > 0 ? ` (${silent} whose guest has not said)` : '')
   )
+}
+
+/** A finding's object as every human format of the audit names it: its kind, its name and its id. */
+export function objectLabel(s: AuditSubject): string {
+  const name = s.name ? ` '${clip(s.name)}'` : ''
+  // an object a catalog would create has no id in the cloud yet
+  return oneLine(`${s.kind}${name}${s.id ? ` (${s.id})` : ''}`)
 }
 
 export function auditText(r: AuditReport): string {
@@ -73,7 +81,7 @@ export function auditText(r: AuditReport): string {
   )
   for (const x of r.findings) {
     // messages name images, flavors and projects, which their owners name as they like
-    out.push(`${x.severity.padEnd(7)} ${x.rule}  ${oneLine(x.message)}`)
+    out.push(`${x.severity.padEnd(7)} ${x.rule}  ${objectLabel(x.subject)}: ${oneLine(x.message)}`)
     if (x.fix) out.push(`        fix: ${oneLine(x.fix)}`)
   }
   return out.join('\n')
