@@ -12,7 +12,8 @@ import {clip} from '../text/clip.js'
 import {FLAVOR_KEY, IMAGE_KEY, isNovaSetting, NOVA_ACTIONS, type NovaAction} from '../vocab/nova.js'
 import {bootFlavor, imageIdOf, powerStateOf, specsOf, stringOrNull, type Flavor, type Server} from '../api/nova.js'
 import {imageProperties, type Image} from '../api/glance.js'
-import type {AuditSeverity} from './rules.js'
+import type {AuditRuleId, AuditSeverity} from './rules.js'
+import type {RuleId} from '../engine/rules.js'
 import type {GuestReport} from '../guest/status.js'
 import {isNotArmedReason, type NotArmedReason} from '../vocab/guest.js'
 
@@ -26,7 +27,7 @@ export interface AuditSubject {
 
 export interface AuditFinding {
   /** an audit/* rule of AUDIT_RULES, or the engine's nova/* and policy/* rule ids for a flavor's or image's own values */
-  rule: string
+  rule: AuditRuleId | RuleId
   severity: AuditSeverity
   subject: AuditSubject
   /** what is wrong; the object is the subject's to name (every format names it from there) */

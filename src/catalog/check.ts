@@ -45,7 +45,7 @@ const pathKey = (doc: number, path: Path) => `${doc}:${path.map(String).join('\u
 
 function fromEngine(entry: CatalogFlavor | CatalogImage, f: Finding): Unplaced {
   return {
-    rule: f.rule as RuleId,
+    rule: f.rule,
     severity: f.severity,
     message: `${clip(entry.name)}: ${f.message}`,
     doc: entry.origin.doc,

@@ -1,12 +1,13 @@
 /** Findings are data: a stable rule id, a severity, what is wrong, and what to write instead. */
 import type {SourcePosition} from '../errors.js'
+import type {RuleId} from './rules.js'
 
 export type Severity = 'error' | 'warning'
 export type Subject = 'flavor' | 'image'
 
 export interface Finding {
   /** stable id, e.g. `nova/invalid-action`; documented in the README's rule table */
-  rule: string
+  rule: RuleId
   severity: Severity
   message: string
   /** where the finding is: a flavor extra spec or an image property */
