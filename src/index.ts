@@ -54,7 +54,7 @@ export type {
   AuditSummary,
   Counts,
   ServerWhy,
-} from './audit/judge.js'
+} from './audit/model.js'
 export {AUDIT_RULES, type AuditRuleId} from './audit/rules.js'
 export {
   glanceProtections,

@@ -9,144 +9,23 @@ import type {Finding} from '../engine/findings.js'
 import {evaluateFlavor, evaluateImage, type NamedProps} from '../policy/evaluate.js'
 import {STRICTNESS, type Policy} from '../policy/policy.js'
 import {clip} from '../text/clip.js'
-import {FLAVOR_KEY, IMAGE_KEY, isNovaSetting, NOVA_ACTIONS, type NovaAction} from '../vocab/nova.js'
+import {FLAVOR_KEY, IMAGE_KEY, isNovaSetting} from '../vocab/nova.js'
 import {bootFlavor, imageIdOf, powerStateOf, specsOf, stringOrNull, type Flavor, type Server} from '../api/nova.js'
 import {imageProperties, type Image} from '../api/glance.js'
-import type {AuditRuleId, AuditSeverity} from './rules.js'
-import type {RuleId} from '../engine/rules.js'
-import type {GuestReport} from '../guest/status.js'
+import type {AuditSeverity} from './rules.js'
 import {isNotArmedReason, type NotArmedReason} from '../vocab/guest.js'
-
-export interface AuditSubject {
-  kind: 'server' | 'flavor' | 'image'
-  id: string
-  name: string | null
-  /** the project that owns it (a server's project, an image's owner) */
-  project?: string | null
-}
-
-export interface AuditFinding {
-  /** an audit/* rule of AUDIT_RULES, or the engine's nova/* and policy/* rule ids for a flavor's or image's own values */
-  rule: AuditRuleId | RuleId
-  severity: AuditSeverity
-  subject: AuditSubject
-  /** what is wrong; the object is the subject's to name (every format names it from there) */
-  message: string
-  fix?: string
-  /** the extra spec or property the finding is about */
-  key?: string
-}
-
-/**
- * Why a server is (not) protected: decided by the flavor or the image; or no watchdog at all, the image's
- * `disabled` over the flavor's, the action `none`, a value Nova refuses; or unknown: booted from a volume, its image
- * gone or hidden, its embedded flavor's extra specs hidden from the caller.
- */
-export type ServerWhy =
-  | 'flavor'
-  | 'image'
-  | 'no-watchdog'
-  | 'image-disabled'
-  | 'action-none'
-  | 'invalid'
-  | 'volume-backed'
-  | 'image-unavailable'
-  | 'extra-specs-hidden'
-
-/**
- * Whether the guest armed the device the hypervisor gave it, in its own words (its console's last `wd-guest:` line,
- * src/guest/status.ts), or why wd cannot tell: the console was not read (`not-checked`), the server is not running,
- * Nova gave no console (`no-console`, with Nova's words), it holds no wd-guest line, or only one from an earlier boot.
- */
-export interface GuestObservation {
-  state: 'armed' | 'not-armed' | 'unknown'
-  report?: GuestReport
-  unknown?: 'not-checked' | 'not-running' | 'no-console' | 'no-line' | 'stale'
-  /** no-console: what Nova said */
-  said?: string
-}
-
-export interface AuditServer {
-  id: string
-  name: string | null
-  project: string | null
-  projectName: string | null
-  status: string | null
-  /** Nova's power state by name: running, paused, shutdown, crashed, suspended, nostate */
-  powerState: string | null
-  /** the embedded flavor's name, and the id of the flavor that has that name now (null: none, or several) */
-  flavor: {name: string | null; id: string | null}
-  /** null: booted from a volume */
-  image: {id: string; name: string | null} | null
-  /** the device Nova gave it; null for none (or unknown) */
-  device: {model: string; action: NovaAction} | null
-  /**
-   * whether the hypervisor acts when the guest hangs: its device acts on expiry and its guest armed it; null when wd
-   * cannot know (the device, or what the guest did)
-   */
-  protected: boolean | null
-  /** why the device is there or not (the hypervisor's side; the guest's is `guest`) */
-  why: ServerWhy
-  /** for a server whose device acts (reset, poweroff, pause): whether its guest armed it; null otherwise */
-  guest: GuestObservation | null
-}
-
-export interface AuditFlavor {
-  id: string
-  name: string
-  isPublic: boolean
-  /** the stored hw:watchdog_action, null when absent */
-  setting: string | null
-  valid: boolean
-  /** servers that booted with a flavor of this name */
-  servers: number
-}
-
-export interface AuditImage {
-  id: string
-  name: string | null
-  owner: string | null
-  ownerName: string | null
-  visibility: string | null
-  /** the stored hw_watchdog_action, null when absent */
-  setting: string | null
-  machineType: string | null
-  architecture: string | null
-  servers: number
-}
-
-export interface Counts {
-  total: number
-  protected: number
-  unprotected: number
-  unknown: number
-}
-
-export interface AuditSummary {
-  /** byAction: servers by their device's action; guests: servers whose device acts, by whether the guest armed it */
-  servers: Counts & {byAction: Record<NovaAction, number>; guests: Record<GuestObservation['state'], number>}
-  byProject: (Counts & {project: string | null; name: string | null})[]
-  byFlavor: (Counts & {flavor: string | null})[]
-  findings: Record<AuditSeverity, number>
-}
-
-export interface CloudState {
-  flavors: readonly Flavor[]
-  images: readonly Image[]
-  servers: readonly Server[]
-  /** project names by id (empty when the caller may not list projects) */
-  projects: ReadonlyMap<string, string>
-  /** what each server's guest said (by server id) of those guestToCheck chose; undefined: consoles were not read */
-  guests?: ReadonlyMap<string, GuestObservation>
-}
-
-export interface Judgement {
-  summary: AuditSummary
-  servers: AuditServer[]
-  flavors: AuditFlavor[]
-  images: AuditImage[]
-  findings: AuditFinding[]
-}
+import type {
+  AuditFinding,
+  AuditFlavor,
+  AuditImage,
+  AuditServer,
+  AuditSubject,
+  CloudState,
+  GuestObservation,
+  Judgement,
+  ServerWhy,
+} from './model.js'
+import {groupBy, summarize} from './summary.js'
 
 /** Architectures whose QEMU has no i6300esb (s390x) or whose distribution builds leave it out (aarch64, ppc64le). */
 const NO_I6300ESB = new Set(['aarch64', 's390x', 'ppc64le', 'ppc64'])
@@ -442,34 +321,13 @@ function imageFindings(
   return out
 }
 
-const countsOf = (servers: readonly AuditServer[]): Counts => ({
-  total: servers.length,
-  protected: servers.filter((s) => s.protected === true).length,
-  unprotected: servers.filter((s) => s.protected === false).length,
-  unknown: servers.filter((s) => s.protected === null).length,
-})
-
-function groupCounts<K extends string | null>(servers: readonly AuditServer[], key: (s: AuditServer) => K) {
-  const groups = new Map<K, AuditServer[]>()
-  for (const s of servers) {
-    const k = key(s)
-    let g = groups.get(k)
-    if (!g) groups.set(k, (g = []))
-    g.push(s)
-  }
-  return [...groups].map(([k, g]) => ({key: k, counts: countsOf(g), first: g[0]!}))
-}
-
 /** The cloud judged; `more` are findings judged elsewhere (catalog drift), sorted and counted with the rest. */
 export function judgeCloud(state: CloudState, policy?: Policy, more: readonly AuditFinding[] = []): Judgement {
   const {projects} = state
-  const flavorByName = new Map<string, Flavor[]>()
-  for (const f of state.flavors) {
-    if (typeof f.name !== 'string') continue
-    const same = flavorByName.get(f.name)
-    if (same) same.push(f)
-    else flavorByName.set(f.name, [f])
-  }
+  const flavorByName = groupBy(
+    state.flavors.filter((f) => typeof f.name === 'string'),
+    (f) => f.name,
+  )
   const imageById = new Map(state.images.map((i) => [i.id, i]))
   const findings: AuditFinding[] = []
 
@@ -503,13 +361,10 @@ export function judgeCloud(state: CloudState, policy?: Policy, more: readonly Au
     }
   })
 
-  const serversOfImage = new Map<string, {s: AuditServer; raw: Server}[]>()
-  for (const j of judged) {
-    if (j.s.image === null) continue
-    const list = serversOfImage.get(j.s.image.id)
-    if (list) list.push(j)
-    else serversOfImage.set(j.s.image.id, [j])
-  }
+  const serversOfImage = groupBy(
+    judged.filter((j) => j.s.image !== null),
+    (j) => j.s.image!.id,
+  )
   const allFlavors: NamedProps[] = state.flavors.map((f) => ({name: String(f.name), props: specsOf(f)}))
   const images: AuditImage[] = state.images.map((i) => {
     const props = imageProperties(i)
@@ -549,23 +404,8 @@ export function judgeCloud(state: CloudState, policy?: Policy, more: readonly Au
       a.rule.localeCompare(b.rule) ||
       (a.subject.name ?? a.subject.id).localeCompare(b.subject.name ?? b.subject.id),
   )
-  const byAction = Object.fromEntries(NOVA_ACTIONS.map((a) => [a, 0])) as Record<NovaAction, number>
-  for (const s of servers) if (s.device) byAction[s.device.action]++
-  const guests = {armed: 0, 'not-armed': 0, unknown: 0}
-  for (const s of servers) if (s.guest) guests[s.guest.state]++
-  const severities = {error: 0, warning: 0, info: 0}
-  for (const f of findings) severities[f.severity]++
   return {
-    summary: {
-      servers: {...countsOf(servers), byAction, guests},
-      byProject: groupCounts(servers, (s) => s.project)
-        .map(({key, counts, first}) => ({project: key, name: first.projectName, ...counts}))
-        .sort((a, b) => b.total - a.total || (a.name ?? a.project ?? '').localeCompare(b.name ?? b.project ?? '')),
-      byFlavor: groupCounts(servers, (s) => s.flavor.name)
-        .map(({key, counts}) => ({flavor: key, ...counts}))
-        .sort((a, b) => b.total - a.total || (a.flavor ?? '').localeCompare(b.flavor ?? '')),
-      findings: severities,
-    },
+    summary: summarize(servers, findings),
     servers,
     flavors,
     images,

@@ -8,7 +8,7 @@ import {afterAll, beforeAll, describe, expect} from '@jest/globals'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import type {AuditReport} from '../../src/operations/audit.js'
-import type {AuditFinding, AuditServer} from '../../src/audit/judge.js'
+import type {AuditFinding, AuditServer} from '../../src/audit/model.js'
 import {json, type Connection} from '../../src/openstack/connection.js'
 import {wd, wdJson} from '../helpers/cli.js'
 import {

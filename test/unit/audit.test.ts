@@ -4,7 +4,8 @@
  * cannot be read is unknown; every name is escaped where it lands.
  */
 import {describe, expect, it} from '@jest/globals'
-import {guestsToCheck, judgeCloud, type CloudState, type GuestObservation} from '../../src/audit/judge.js'
+import {guestsToCheck, judgeCloud} from '../../src/audit/judge.js'
+import type {CloudState, GuestObservation} from '../../src/audit/model.js'
 import type {AuditReport} from '../../src/operations/audit.js'
 import type {Flavor, Server} from '../../src/api/nova.js'
 import type {Image} from '../../src/api/glance.js'

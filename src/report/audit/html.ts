@@ -5,7 +5,7 @@
  * input) is escaped; the page carries a CSP that allows only its own inline parts.
  */
 import type {AuditReport} from '../../operations/audit.js'
-import type {AuditServer} from '../../audit/judge.js'
+import type {AuditServer} from '../../audit/model.js'
 import {NOVA_ACTIONS} from '../../vocab/nova.js'
 import {coverageLine, objectLabel, protectedByAction} from './text.js'
 import {NOT_SET} from '../words.js'

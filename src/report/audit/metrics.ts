@@ -3,7 +3,7 @@
  * writes for node_exporter's textfile collector, and the gauges `wd serve` exposes on /metrics after each audit.
  */
 import type {AuditReport} from '../../operations/audit.js'
-import type {AuditServer} from '../../audit/judge.js'
+import type {AuditServer} from '../../audit/model.js'
 import {NOVA_ACTIONS} from '../../vocab/nova.js'
 import {countBy, gaugesText, mergeSeries, type Gauge} from '../openmetrics.js'
 

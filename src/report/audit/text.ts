@@ -2,7 +2,7 @@
 import type {AuditReport} from '../../operations/audit.js'
 import {formatList} from '../records.js'
 import {NOVA_ACTIONS, type NovaAction} from '../../vocab/nova.js'
-import type {AuditSubject} from '../../audit/judge.js'
+import type {AuditSubject} from '../../audit/model.js'
 import {clip, oneLine} from '../../text/clip.js'
 
 const COUNT_COLUMNS = ['servers', 'protected', 'unprotected', 'unknown']
