@@ -12,6 +12,19 @@ export interface Door {
   shut(): Promise<void>
 }
 
+/** Pipes a client's connection to the service; an error at either end closes the other. */
+function forward(client: net.Socket, target: URL, conns?: Set<net.Socket>): void {
+  const upstream = net.connect(Number(target.port || 80), target.hostname)
+  conns?.add(client).add(upstream)
+  client.pipe(upstream).pipe(client)
+  upstream.on('error', () => client.destroy())
+  client.on('error', () => upstream.destroy())
+}
+
+/** The proxy's URL for the service's `url`: the same path, the proxy's port. */
+const proxyUrl = (serviceUrl: string, port: number) =>
+  `http://127.0.0.1:${port}${new URL(serviceUrl).pathname.replace(/\/$/, '')}`
+
 export async function door(serviceUrl: string): Promise<Door> {
   const target = new URL(serviceUrl)
   // a free port, given back at once: nothing listens on it until the door opens
@@ -27,13 +40,7 @@ export async function door(serviceUrl: string): Promise<Door> {
     url: url.href.replace(/\/$/, serviceUrl.endsWith('/') ? '/' : ''),
     open: () =>
       new Promise<void>((ready) => {
-        server = net.createServer((client) => {
-          const upstream = net.connect(Number(target.port || 80), target.hostname)
-          conns.add(client).add(upstream)
-          client.pipe(upstream).pipe(client)
-          upstream.on('error', () => client.destroy())
-          client.on('error', () => upstream.destroy())
-        })
+        server = net.createServer((client) => forward(client, target, conns))
         server.listen(port, '127.0.0.1', () => ready())
       }),
     shut: () =>
@@ -46,64 +53,45 @@ export async function door(serviceUrl: string): Promise<Door> {
   }
 }
 
-/** A proxy in front of a real service that drops the first `drops` connections without a word (what uwsgi does). */
-export async function droppingProxy(serviceUrl: string, drops: number) {
+/** What a fault-injecting proxy does with a connection: pass it on, close it without a word, or answer 503 itself. */
+type Verdict = 'forward' | 'drop' | 'fail'
+
+/** A TCP proxy in front of a real service; `decide` is told each connection's number (from 1). */
+async function tcpProxy(serviceUrl: string, decide: (n: number) => Verdict) {
   const target = new URL(serviceUrl)
   let seen = 0
+  let faults = 0
   const server = net.createServer((client) => {
-    if (seen++ < drops) {
-      client.destroy()
-      return
-    }
-    const upstream = net.connect(Number(target.port), target.hostname)
-    client.pipe(upstream).pipe(client)
-    upstream.on('error', () => client.destroy())
-    client.on('error', () => upstream.destroy())
+    client.on('error', () => undefined)
+    const verdict = decide(++seen)
+    if (verdict !== 'forward') faults++
+    if (verdict === 'drop') return void client.destroy()
+    if (verdict === 'fail')
+      // answered once the request has started to arrive (an answer before it is no answer to a client)
+      return void client.once('data', () =>
+        client.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'),
+      )
+    forward(client, target)
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   return {
-    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}${target.pathname.replace(/\/$/, '')}`,
+    url: proxyUrl(serviceUrl, (server.address() as net.AddressInfo).port),
     close: () => server.close(),
     seen: () => seen,
+    faults: () => faults,
   }
 }
+
+/** A proxy in front of a real service that drops the first `drops` connections without a word (what uwsgi does). */
+export const droppingProxy = (serviceUrl: string, drops: number) =>
+  tcpProxy(serviceUrl, (n) => (n <= drops ? 'drop' : 'forward'))
 
 /**
  * A proxy in front of a real service that injects faults on a share of connections (wd opens one per request):
  * every `dropEvery`-th is closed without a word, every `failEvery`-th answered 503 without reaching the service.
  */
-export async function faultyProxy(serviceUrl: string, o: {dropEvery: number; failEvery: number}) {
-  const target = new URL(serviceUrl)
-  let seen = 0
-  let faults = 0
-  const server = net.createServer((client) => {
-    seen++
-    client.on('error', () => undefined)
-    if (seen % o.dropEvery === 0) {
-      faults++
-      client.destroy()
-      return
-    }
-    if (seen % o.failEvery === 0) {
-      faults++
-      // answered once the request has started to arrive (an answer before it is no answer to a client)
-      client.once('data', () =>
-        client.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'),
-      )
-      return
-    }
-    const upstream = net.connect(Number(target.port), target.hostname)
-    client.pipe(upstream).pipe(client)
-    upstream.on('error', () => client.destroy())
-    client.on('error', () => upstream.destroy())
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  return {
-    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}${target.pathname.replace(/\/$/, '')}`,
-    close: () => server.close(),
-    faults: () => faults,
-  }
-}
+export const faultyProxy = (serviceUrl: string, o: {dropEvery: number; failEvery: number}) =>
+  tcpProxy(serviceUrl, (n) => (n % o.dropEvery === 0 ? 'drop' : n % o.failEvery === 0 ? 'fail' : 'forward'))
 
 /** An answer of the real service, as a tampering proxy sees it. */
 export interface Seen {
@@ -176,7 +164,7 @@ export async function tamperingProxy(serviceUrl: string, tamper: (seen: Seen) =>
   const port = (server.address() as net.AddressInfo).port
   return {
     /** the proxy's URL for the service's `url` (the same path) */
-    url: `http://127.0.0.1:${port}${target.pathname.replace(/\/$/, '')}`,
+    url: proxyUrl(serviceUrl, port),
     requests: () => requests,
     close: () =>
       new Promise<void>((done) => {

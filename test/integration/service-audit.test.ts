@@ -5,14 +5,12 @@
  */
 import {afterAll, beforeAll, describe, expect} from '@jest/globals'
 import type {FastifyInstance} from 'fastify'
-import {connect, type Connection} from '../../src/openstack/connection.js'
-import {httpClient} from '../../src/openstack/http.js'
+import type {Connection} from '../../src/openstack/connection.js'
 import type {AuditReport} from '../../src/operations/audit.js'
 import {serviceConfig} from '../../src/service/config.js'
-import {buildApp} from '../../src/service/app.js'
-import {tokenValidator} from '../../src/service/tokens.js'
 import {wd} from '../helpers/cli.js'
 import {door, type Door} from '../helpers/door.js'
+import {keystoneService} from '../helpers/service.js'
 import {
   activateImage,
   cloud,
@@ -25,7 +23,6 @@ import {
   deleteServer,
   openstackSkipped,
   osEnv,
-  serviceAccount,
   unique,
 } from '../helpers/openstack.js'
 import {live} from '../helpers/gates.js'
@@ -46,15 +43,8 @@ beforeAll(async () => {
   made.server = await createServer(demo, unique('serve-audit'), made.image, made.flavor)
   nova = await door(cloud().WD_NOVA_URL!)
   await nova.open()
-  // the service's own account (Nova's service user: admin on the service project), Nova reached through the door
-  const config = serviceAccount({compute_endpoint_override: nova.url})
-  const http = httpClient(config)
-  const service = connect(config, http)
-  app = await buildApp({
-    version: 'test',
-    keystone: {config, http, service, validator: tokenValidator(service, 60)},
-    auditIntervalSeconds: 1,
-  })
+  // the service's own account, Nova reached through the door
+  app = await keystoneService({account: {compute_endpoint_override: nova.url}}, {auditIntervalSeconds: 1})
   await app.ready()
 })
 

@@ -1,12 +1,10 @@
 import {afterAll, beforeAll, describe, expect} from '@jest/globals'
 import type {FastifyInstance} from 'fastify'
-import {connect, type Connection} from '../../src/openstack/connection.js'
-import {httpClient} from '../../src/openstack/http.js'
+import type {Connection} from '../../src/openstack/connection.js'
 import {loadPolicy} from '../../src/policy/load.js'
-import {buildApp} from '../../src/service/app.js'
-import {tokenValidator} from '../../src/service/tokens.js'
 import {wdJson} from '../helpers/cli.js'
 import {door} from '../helpers/door.js'
+import {keystoneService} from '../helpers/service.js'
 import {expectPublished} from '../helpers/schemas.js'
 import {
   activateImage,
@@ -23,28 +21,17 @@ import {
   openstackSkipped,
   osEnv,
   revokeToken,
-  serviceAccount,
   unique,
 } from '../helpers/openstack.js'
 import {live} from '../helpers/gates.js'
 
 // wd serve in-process, its Keystone the real one of test/env/openstack (WD_SKIP_OPENSTACK=1 opts out).
 
-/** The service's own account: Nova's service user (admin and service roles on the service project). */
-function serviceConnection(authUrl = cloud().OS_AUTH_URL!) {
-  const config = serviceAccount({auth_url: authUrl})
-  const http = httpClient(config)
-  return {config, http, conn: connect(config, http)}
-}
-
-async function service(policyText?: string, ttl = 60, authUrl?: string): Promise<FastifyInstance> {
-  const {config, http, conn} = serviceConnection(authUrl)
-  return buildApp({
-    version: 'test',
-    keystone: {config, http, service: conn, validator: tokenValidator(conn, ttl)},
-    ...(policyText !== undefined && {policy: loadPolicy(policyText, 'policy.yaml')}),
-  })
-}
+const service = (policyText?: string, ttl = 60, authUrl?: string): Promise<FastifyInstance> =>
+  keystoneService(
+    {ttl, ...(authUrl !== undefined && {account: {auth_url: authUrl}})},
+    policyText === undefined ? {} : {policy: loadPolicy(policyText, 'policy.yaml')},
+  )
 
 const tokenOf = async (c: Connection) => (await c.token()).value
 const revoke = (token: string) => revokeToken(connectAs('admin'), token)
