@@ -315,3 +315,18 @@ describe('item 4: unattended audits', () => {
     )
   })
 })
+
+describe('item 7: records in -f value', () => {
+  live('-f value -c name with two flavors prints one line each, no blank line between', async () => {
+    const a = `${prefix}-value-a`
+    const b = `${prefix}-value-b`
+    await createFlavor(admin, a, {})
+    await createFlavor(admin, b, {})
+    const r = wd(
+      ['flavor', 'set', a, b, '--action', 'reset', '--dry-run', '-f', 'value', '-c', 'name'],
+      undefined,
+      env(),
+    )
+    expect([r.status, r.stdout]).toEqual([0, `${a}\n${b}\n`])
+  })
+})
