@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {auditCloud, auditFailed, type AuditReport} from '../src/operations/audit.js'
+import {auditCloud, auditFailed, type AuditReport, type FailOn} from '../src/operations/audit.js'
 import {WdCommand} from './_shared/base.js'
 import {validCatalogs} from './_shared/catalog.js'
 import {connectFromFlags, openstackFlags} from './_shared/openstack.js'
@@ -27,13 +27,21 @@ said nothing is unknown, never protected. --no-console skips the reads (the gues
 Formats: text (summary, then findings worst first), json (schemas/audit-report.schema.json), sarif, html (one \
 self-contained page), openmetrics (for node_exporter's textfile collector).
 
-Exit status: 0 no error-level finding, 1 at least one, 2 usage or environment.`
+Which cloud: every report names it (its clouds.yaml name, region and Keystone), and, with --project, the one \
+project it covers. Without admin, Nova lists only your own project's servers: --project NAME (your token's \
+project) audits them; the report then says what it cannot see.
+
+Exit status: 0 no error-level finding, 1 at least one, 2 usage or environment: a validator's convention (as \
+kubeconform's and ajv-cli's), for CI. -f openmetrics follows the textfile collector's instead: 0 once the file is \
+written, since the findings are in the metrics (a systemd timer then fails only when the audit could not run); \
+--fail-on error (or warning) makes it fail on findings too, --fail-on never makes any format succeed.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --os-cloud prod',
     '<%= config.bin %> <%= command.id %> -f html -o coverage.html --policy policy.yaml',
     '<%= config.bin %> <%= command.id %> -f openmetrics -o /var/lib/node_exporter/textfile/wd_audit.prom',
     '<%= config.bin %> <%= command.id %> --catalog catalog.yaml -f sarif -o audit.sarif',
+    '<%= config.bin %> <%= command.id %> --project demo',
   ]
 
   static override resultSchema = 'audit-report'
@@ -51,6 +59,15 @@ Exit status: 0 no error-level finding, 1 at least one, 2 usage or environment.`
       default: true,
       allowNo: true,
     }),
+    'fail-on': Flags.string({
+      description:
+        'Exit 1 on findings at this level or worse (never: exit 0 whatever it found). Default: error; never with -f openmetrics.',
+      options: ['error', 'warning', 'never'],
+    }),
+    project: Flags.string({
+      description: "Audit only this project's servers (name or id); your token's own project needs no admin.",
+      helpValue: 'PROJECT',
+    }),
     output: Flags.string({
       char: 'o',
       description: 'Write the report to this file (atomically) instead of stdout.',
@@ -67,8 +84,10 @@ Exit status: 0 no error-level finding, 1 at least one, 2 usage or environment.`
       ...(policy && {policy}),
       ...(catalogs && {catalogs}),
       consoles: f.console,
+      ...(f.project !== undefined && {project: f.project}),
     })
-    if (auditFailed(report)) this.findings()
+    const failOn = (f['fail-on'] ?? (f.format === 'openmetrics' ? 'never' : 'error')) as FailOn
+    if (auditFailed(report, failOn)) this.findings()
     if (f.output === undefined) {
       // with --json, oclif prints the returned report
       if (!this.jsonEnabled())

@@ -6,6 +6,8 @@ const SCRIPTS = {
   bash: `# wd completion for bash: eval "$(wd completion bash)" (or save it under /etc/bash_completion.d/wd)
 _wd() {
   local cur=\${COMP_WORDS[COMP_CWORD]} IFS=$'\\n' out
+  # bash splits --flag=value at '=': right after it the value is empty
+  [ "$cur" = "=" ] && cur=
   out=$(wd __complete -- "\${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null)
   if [ "$out" = ":file" ]; then COMPREPLY=($(compgen -f -- "$cur")); else COMPREPLY=($(compgen -W "$out" -- "$cur")); fi
 }

@@ -11,7 +11,16 @@ export type Completions = Record<string, readonly string[]>
 type Loadable = Command.Loadable & {completions?: Completions}
 
 /** The candidates for the last word, one per line; `:file` means "complete a path". */
-export async function complete(config: Interfaces.Config, words: readonly string[]): Promise<string[]> {
+export async function complete(config: Interfaces.Config, given: readonly string[]): Promise<string[]> {
+  // bash splits --flag=value at '=' (COMP_WORDBREAKS): the words '--flag', '=' and the value so far
+  const words = given.filter((w, i) => !(w === '=' && given[i - 1]?.startsWith('-')))
+  if (given.at(-1) === '=' && words.length < given.length) words.push('')
+  // zsh and fish give --flag=value as one word: its value is completed, the candidates keep the flag
+  const joined = /^(--[^=]+)=(.*)$/.exec(words.at(-1) ?? '')
+  if (joined) {
+    const values = await complete(config, [...words.slice(0, -1), joined[1]!, joined[2]!])
+    return values[0] === ':file' ? values : values.map((v) => `${joined[1]}=${v}`)
+  }
   const current = words.at(-1) ?? ''
   const before = words.slice(0, -1)
   // the longest run of leading words that names a command

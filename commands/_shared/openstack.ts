@@ -123,5 +123,7 @@ export async function printRecords(
     log(flags.format === 'json' ? JSON.stringify(picked, null, 2) : (await import('js-yaml')).dump(picked).trimEnd())
     return
   }
-  log(rows.map((r) => formatRecord(r, flags.format as RecordFormat, flags.column)).join('\n\n'))
+  // value is one line a record, as the openstack CLI's list is; tables and shell blocks are set apart by a blank line
+  const between = flags.format === 'value' ? '\n' : '\n\n'
+  log(rows.map((r) => formatRecord(r, flags.format as RecordFormat, flags.column)).join(between))
 }

@@ -25,7 +25,7 @@ ${CHANGES_PENDING} when the plan has changes.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> catalog.yaml --os-cloud prod',
     '<%= config.bin %> <%= command.id %> catalogs/ --policy policy.yaml -o plan.json -f markdown > plan.md',
-    '<%= config.bin %> <%= command.id %> catalog.yaml --detailed-exitcode || [ $? -eq 3 ] && echo "changes pending"',
+    '<%= config.bin %> <%= command.id %> catalog.yaml --detailed-exitcode || { [ $? -eq 3 ] && echo "changes pending"; }',
   ]
 
   static override resultSchema = 'catalog-plan'

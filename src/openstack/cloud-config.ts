@@ -8,6 +8,7 @@ import {existsSync, readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 import {WdError} from '../errors.js'
+import {didYouMean} from '../engine/suggest.js'
 import {loadConfigDocument} from '../source/config-document.js'
 import {AUTH_TYPES, type AuthType} from './auth-types.js'
 import {isObject} from '../is-object.js'
@@ -84,14 +85,23 @@ const AUTH_KEYS = new Set([
 
 type Obj = Record<string, unknown>
 
+/** "did you mean 'prod'? " for a cloud name off by a typo, else nothing. */
+function meant(wanted: string, known: string[]): string {
+  const m = didYouMean(wanted, known)
+  return m === undefined ? '' : `did you mean '${m}'? `
+}
+
 function searchDirs(env: NodeJS.ProcessEnv, cwd: string): string[] {
   const home = env.HOME ?? homedir()
+  // without XDG_CONFIG_HOME its default is ~/.config: each directory once
   return [
-    cwd,
-    join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'openstack'),
-    join(home, '.config', 'openstack'),
-    '/etc/xdg/openstack',
-    '/etc/openstack',
+    ...new Set([
+      cwd,
+      join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'openstack'),
+      join(home, '.config', 'openstack'),
+      '/etc/xdg/openstack',
+      '/etc/openstack',
+    ]),
   ]
 }
 
@@ -227,7 +237,7 @@ export function loadCloudConfig(overrides: Overrides = {}, sources: ConfigSource
     if (!isObject(entry)) {
       const known = Object.keys(all)
       throw new WdError('WD_CONFIG', `no cloud '${wanted}' in ${clouds?.path ?? 'any clouds.yaml'}`, {
-        hint: known.length ? `clouds: ${known.join(', ')}` : `looked in ${dirs.join(', ')}`,
+        hint: known.length ? `${meant(wanted, known)}clouds: ${known.join(', ')}` : `looked in ${dirs.join(', ')}`,
       })
     }
     name = wanted

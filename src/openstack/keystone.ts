@@ -171,6 +171,24 @@ export async function authenticate(config: CloudConfig, http: HttpClient): Promi
 
 /** A service's URL from the token's catalog, by type, interface and region. */
 export function endpoint(token: Token, type: string, config: Pick<CloudConfig, 'interface' | 'regionName'>): string {
+  return catalogEndpoint(token, type, config).url.replace(/\/+$/, '')
+}
+
+/** The region of the service's endpoint wd uses (the configured one, else the one the catalog gives), or null. */
+export function endpointRegion(
+  token: Token,
+  type: string,
+  config: Pick<CloudConfig, 'interface' | 'regionName'>,
+): string | null {
+  const e = catalogEndpoint(token, type, config)
+  return e.region_id ?? e.region ?? config.regionName ?? null
+}
+
+function catalogEndpoint(
+  token: Token,
+  type: string,
+  config: Pick<CloudConfig, 'interface' | 'regionName'>,
+): Token['catalog'][number]['endpoints'][number] {
   const service = token.catalog.find((s) => s.type === type)
   if (!service) {
     throw new WdError('WD_NOT_FOUND', `the catalog has no ${type} service`, {
@@ -190,5 +208,5 @@ export function endpoint(token: Token, type: string, config: Pick<CloudConfig, '
       },
     )
   }
-  return match.url.replace(/\/+$/, '')
+  return match
 }

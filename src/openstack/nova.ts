@@ -277,15 +277,20 @@ const SERVER_PAGE = 1000
  * Every server of every project (admin only), each with its embedded flavor: pages of `limit` servers, following
  * Nova's `servers_links` markers, so a cloud's servers take a few requests, not one each.
  */
-export async function listAllServers(conn: Connection): Promise<Server[]> {
-  const servers = await listPaged<Server>(
-    conn,
-    'servers',
-    `/servers/detail?all_tenants=1&limit=${SERVER_PAGE}`,
-    (status) =>
-      status === 403
-        ? "listing every project's servers is admin-only in Nova by default; use an admin account"
-        : undefined,
+/**
+ * The servers of every project; of one (`project`): the token's own (`own`, no admin needed), or another's (admin).
+ * `forbidden` is the hint when Nova refuses.
+ */
+export async function listAllServers(
+  conn: Connection,
+  scope: {project?: {id: string; own: boolean}; forbidden?: string} = {},
+): Promise<Server[]> {
+  const p = scope.project
+  const query = p?.own ? '' : `all_tenants=1&${p ? `project_id=${encodeURIComponent(p.id)}&` : ''}`
+  const forbidden =
+    scope.forbidden ?? "listing every project's servers is admin-only in Nova by default; use an admin account"
+  const servers = await listPaged<Server>(conn, 'servers', `/servers/detail?${query}limit=${SERVER_PAGE}`, (status) =>
+    status === 403 ? forbidden : undefined,
   )
   // Nova says '' for a server booted from a volume and an object otherwise: anything else is no answer of Nova's
   const odd = servers.find((s) => s.image !== '' && !isObject(s.image))

@@ -8,6 +8,9 @@
  */
 import type {Catalog} from '../catalog/load.js'
 import type {Connection} from '../openstack/connection.js'
+import {WdError} from '../errors.js'
+import {endpointRegion, identityBase, type Token} from '../openstack/keystone.js'
+import {clip, oneLine} from '../text/clip.js'
 import {getImage, listImages} from '../openstack/glance.js'
 import type {Image} from '../api/glance.js'
 import {consoleOutput, listAllServers, listFlavors} from '../openstack/nova.js'
@@ -26,9 +29,20 @@ export interface CatalogDrift {
   changes: {kind: 'flavor' | 'image'; name: string; id: string | null; action: PlanAction}[]
 }
 
+/** Which cloud the report covers: its name in clouds.yaml (envvars: from OS_* variables), region, Keystone. */
+interface AuditCloud {
+  name: string
+  /** the region of the compute endpoint audited (null: the catalog says none) */
+  region: string | null
+  authUrl: string | null
+}
+
 export interface AuditReport extends Judgement {
   version: 1
   generatedAt: string
+  cloud: AuditCloud
+  /** null: every project's servers; else only this project's (and the flavors and images it can see) */
+  project: {id: string; name: string | null} | null
   /** the HTTP requests the audit sent (pages, not one per server) */
   requests: number
   catalog?: CatalogDrift
@@ -40,6 +54,8 @@ export interface AuditOptions {
   catalogs?: readonly Catalog[]
   /** false: do not read consoles (the guests are then unknown) */
   consoles?: boolean
+  /** audit only this project's servers (name or id): the token's own needs no admin */
+  project?: string
 }
 
 /** What one server's guest said on its console. */
@@ -99,14 +115,47 @@ function driftOf(plan: Awaited<ReturnType<typeof planCatalogs>>): {drift: Catalo
   return {drift: {summary: plan.summary, changes}, findings}
 }
 
+/** The region of the compute endpoint the audit reads (an endpoint override may have none in the catalog). */
+function regionOf(token: Token, config: Connection['config']): string | null {
+  try {
+    return endpointRegion(token, 'compute', config)
+  } catch {
+    return config.regionName ?? null
+  }
+}
+
+/** The project `ref` names (id or name): the token's own, else one Keystone lists (admins). */
+async function projectScope(
+  conn: Connection,
+  token: Token,
+  ref: string,
+): Promise<{id: string; name: string | null; own: boolean}> {
+  const own = token.project
+  if (own && (own.id === ref || own.name === ref)) return {...own, own: true}
+  const names = await projectNames(conn)
+  const found = [...names].find(([id, name]) => id === ref || name === ref)
+  if (found) return {id: found[0], name: found[1], own: false}
+  throw new WdError('WD_NOT_FOUND', `no project '${clip(oneLine(ref))}' that this account can see`, {
+    hint: `without admin, wd audits the project its token is scoped to${own ? ` (${own.name})` : ''}: --os-project-name ${clip(oneLine(ref))} --project ${clip(oneLine(ref))}`,
+  })
+}
+
 export async function auditCloud(connection: Connection, options: AuditOptions = {}): Promise<AuditReport> {
   const {conn, requests} = counted(connection)
-  const [flavors, listed, servers, projects] = await Promise.all([
+  const token = await conn.token()
+  const scope = options.project === undefined ? undefined : await projectScope(conn, token, options.project)
+  const forbidden =
+    "listing every project's servers is admin-only in Nova by default: use an admin account" +
+    (token.project ? `, or audit your own project's servers: wd audit --project ${token.project.name}` : '')
+  const [flavors, listed, servers, names] = await Promise.all([
     listFlavors(conn, true),
     listImages(conn),
-    listAllServers(conn),
+    listAllServers(conn, {...(scope && {project: scope}), forbidden}),
     projectNames(conn),
   ])
+  // a non-admin may not list projects: its own is still named
+  const projects = new Map(names)
+  if (token.project && !projects.has(token.project.id)) projects.set(token.project.id, token.project.name)
   const known = new Set(listed.map((i) => i.id))
   const missing = [
     ...new Set(servers.flatMap((s) => (s.image !== '' && s.image.id && !known.has(s.image.id) ? [s.image.id] : []))),
@@ -127,11 +176,21 @@ export async function auditCloud(connection: Connection, options: AuditOptions =
   return {
     version: 1,
     generatedAt: new Date().toISOString(),
+    cloud: {
+      name: conn.config.name,
+      region: regionOf(token, conn.config),
+      authUrl: conn.config.auth.auth_url === undefined ? null : identityBase(conn.config.auth.auth_url),
+    },
+    project: scope ? {id: scope.id, name: scope.name} : null,
     requests: requests(),
     ...judged,
     ...(catalog && {catalog}),
   }
 }
 
-/** Whether the audit found anything at error level (exit status 1). */
-export const auditFailed = (r: AuditReport): boolean => r.summary.findings.error > 0
+/** What makes the audit fail (exit status 1): a finding at error level, at warning level or worse, or nothing. */
+export type FailOn = 'error' | 'warning' | 'never'
+
+/** Whether the audit found anything at `failOn` level or worse (exit status 1). */
+export const auditFailed = (r: AuditReport, failOn: FailOn = 'error'): boolean =>
+  failOn === 'never' ? false : r.summary.findings.error > 0 || (failOn === 'warning' && r.summary.findings.warning > 0)

@@ -27,6 +27,8 @@ describe('wd __complete', () => {
     expect(complete('schema', 'export', 'ca')).toEqual(['catalog', 'catalog-report', 'catalog-plan', 'catalog-apply'])
     expect(complete('proxmox', 'set', '101', '--action', 'p')).toEqual(['poweroff', 'pause'])
     expect(complete('catalog', 'validate', '--policy', '')).toEqual([':file'])
+    // zsh and fish pass --flag=value as one word: the candidates keep the flag
+    expect(complete('resolve', '--format=j')).toEqual(['--format=json'])
   })
 })
 
@@ -50,5 +52,9 @@ describe('wd completion bash', () => {
     expect(run('wd flavor set m1.small --ac')).toEqual(['--action'])
     expect(run('wd flavor set m1.small --action po')).toEqual(['poweroff'])
     expect(run('wd resolve -f li')).toEqual(['libvirt'])
+    // bash splits --flag=value at '=' (COMP_WORDBREAKS): the value is completed, never a file name
+    expect(run('wd resolve --format = j')).toEqual(['json'])
+    expect(run('wd flavor set m1.small --action = po')).toEqual(['poweroff'])
+    expect(run('wd flavor set m1.small --action =')).toEqual(['none', 'pause', 'poweroff', 'reset', 'disabled'])
   })
 })

@@ -86,6 +86,8 @@ describe("node_exporter's textfile collector reads what wd writes for it", () =>
     const report = {
       version: 1 as const,
       generatedAt: '2026-12-07T00:00:00.000Z',
+      cloud: {name: 'prod', region: 'RegionOne', authUrl: 'https://keystone.example/v3'},
+      project: null,
       requests: 4,
       ...judgeCloud({flavors: [], images: [], servers: [server as unknown as Server], projects: new Map()}),
     }
@@ -93,7 +95,9 @@ describe("node_exporter's textfile collector reads what wd writes for it", () =>
     const text = await scraped(dir)
     expect(text).toMatch(/^node_textfile_scrape_error 0$/m)
     expect(text).toMatch(/^# TYPE wd_watchdog_coverage_ratio gauge$/m)
-    expect(text).toMatch(/^wd_watchdog_coverage_ratio 0$/m)
-    expect(text).toMatch(/^wd_watchdog_servers\{action="unknown",project="p1",project_name=""\} 1$/m)
+    expect(text).toMatch(/^wd_watchdog_coverage_ratio{cloud="prod",region="RegionOne"} 0$/m)
+    expect(text).toMatch(
+      /^wd_watchdog_servers\{action="unknown",cloud="prod",project="p1",project_name="",region="RegionOne"\} 1$/m,
+    )
   })
 })

@@ -1,6 +1,8 @@
 /** What a new user meets first: usage errors, misspelled commands, -h, version. One line and a hint, exit 2. */
 import {describe, expect, it} from '@jest/globals'
-import {readFileSync} from 'node:fs'
+import {readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {tempDir} from '../helpers/gates.js'
 import {fixture, root, wd, wdJson} from '../helpers/cli.js'
 
 describe('usage errors are one line and a hint, exit 2', () => {
@@ -92,5 +94,36 @@ describe('misspelled commands get the nearest one', () => {
     const v = wd(['version', '--json'])
     expect(JSON.parse(v.stdout)).toMatchObject({version: '0.1.0', node: process.version})
     expect(wd(['-v']).stdout).toMatch(/^wd\/0\.1\.0 /)
+  })
+})
+
+describe('item 7: help and flags say what is so', () => {
+  it("the catalog topic says all it does, not only CI's check", () => {
+    const r = wd(['help', 'catalog'])
+    expect(r.stdout.split('\n')[0]).toBe('Catalogs of flavors and images: validate (in CI), export, plan and apply')
+  })
+
+  it('--os-cloud with a typo gets the cloud meant; where it looked is said once each', () => {
+    const dir = tempDir('wd-clouds-')
+    writeFileSync(
+      join(dir, 'clouds.yaml'),
+      'clouds:\n  prod: {auth: {auth_url: "http://x/v3"}}\n  lab: {auth: {auth_url: "http://y/v3"}}\n',
+    )
+    const home = tempDir('wd-home-')
+    const env = {HOME: home, XDG_CONFIG_HOME: join(home, '.config')}
+    const typo = wd(['flavor', 'list', '--os-cloud', 'prdo'], undefined, env, dir)
+    expect([typo.status, typo.stderr]).toEqual([
+      2,
+      `wd: no cloud 'prdo' in ${dir}/clouds.yaml\nhint: did you mean 'prod'? clouds: prod, lab\n`,
+    ])
+    const none = wd(['flavor', 'list'], undefined, env, tempDir('wd-empty-'))
+    const looked = /hint: no clouds.yaml in (.*?): use/.exec(none.stderr)![1]!.split(', ')
+    expect(looked).toEqual([...new Set(looked)])
+    expect(looked).toContain(join(home, '.config', 'openstack'))
+  })
+
+  it('--action Reset is told --action reset, as it was given (not the key to write)', () => {
+    const r = wd(['flavor', 'set', 'm1.small', '--action', 'Reset'], undefined, {OS_CLOUD: 'nowhere'})
+    expect([r.status, r.stderr.split('\n')[1]]).toEqual([1, 'hint: --action reset'])
   })
 })

@@ -275,9 +275,14 @@ describe('wd audit on the real cloud', () => {
     expect(run.stderr).toMatch(/openmetrics written to/)
     const text = readFileSync(file, 'utf8')
     expect(text).toMatch(
-      new RegExp(`^wd_watchdog_servers\\{project="${demoProject}",project_name="demo",action="disabled"\\} 1$`, 'm'),
+      new RegExp(
+        `^wd_watchdog_servers\\{cloud="envvars",region="RegionOne",project="${demoProject}",project_name="demo",action="disabled"\\} 1$`,
+        'm',
+      ),
     )
-    expect(text).toMatch(/^wd_watchdog_findings\{rule="audit\/server-paused",severity="error"\} [1-9]/m)
+    expect(text).toMatch(
+      /^wd_watchdog_findings\{cloud="envvars",region="RegionOne",rule="audit\/server-paused",severity="error"\} [1-9]/m,
+    )
     expect(text.trimEnd().endsWith('# EOF')).toBe(true)
   })
 

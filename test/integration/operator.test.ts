@@ -5,7 +5,7 @@
  */
 import {afterAll, beforeAll, describe, expect, jest} from '@jest/globals'
 import {spawnSync} from 'node:child_process'
-import {writeFileSync} from 'node:fs'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {json, type Connection} from '../../src/openstack/connection.js'
 import {listFlavors} from '../../src/openstack/nova.js'
@@ -246,4 +246,87 @@ describe("item 5: the openstack CLI's layout and its --property", () => {
       expect((await imageOf(admin, img)).hw_watchdog_action).toBe('pause')
     },
   )
+})
+
+describe('item 4: unattended audits', () => {
+  live(
+    'every report names its cloud and region; -f openmetrics -o FILE exits 0 once written unless --fail-on error',
+    async () => {
+      // an error-level finding for sure: a value Nova refuses, stored with 2.85 as an older Nova did
+      const id = await createFlavor(admin, `${prefix}-audit-invalid`, {})
+      await admin.call('compute', 'POST', `/flavors/${id}/os-extra_specs`, {
+        body: {extra_specs: {'hw:watchdog_action': 'Reset'}},
+        headers: {'OpenStack-API-Version': 'compute 2.85'},
+      })
+      const dir = tempDir('wd-audit-')
+      const where = {name: 'envvars', region: 'RegionOne', authUrl: cloud().OS_AUTH_URL}
+      const json = wd(['audit', '--no-console', '-f', 'json'], undefined, env())
+      expect(json.status).toBe(1) // a validator's convention for every other format
+      const report = JSON.parse(json.stdout) as {cloud: unknown; project: unknown}
+      expect([report.cloud, report.project]).toEqual([where, null])
+      const prom = join(dir, 'wd_audit.prom')
+      const metrics = wd(['audit', '--no-console', '-f', 'openmetrics', '-o', prom], undefined, env())
+      expect([metrics.status, metrics.stdout]).toEqual([0, ''])
+      const text = readFileSync(prom, 'utf8')
+      expect(text).toMatch(/^wd_watchdog_coverage_ratio\{cloud="envvars",region="RegionOne"\} [\d.]+$/m)
+      expect(text).toMatch(
+        /^wd_watchdog_findings\{cloud="envvars",region="RegionOne",rule="nova\/invalid-action",severity="error"\} \d+$/m,
+      )
+      const strict = wd(
+        ['audit', '--no-console', '-f', 'openmetrics', '-o', prom, '--fail-on', 'error'],
+        undefined,
+        env(),
+      )
+      expect(strict.status).toBe(1)
+      const html = join(dir, 'audit.html')
+      expect(
+        wd(['audit', '--no-console', '-f', 'html', '-o', html, '--fail-on', 'never'], undefined, env()).status,
+      ).toBe(0)
+      expect(readFileSync(html, 'utf8')).toContain(
+        `<p id="scope">cloud envvars, region RegionOne (${where.authUrl}): every project</p>`,
+      )
+      const lines = wd(['audit', '--no-console'], undefined, env()).stdout.split('\n')
+      expect(lines[1]).toBe(`cloud envvars, region RegionOne (${where.authUrl}): every project`)
+    },
+  )
+
+  live("a non-admin audits their own project's servers with --project, told what it cannot see", async () => {
+    const demo = osEnv('demo')
+    const name = cloud().WD_DEMO_PROJECT!
+    const refused = wd(['audit', '--no-console'], undefined, demo)
+    expect(refused.status).toBe(2)
+    expect(refused.stderr).toContain(`or audit your own project's servers: wd audit --project ${name}`)
+    const r = wd(['audit', '--no-console', '-f', 'json', '--project', name], undefined, demo)
+    expect(r.status).not.toBe(2)
+    const report = JSON.parse(r.stdout) as {project: unknown; servers: {project: string | null}[]}
+    const id = await projectId(name)
+    expect(report.project).toEqual({id, name})
+    expect(report.servers.every((s) => s.project === id)).toBe(true)
+    const text = wd(['audit', '--no-console', '--project', name, '--fail-on', 'never'], undefined, demo)
+    expect([text.status, text.stdout.split('\n')[1]]).toEqual([
+      0,
+      `cloud envvars, region RegionOne (${cloud().OS_AUTH_URL}): project ${name} only (not seen: other projects' servers, the flavors and images not shared with ${name})`,
+    ])
+    // an admin names any project, and sees only its servers
+    const asAdmin = wd(['audit', '--no-console', '-f', 'json', '--project', name], undefined, env())
+    const adminReport = JSON.parse(asAdmin.stdout) as {servers: {id: string}[]}
+    expect(adminReport.servers.map((s) => s.id).sort()).toEqual(
+      report.servers.map((s) => (s as {id: string} & typeof s).id).sort(),
+    )
+  })
+})
+
+describe('item 7: records in -f value', () => {
+  live('-f value -c name with two flavors prints one line each, no blank line between', async () => {
+    const a = `${prefix}-value-a`
+    const b = `${prefix}-value-b`
+    await createFlavor(admin, a, {})
+    await createFlavor(admin, b, {})
+    const r = wd(
+      ['flavor', 'set', a, b, '--action', 'reset', '--dry-run', '-f', 'value', '-c', 'name'],
+      undefined,
+      env(),
+    )
+    expect([r.status, r.stdout]).toEqual([0, `${a}\n${b}\n`])
+  })
 })

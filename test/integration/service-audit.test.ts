@@ -80,7 +80,9 @@ describe('wd serve audits the cloud on an interval', () => {
       const cli = JSON.parse(wd(['audit', '--json'], undefined, osEnv('admin')).stdout) as AuditReport
       const reset = cli.servers.filter((s) => s.project === demoProject && s.device?.action === 'reset').length
       expect(reset).toBeGreaterThanOrEqual(1)
-      const series = `wd_watchdog_servers{project="${demoProject}",project_name="demo",action="reset"}`
+      // wd serve's cloud is its config's keystone section
+      const where = `cloud="keystone",region="${cli.cloud.region}"`
+      const series = `wd_watchdog_servers{${where},project="${demoProject}",project_name="demo",action="reset"}`
       await until(async () => (await sample(series)) === reset)
       const failuresBefore = (await sample('wd_watchdog_audit_failures_total')) ?? 0
 

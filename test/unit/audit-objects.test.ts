@@ -26,6 +26,8 @@ function cloud(): AuditReport {
   return {
     version: 1,
     generatedAt: '2026-12-02T00:00:00.000Z',
+    cloud: {name: 'prod', region: 'RegionOne', authUrl: 'https://keystone.example/v3'},
+    project: null,
     requests: 4,
     ...judgeCloud(
       {

@@ -24,6 +24,8 @@ const server = (id: string, fields: Record<string, unknown>): Server =>
 const report = (state: Partial<CloudState>): AuditReport => ({
   version: 1,
   generatedAt: '2026-12-02T00:00:00.000Z',
+  cloud: {name: 'prod', region: 'RegionOne', authUrl: 'https://keystone.example/v3'},
+  project: null,
   requests: 4,
   ...judgeCloud({flavors: [], images: [], servers: [], projects: new Map(), ...state}),
 })
@@ -183,8 +185,10 @@ describe("the guest's own words: a device protects only when the guest armed it"
       'wd audit: 6 servers: 1 protected (reset 1), 3 unprotected (1 with action none, 2 not armed by its guest), 2 unknown (2 whose guest has not said)',
     )
     const metrics = auditOpenMetrics(r)
-    expect(metrics).toContain('wd_watchdog_guests{project="p1",project_name="",state="not-armed"} 2')
-    expect(metrics).toContain('wd_watchdog_coverage_ratio 0.16666666666666666')
+    expect(metrics).toContain(
+      'wd_watchdog_guests{cloud="prod",region="RegionOne",project="p1",project_name="",state="not-armed"} 2',
+    )
+    expect(metrics).toContain('wd_watchdog_coverage_ratio{cloud="prod",region="RegionOne"} 0.16666666666666666')
     expect(auditHtml(r, 'test')).toContain('not armed: no-driver')
   })
 

@@ -71,6 +71,8 @@ describe('no watchdog is never said as none', () => {
     const r: AuditReport = {
       version: 1,
       generatedAt: '2026-12-02T00:00:00.000Z',
+      cloud: {name: 'prod', region: 'RegionOne', authUrl: 'https://keystone.example/v3'},
+      project: null,
       requests: 4,
       ...judgeCloud({
         flavors: [flavor({'hw:watchdog_action': 'reset'}), {...flavor({}), id: 'f2', name: 'm1.plain'}],

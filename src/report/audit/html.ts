@@ -7,7 +7,7 @@
 import type {AuditReport} from '../../operations/audit.js'
 import type {AuditServer} from '../../audit/model.js'
 import {NOVA_ACTIONS} from '../../vocab/nova.js'
-import {coverageLine, objectLabel, protectedByAction} from './text.js'
+import {coverageLine, objectLabel, protectedByAction, scopeLine} from './text.js'
 import {NOT_SET} from '../words.js'
 
 const esc = (v: string | number | null | undefined): string =>
@@ -233,7 +233,7 @@ export function auditHtml(r: AuditReport, version: string): string {
 <style>${CSS}</style>
 </head>
 <body>
-<header><h1>Watchdog coverage</h1><p>${esc(coverageLine(r))} · audited ${esc(r.generatedAt)} by wd ${esc(version)}</p></header>
+<header><h1>Watchdog coverage</h1><p>${esc(coverageLine(r))} · audited ${esc(r.generatedAt)} by wd ${esc(version)}</p><p id="scope">${esc(scopeLine(r))}</p></header>
 <main>
 <div class="cards">${cards}</div>
 ${chart(r)}

@@ -12,8 +12,17 @@ const ACTION_LABELS = [...NOVA_ACTIONS, 'disabled', 'unknown'] as const
 type GuestState = NonNullable<AuditServer['guest']>['state']
 const GUEST_STATES: readonly GuestState[] = ['armed', 'not-armed', 'unknown']
 
+/**
+ * Every series carries the cloud and region it is about (`cloud`: the clouds.yaml name, `region`: '' when the
+ * catalog has none), so several clouds' audits can sit in one Prometheus.
+ */
 export function auditGauges(r: AuditReport): Gauge[] {
-  return gaugesOf(r).map((g) => ({...g, samples: mergeSeries(g.samples)}))
+  const where = {cloud: r.cloud.name, region: r.cloud.region ?? ''}
+  return gaugesOf(r).map((g) => ({
+    ...g,
+    labelNames: ['cloud', 'region', ...g.labelNames],
+    samples: mergeSeries(g.samples.map((s) => ({...s, labels: {...where, ...s.labels}}))),
+  }))
 }
 
 function gaugesOf(r: AuditReport): Gauge[] {

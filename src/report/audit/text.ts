@@ -41,8 +41,22 @@ export function objectLabel(s: AuditSubject): string {
   return oneLine(`${s.kind}${name}${s.id ? ` (${s.id})` : ''}`)
 }
 
+/**
+ * Which cloud and projects the report covers, and with one project what it cannot see: "cloud prod, region
+ * RegionOne (https://keystone/v3): every project".
+ */
+export function scopeLine(r: AuditReport): string {
+  const c = r.cloud
+  const where = oneLine(
+    `cloud ${clip(c.name)}${c.region ? `, region ${clip(c.region)}` : ''}${c.authUrl ? ` (${clip(c.authUrl)})` : ''}`,
+  )
+  if (!r.project) return `${where}: every project`
+  const p = oneLine(clip(r.project.name ?? r.project.id))
+  return `${where}: project ${p} only (not seen: other projects' servers, the flavors and images not shared with ${p})`
+}
+
 export function auditText(r: AuditReport): string {
-  const out = [`wd audit: ${coverageLine(r)}`]
+  const out = [`wd audit: ${coverageLine(r)}`, scopeLine(r)]
   const counts = (c: {total: number; protected: number; unprotected: number; unknown: number}) => ({
     servers: c.total,
     protected: c.protected,
