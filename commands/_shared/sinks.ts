@@ -1,7 +1,7 @@
 /** The flags of where recorded barks go (journal, textfile, webhook, syslog, loop rule): watch and consume share them. */
 import {Flags} from '@oclif/core'
 import {DEFAULT_LOOP_RULE} from '../../src/events/loops.js'
-import type {RecorderOptions} from '../../src/events/recorder.js'
+import type {RecordSettings} from '../../src/operations/bark-watch.js'
 import {httpClient} from '../../src/openstack/http.js'
 import {assertDuration} from '../../src/text/duration.js'
 
@@ -35,14 +35,11 @@ interface SinkFlagValues {
   'loop-window': string
 }
 
-export const recorderOptions = (
-  f: SinkFlagValues,
-  on: Pick<RecorderOptions, 'onProblem' | 'onRecorded'>,
-): RecorderOptions => ({
+/** Where the flags say barks go; --loop-window is checked here, before anything is opened. */
+export const recorderOptions = (f: SinkFlagValues): RecordSettings => ({
   journal: f.journal,
   textfile: f.textfile,
   webhook: f.webhook ? {url: f.webhook, http: httpClient({verify: true, timeout: 10})} : undefined,
   syslog: f.syslog,
   loopRule: {barks: f['loop-barks'], windowSeconds: assertDuration(f['loop-window'], '--loop-window')},
-  ...on,
 })

@@ -1,11 +1,8 @@
 import {Args, Flags} from '@oclif/core'
-import {WdError} from '../../src/errors.js'
-import {expandInputs} from '../../src/fs/expand-inputs.js'
-import {MAX_CATALOG_BYTES} from '../../src/limits.js'
-import {DEFAULT_MAX_FINDINGS, validateCatalogText} from '../../src/catalog/validate.js'
+import {DEFAULT_MAX_FINDINGS} from '../../src/catalog/validate.js'
 import {jsonReport, type JsonReport} from '../../src/report/catalog/json.js'
-import {summarize, type FileResult} from '../../src/catalog/result.js'
-import {readInput} from '../../src/fs/read-input.js'
+import type {FileResult} from '../../src/catalog/result.js'
+import {validateCatalogs} from '../../src/operations/catalog-files.js'
 import {WdCommand} from '../_shared/base.js'
 import {policyFlag, readPolicy} from '../_shared/policy.js'
 
@@ -55,21 +52,13 @@ Exit status: 0 no errors (warnings allowed unless --strict), 1 findings, 2 an un
 
   public async run(): Promise<JsonReport> {
     const policy = await readPolicy(this.flags.policy)
-    const {files, missing} = await expandInputs(this.rest)
-    const results: FileResult[] = missing.map((m) => ({file: m.arg, findings: [], unreadable: m.reason}))
-    for (const file of files) {
-      try {
-        const input = await readInput(file, MAX_CATALOG_BYTES)
-        results.push(validateCatalogText(input.text, input.name, {policy, maxFindings: this.flags['max-findings']}))
-      } catch (e) {
-        if (!(e instanceof WdError) || e.exit !== 2) throw e
-        results.push({file, findings: [], unreadable: e.message})
-      }
-    }
+    const {results, summary} = await validateCatalogs(
+      {paths: this.rest},
+      {policy, maxFindings: this.flags['max-findings'], unreadable: 'report'},
+    )
     await this.print(results)
-    const summary = summarize(results)
     const failing = summary.errors > 0 || (this.flags.strict && summary.warnings > 0)
-    if (results.some((r) => r.unreadable)) process.exitCode = 2
+    if (summary.unreadable > 0) process.exitCode = 2
     else if (failing) this.findings()
     return jsonReport(results)
   }

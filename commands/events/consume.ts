@@ -1,8 +1,9 @@
 import {Flags} from '@oclif/core'
-import {openRecorder} from '../../src/events/recorder.js'
+import {consumeFleet, type ConsumeFleetResult} from '../../src/operations/bark-consume.js'
 import {barkLine} from '../../src/report/bark-line.js'
 import {WdCommand} from '../_shared/base.js'
 import {busFlags, busOptions} from '../_shared/bus.js'
+import {stopSignal} from '../_shared/signals.js'
 import {recorderOptions, sinkFlags} from '../_shared/sinks.js'
 
 export default class EventsConsume extends WdCommand<typeof EventsConsume> {
@@ -41,32 +42,11 @@ from WD_TRANSPORT_URL, which keeps its password out of the process list.`
     ...sinkFlags,
   }
 
-  public async run(): Promise<{recorded: number; received: number; others: number; bad: number}> {
+  public async run(): Promise<ConsumeFleetResult> {
     const f = this.flags
-    const bus = busOptions(f.amqp, f)
-    let recorded = 0
-    const recorder = await openRecorder({
-      fleet: true,
-      ...recorderOptions(f, {
-        onProblem: (m) => this.warning(m),
-        onRecorded: (bark) => {
-          recorded++
-          this.log(barkLine(bark))
-        },
-      }),
-    })
-    const stop = new AbortController()
-    process.once('SIGTERM', () => stop.abort())
-    process.once('SIGINT', () => stop.abort())
-    const {consumeBarks} = await import('../../src/events/consume.js')
-    const read = await consumeBarks({
-      bus,
-      queue: f.queue,
-      signal: stop.signal,
-      onBark: (b) => recorder.record(b),
-      onProblem: (m) => this.warning(m),
-    })
-    await recorder.close()
-    return {recorded, ...read}
+    return consumeFleet(
+      {bus: busOptions(f.amqp, f), queue: f.queue, recorder: recorderOptions(f)},
+      {signal: stopSignal(), onProblem: (m) => this.warning(m), onRecorded: (bark) => this.log(barkLine(bark))},
+    )
   }
 }

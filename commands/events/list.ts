@@ -1,19 +1,9 @@
 import {Flags} from '@oclif/core'
-import {WdError} from '../../src/errors.js'
 import type {Bark} from '../../src/events/bark.js'
-import {readRotatedJournal} from '../../src/events/journal.js'
-import {durationSeconds} from '../../src/text/duration.js'
+import {listBarks} from '../../src/operations/bark-list.js'
+import {BARK_COLUMNS, barkRow} from '../../src/report/bark-list.js'
 import {WdCommand} from '../_shared/base.js'
 import {listFlags, printList} from '../_shared/openstack.js'
-
-/** `2026-11-01T00:00:00Z`, or a duration back from now: `90m`, `2h`, `7d`. */
-function since(value: string): number {
-  const back = durationSeconds(value)
-  if (back !== undefined) return Date.now() - back * 1000
-  const t = Date.parse(value)
-  if (Number.isNaN(t)) throw new WdError('WD_USAGE', `--since '${value}' is neither a time nor a duration like 2h`)
-  return t
-}
 
 export default class EventsList extends WdCommand<typeof EventsList> {
   static override resultSchema = 'bark'
@@ -42,35 +32,9 @@ an error (exit 2), not an empty list.`
   }
 
   public async run(): Promise<Bark[]> {
-    const from = this.flags.since === undefined ? undefined : since(this.flags.since)
-    const {vm, host} = this.flags
-    const barks: Bark[] = []
-    // each bark once, though a copy may sit in two files around a rotation: the ids of the barks shown are kept
-    const shown = new Set<string>()
-    for await (const b of readRotatedJournal(this.flags.journal, (m) => this.warning(m))) {
-      if (from !== undefined && Date.parse(b.time) < from) continue
-      if (vm !== undefined && b.vm !== vm) continue
-      if (host !== undefined && b.host !== host) continue
-      if (this.flags.loops && !b.loop) continue
-      if (shown.has(b.id)) continue
-      shown.add(b.id)
-      barks.push(b)
-    }
-    const rows = barks.map((b) => ({
-      Time: b.time,
-      Host: b.host ?? '',
-      VM: b.vm,
-      Action: b.action,
-      Source: b.source,
-      Instance: b.instance ?? '',
-      Loop: b.loop ? `${b.loop.barks} since ${b.loop.since}` : '',
-    }))
-    await printList(
-      (s) => this.log(s),
-      rows,
-      ['Time', 'Host', 'VM', 'Action', 'Source', 'Instance', 'Loop'],
-      this.flags,
-    )
+    const {journal, since, vm, host, loops} = this.flags
+    const barks = await listBarks(journal, {since, vm, host, loops}, (m) => this.warning(m))
+    await printList((s) => this.log(s), barks.map(barkRow), BARK_COLUMNS, this.flags)
     return barks
   }
 }

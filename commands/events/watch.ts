@@ -1,13 +1,9 @@
 import {Flags} from '@oclif/core'
-import {WdError} from '../../src/errors.js'
-import type {Bark} from '../../src/events/bark.js'
-import {followLibvirt} from '../../src/events/libvirt.js'
-import {followQmp} from '../../src/events/qmp.js'
-import {assertNotProxmoxSocket, followQmpDir, vmOf} from '../../src/events/qmp-dir.js'
-import {openRecorder} from '../../src/events/recorder.js'
+import {watchBarks, watchSources, type WatchResult} from '../../src/operations/bark-watch.js'
 import {oneLine} from '../../src/text/clip.js'
 import {WdCommand} from '../_shared/base.js'
 import {busFlags, busOptions} from '../_shared/bus.js'
+import {onSighup, stopSignal} from '../_shared/signals.js'
 import {recorderOptions, sinkFlags} from '../_shared/sinks.js'
 import {barkLine} from '../../src/report/bark-line.js'
 import {hostname} from 'node:os'
@@ -66,71 +62,31 @@ pvestatd and backups would get no answer.`
     ...sinkFlags,
   }
 
-  public async run(): Promise<{recorded: number; published?: number}> {
+  public async run(): Promise<WatchResult> {
     const f = this.flags
-    if (!f.qmp?.length && !f.libvirt && !f['qmp-dir'])
-      throw new WdError('WD_USAGE', 'say what to watch: --qmp SOCKET, --qmp-dir DIR and/or --libvirt URI')
-    for (const s of f.qmp ?? []) assertNotProxmoxSocket(s, f['allow-proxmox-socket'])
+    const sources = watchSources({
+      qmp: f.qmp ?? [],
+      qmpDir: f['qmp-dir'],
+      libvirt: f.libvirt,
+      allowProxmoxSocket: f['allow-proxmox-socket'],
+    })
     const bus = f.notify ? busOptions(f.notify, f) : undefined
-    const onProblem = (m: string) => this.warning(m)
     const host = f.host ?? hostname()
-    let recorded = 0
-    const recorder = await openRecorder(
-      recorderOptions(f, {
-        onProblem,
-        onRecorded: (bark) => {
-          recorded++
-          this.log(barkLine(bark))
-          outbox?.kick()
-        },
-      }),
+    return watchBarks(
+      {sources, recorder: recorderOptions(f), bus, host},
+      {
+        signal: stopSignal(),
+        onProblem: (m) => this.warning(m),
+        onRecorded: (bark) => this.log(barkLine(bark)),
+        onFollowing: (socket, following) =>
+          this.logToStderr(`${following ? 'following' : 'let go of'} ${oneLine(socket)}`),
+        onReopened: (e) =>
+          e
+            ? this.warning(`journal ${f.journal} not reopened (${e.message}); barks go on into the open one`)
+            : this.logToStderr(`journal ${oneLine(f.journal)} reopened`),
+        // logrotate moved the journal (its postrotate, or systemctl reload): barks go on into a new one at the old path
+        reopenOn: onSighup,
+      },
     )
-    // amqplib is loaded only for a watcher that publishes
-    const outbox = bus
-      ? await (
-          await import('../../src/events/outbox.js')
-        ).openOutbox({journal: f.journal, bus, host, onProblem, writing: () => recorder.journalFile()})
-      : undefined
-    const stop = new AbortController()
-    process.once('SIGTERM', () => stop.abort())
-    process.once('SIGINT', () => stop.abort())
-    // logrotate moved the journal (its postrotate, or systemctl reload): barks go on into a new one at the old path
-    const reopen = () =>
-      void recorder.reopen().then(
-        () => {
-          this.logToStderr(`journal ${oneLine(f.journal)} reopened`)
-          outbox?.kick()
-        },
-        (e: Error) => this.warning(`journal ${f.journal} not reopened (${e.message}); barks go on into the open one`),
-      )
-    process.on('SIGHUP', reopen)
-    const onBark = (bark: Bark) => void recorder.record({...bark, host})
-    await Promise.all([
-      ...(f.qmp ?? []).map((s) => {
-        const {vm, instance} = vmOf(s)
-        return followQmp(s, {
-          vm,
-          signal: stop.signal,
-          onProblem,
-          onBark: (b) => onBark({...b, ...(instance && {instance})}),
-        })
-      }),
-      ...(f['qmp-dir']
-        ? [
-            followQmpDir(f['qmp-dir'], {
-              signal: stop.signal,
-              onProblem,
-              onBark,
-              onChange: (socket, following) =>
-                this.logToStderr(`${following ? 'following' : 'let go of'} ${oneLine(socket)}`),
-            }),
-          ]
-        : []),
-      ...(f.libvirt ? [followLibvirt(f.libvirt, {signal: stop.signal, onBark, onProblem})] : []),
-    ])
-    process.off('SIGHUP', reopen)
-    await recorder.close()
-    const sent = await outbox?.close()
-    return {recorded, ...(sent && {published: sent.published})}
   }
 }
