@@ -16,7 +16,8 @@ import {CONSOLE_TAIL_LINES} from '../limits.js'
 import {projectNames} from '../openstack/projects.js'
 import type {Policy} from '../policy/policy.js'
 import {guestsToCheck, judgeCloud, type AuditFinding, type GuestObservation, type Judgement} from '../audit/judge.js'
-import {planCatalogs, type PlanAction} from './catalog-plan.js'
+import type {PlanAction} from '../catalog/diff.js'
+import {planCatalogs} from './catalog-plan.js'
 import {pool, READS_AT_ONCE} from './pool.js'
 
 export interface CatalogDrift {

@@ -22,9 +22,9 @@ import {
   type FlavorPlanItem,
   type FlavorState,
   type ImagePlanItem,
-  type Plan,
   type PlanItem,
-} from './catalog-plan.js'
+} from '../catalog/diff.js'
+import type {Plan} from './catalog-plan.js'
 import {planDigest} from './plan-digest.js'
 
 const HINT = 'nothing was written; make the plan again with wd catalog plan -o PLAN.json, and do not edit it'

@@ -5,7 +5,8 @@
  * Glance: test/integration/catalog-hostile.test.ts.
  */
 import {describe, expect, it} from '@jest/globals'
-import type {FlavorPlanItem, FlavorState, Plan} from '../../src/operations/catalog-plan.js'
+import type {FlavorPlanItem, FlavorState} from '../../src/catalog/diff.js'
+import type {Plan} from '../../src/operations/catalog-plan.js'
 import {planDigest} from '../../src/operations/plan-digest.js'
 import {checkPlan} from '../../src/operations/saved-plan.js'
 import {loadPolicy} from '../../src/policy/load.js'
