@@ -4,8 +4,8 @@
  * (anything else Nova cannot change: its fields, its id), or left; flavors no catalog lists are unmanaged (deleted
  * only with prune); flavors outside the scope are not managed at all. Images are matched by id or name (wd never
  * uploads one) and only the properties the catalog lists are set or removed, never Glance's own fields.
- * src/operations/catalog-plan.ts reads the cloud and calls this; saved-plan.ts re-derives a saved plan with the same
- * functions. Unit tests of every rule: test/unit/catalog-diff.test.ts.
+ * src/operations/catalog-plan.ts reads the cloud and calls this; src/operations/saved-plan.ts re-derives a saved plan
+ * with the same functions. Unit tests of every rule: test/unit/catalog-diff.test.ts.
  */
 import picomatch from 'picomatch'
 import {WdError} from '../errors.js'
