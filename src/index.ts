@@ -25,15 +25,8 @@ export {imageTarget, describeImage} from './operations/targets/image.js'
 export {proxmoxGuestTarget, describeGuest, type GuestConfig} from './operations/targets/proxmox-guest.js'
 export {libvirtDomainTarget, describeDomain, type DomainFile} from './operations/targets/libvirt-domain.js'
 export {savedPlan} from './operations/saved-plan.js'
-export {
-  planCatalogs,
-  type Plan,
-  type PlanItem,
-  type FlavorPlanItem,
-  type ImagePlanItem,
-  type PlanOptions,
-  type Change,
-} from './operations/catalog-plan.js'
+export {planCatalogs, type Plan} from './operations/catalog-plan.js'
+export type {PlanItem, FlavorPlanItem, ImagePlanItem, PlanOptions, Change} from './catalog/diff.js'
 export {
   applyPlan,
   assertCurrent,

@@ -2,7 +2,8 @@
 import {Flags} from '@oclif/core'
 import {WdError} from '../../src/errors.js'
 import type {Catalog} from '../../src/catalog/load.js'
-import type {PlanGuards, PlanOptions} from '../../src/operations/catalog-plan.js'
+import type {PlanOptions} from '../../src/catalog/diff.js'
+import type {PlanGuards} from '../../src/operations/catalog-plan.js'
 import type {Policy} from '../../src/policy/policy.js'
 
 export const planFlags = {

@@ -20,7 +20,8 @@ import {projectNames} from '../openstack/projects.js'
 import type {Policy} from '../policy/policy.js'
 import {guestsToCheck, judgeCloud} from '../audit/judge.js'
 import type {AuditFinding, GuestObservation, Judgement} from '../audit/model.js'
-import {planCatalogs, type PlanAction} from './catalog-plan.js'
+import type {PlanAction} from '../catalog/diff.js'
+import {planCatalogs} from './catalog-plan.js'
 import {pool, READS_AT_ONCE} from './pool.js'
 
 export interface CatalogDrift {

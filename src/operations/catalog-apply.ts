@@ -27,15 +27,8 @@ import {
   unsetExtraSpec,
 } from '../openstack/nova.js'
 import type {Flavor} from '../api/nova.js'
-import {
-  flavorState,
-  readFlavors,
-  type Change,
-  type FlavorPlanItem,
-  type FlavorState,
-  type Plan,
-  type PlanItem,
-} from './catalog-plan.js'
+import {flavorState, type Change, type FlavorPlanItem, type FlavorState, type PlanItem} from '../catalog/diff.js'
+import {readFlavors, type Plan} from './catalog-plan.js'
 
 export interface ApplyOptions {
   /** tasks at once (default 4) */

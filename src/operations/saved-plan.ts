@@ -11,6 +11,7 @@ import {WdError} from '../errors.js'
 import {checkCatalog} from '../catalog/check.js'
 import {loadCatalog} from '../catalog/load.js'
 import {isGlanceField} from '../api/glance.js'
+import {isObject} from '../is-object.js'
 import type {Policy} from '../policy/policy.js'
 import {clip, oneLine} from '../text/clip.js'
 import {
@@ -22,9 +23,9 @@ import {
   type FlavorPlanItem,
   type FlavorState,
   type ImagePlanItem,
-  type Plan,
   type PlanItem,
-} from './catalog-plan.js'
+} from '../catalog/diff.js'
+import type {Plan} from './catalog-plan.js'
 import {planDigest} from './plan-digest.js'
 
 const HINT = 'nothing was written; make the plan again with wd catalog plan -o PLAN.json, and do not edit it'
@@ -34,25 +35,30 @@ const refuse = (name: string, why: string) =>
 
 /**
  * The saved plan in `text`, not yet checked (checkPlan does that), or undefined when the text is no plan (a catalog
- * in JSON, say); a plan that does not match schemas/catalog-plan.schema.json is refused.
+ * in JSON, say, or text that does not parse: the catalog's loader says where it breaks). It is read by the one
+ * document loader, so a plan that does not match schemas/catalog-plan.schema.json is refused (WD_SCHEMA) at its
+ * file:line:col, in the wording every file's schema problems have.
  */
 export async function savedPlan(text: string, name: string): Promise<Plan | undefined> {
-  let data: unknown
+  const {assertSchema, readDocument} = await import('../source/config-document.js')
+  let doc
   try {
-    data = JSON.parse(text)
-  } catch {
-    return undefined
+    doc = readDocument(text, name, 'WD_SCHEMA')
+  } catch (e) {
+    if (e instanceof WdError) return undefined
+    throw e
   }
-  if (typeof data !== 'object' || data === null || !('version' in data) || !('items' in data)) return undefined
-  const {validator} = await import('../schema/validator.js')
-  const validate = validator('catalog-plan')
-  if (!validate(data)) {
-    const first = validate.errors?.[0]
-    throw new WdError('WD_SCHEMA', `${name} is no wd plan: ${first?.instancePath || '/'} ${first?.message ?? ''}`, {
+  if (!isObject(doc.data) || !('version' in doc.data) || !('items' in doc.data)) return undefined
+  try {
+    assertSchema(doc, 'catalog-plan', 'WD_SCHEMA')
+  } catch (e) {
+    if (!(e instanceof WdError)) throw e
+    throw new WdError(e.code, `no wd plan: ${e.message}`, {
+      ...(e.location && {location: e.location}),
       hint: 'make one with wd catalog plan -o PLAN.json',
     })
   }
-  return data as Plan
+  return doc.data as unknown as Plan
 }
 
 /** Refuses (WD_PLAN_INVALID) a plan that does not do what it shows; see the module's comment. */

@@ -4,7 +4,8 @@
  * one line per item that apply ends with.
  */
 import type {ApplyResult} from '../operations/catalog-apply.js'
-import type {Change, Plan, PlanAction, PlanItem} from '../operations/catalog-plan.js'
+import type {Change, PlanAction, PlanItem} from '../catalog/diff.js'
+import type {Plan} from '../operations/catalog-plan.js'
 import {oneLine} from '../text/clip.js'
 import {NOT_SET} from './words.js'
 

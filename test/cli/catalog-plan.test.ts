@@ -68,7 +68,8 @@ describe('wd catalog plan and apply refuse before asking the cloud', () => {
     const bad = wd(['catalog', 'apply', plan, '--yes'], undefined, nowhere)
     expect([bad.status, bad.stderr.split('\n')[0]]).toEqual([
       1,
-      `wd: ${plan} is no wd plan: / must have required property 'options'`,
+      // read by the one document loader (issue 26 item 5): the place, and the wording every file's schema problems have
+      `wd: ${plan}:1:1: no wd plan: missing required key 'options'`,
     ])
   })
 })

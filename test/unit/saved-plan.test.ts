@@ -5,9 +5,10 @@
  * Glance: test/integration/catalog-hostile.test.ts.
  */
 import {describe, expect, it} from '@jest/globals'
-import type {FlavorPlanItem, FlavorState, Plan} from '../../src/operations/catalog-plan.js'
+import type {FlavorPlanItem, FlavorState} from '../../src/catalog/diff.js'
+import type {Plan} from '../../src/operations/catalog-plan.js'
 import {planDigest} from '../../src/operations/plan-digest.js'
-import {checkPlan} from '../../src/operations/saved-plan.js'
+import {checkPlan, savedPlan} from '../../src/operations/saved-plan.js'
 import {loadPolicy} from '../../src/policy/load.js'
 
 const state = (specs: Record<string, string>, id = 'f1'): FlavorState => ({
@@ -107,5 +108,40 @@ describe('a saved plan does what it shows, or is refused', () => {
       code: 'WD_PLAN_INVALID',
       message: expect.stringMatching(/writes what plan refuses: .*poweroff/),
     })
+  })
+})
+
+describe('a saved plan is read by the one document loader', () => {
+  /** Line and column of `needle` in `text` (1-based), found by plain search: independent of the code under test. */
+  const at = (text: string, needle: string) => {
+    const before = text.slice(0, text.indexOf(needle))
+    return {line: before.split('\n').length, col: before.length - before.lastIndexOf('\n')}
+  }
+  const loaded = async (text: string) => {
+    try {
+      return await savedPlan(text, 'plan.json')
+    } catch (e) {
+      const {code, message, location} = e as {code: string; message: string; location?: object}
+      return {code, message, location}
+    }
+  }
+
+  it('as plan -o writes it: the plan, as it was written', async () => {
+    const p = plan()
+    expect(await loaded(JSON.stringify(p, null, 2))).toEqual(p)
+  })
+
+  it("a plan that does not match its schema: WD_SCHEMA at the value's file:line:col, in every file's wording", async () => {
+    const text = JSON.stringify({...plan(), options: {...plan().options, prune: 'yes'}}, null, 2)
+    expect(await loaded(text)).toMatchObject({
+      code: 'WD_SCHEMA',
+      message: 'no wd plan: must be boolean (got "yes")',
+      location: {file: 'plan.json', ...at(text, '"yes"')},
+    })
+  })
+
+  it('no plan (a catalog in JSON, or text that does not parse): undefined, for the catalog loader to read', async () => {
+    expect(await loaded('{"flavors": []}')).toBeUndefined()
+    expect(await loaded('{"version": 1, "items": [')).toBeUndefined()
   })
 })
