@@ -302,7 +302,7 @@ images:
           " | extra_specs hw:watchdog_action: 'none' → 'reset' |",
       )
       expect(md.stdout).toMatch(
-        /properties watchdog: 'reset' → \(none\)<br>properties hw:watchdog_action: 'reset' → \(none\)/,
+        /properties watchdog: 'reset' → \(not set\)<br>properties hw:watchdog_action: 'reset' → \(not set\)/,
       )
       // apply without --yes and without a terminal: refused, nothing written
       const asked = wd(['catalog', 'apply', catalog, ...within], undefined, asAdmin())
