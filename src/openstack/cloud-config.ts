@@ -10,7 +10,7 @@ import {join} from 'node:path'
 import {WdError} from '../errors.js'
 import {loadConfigDocument} from '../source/config-document.js'
 import {AUTH_TYPES, type AuthType} from './auth-types.js'
-import {isObject} from '../is-object.js'
+import {isObject} from '../untrusted.js'
 
 export type Auth = Partial<Record<string, string>>
 

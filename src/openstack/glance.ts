@@ -8,7 +8,7 @@ import {WdError} from '../errors.js'
 import {BLUEPRINT_KEY, IMAGE_KEY} from '../vocab/nova.js'
 import {bad, json, type Connection} from './connection.js'
 import {segment} from './http.js'
-import {isObject} from '../is-object.js'
+import {isObject} from '../untrusted.js'
 import {allPages} from './pager.js'
 
 const PATCH_TYPE = 'application/openstack-images-v2.1-json-patch'

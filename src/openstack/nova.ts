@@ -14,7 +14,7 @@ import {EXTRA_SPEC_VALIDATION_MICROVERSION, FLAVOR_KEY} from '../vocab/nova.js'
 import {bad, json, type CallOptions, type Connection} from './connection.js'
 import {segment, serverMessage} from './http.js'
 import {allPages} from './pager.js'
-import {isObject} from '../is-object.js'
+import {isObject} from '../untrusted.js'
 import {clip, oneLine} from '../text/clip.js'
 
 /** From this microversion flavors carry their extra specs. */

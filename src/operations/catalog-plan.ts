@@ -19,7 +19,7 @@ import {imageProperties, isGlanceField, type Image} from '../api/glance.js'
 import {flavorAccess, listFlavors, serversOnFlavor} from '../openstack/nova.js'
 import type {Flavor} from '../api/nova.js'
 import {BLUEPRINT_KEY, FLAVOR_KEY} from '../vocab/nova.js'
-import {own} from '../is-object.js'
+import {own} from '../untrusted.js'
 import {pool, READS_AT_ONCE} from './pool.js'
 import {planDigest} from './plan-digest.js'
 
