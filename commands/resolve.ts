@@ -79,7 +79,7 @@ Exit status: 0 resolved (warnings allowed), 1 an input value Nova refuses, 2 usa
     if (!result.valid) this.findings()
     if (format === 'text') this.log(resolutionText(result))
     else if (format === 'json') this.log(JSON.stringify(result, null, 2))
-    else if (format === 'yaml') this.log((await import('js-yaml')).dump(result).trimEnd())
+    else if (format === 'yaml') this.log((await import('../src/report/yaml.js')).yamlText(result).trimEnd())
     else {
       // Device formats print only the device (nothing for none); what is wrong goes to stderr.
       for (const e of result.errors) this.logToStderr(`error: ${e}`)

@@ -120,7 +120,11 @@ export async function printRecords(
   const {formatRecord} = await import('../../src/report/records.js')
   if (flags.format === 'json' || flags.format === 'yaml') {
     const picked = rows.map((r) => JSON.parse(formatRecord(r, 'json', flags.column)) as unknown)
-    log(flags.format === 'json' ? JSON.stringify(picked, null, 2) : (await import('js-yaml')).dump(picked).trimEnd())
+    log(
+      flags.format === 'json'
+        ? JSON.stringify(picked, null, 2)
+        : (await import('../../src/report/yaml.js')).yamlText(picked).trimEnd(),
+    )
     return
   }
   // value is one line a record, as the openstack CLI's list is; tables and shell blocks are set apart by a blank line

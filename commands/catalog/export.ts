@@ -34,8 +34,8 @@ to no change against the same cloud, which is how an operator starts keeping the
       ...(this.flags.flavors !== undefined && {flavors: this.flags.flavors}),
       ...(this.flags.images !== undefined && {images: this.flags.images}),
     })
-    const {dump} = await import('js-yaml')
-    const yaml = `# wd catalog export: ${catalog.flavors.length} flavors, ${catalog.images.length} images\n${dump(catalog, {lineWidth: -1, noRefs: true})}`
+    const {yamlText} = await import('../../src/report/yaml.js')
+    const yaml = `# wd catalog export: ${catalog.flavors.length} flavors, ${catalog.images.length} images\n${yamlText(catalog)}`
     if (this.flags.output !== undefined) {
       const {writeFileAtomically} = await import('../../src/fs/replace-file.js')
       await writeFileAtomically(this.flags.output, Buffer.from(yaml))

@@ -1,11 +1,11 @@
 import {Flags} from '@oclif/core'
 import {WdError} from '../../src/errors.js'
+import {deviceFor, type DeviceRequest} from '../../src/operations/device.js'
 import {changeWatchdog} from '../../src/operations/target.js'
 import {proxmoxGuestTarget} from '../../src/operations/targets/proxmox-guest.js'
 import type {ProxmoxWatchdog} from '../../src/render/proxmox.js'
 import {guestSetLine} from '../../src/report/watchdog.js'
 import {DEFAULT_MODEL, SYSTEMS, type System} from '../../src/vocab/systems.js'
-import {assertDevice, translate} from '../../src/vocab/translate.js'
 import {WdCommand} from '../_shared/base.js'
 import {dryRunFlag, guestHalfFlags, guestHalfOptionsOf, keyValues} from '../_shared/flags.js'
 import {nodeOptions, proxmoxDirFlag, proxmoxNodeFlags, proxmoxTarget, qmpDirFlag} from '../_shared/proxmox.js'
@@ -93,24 +93,25 @@ own, or HA-managed with the snippet on one node's storage.`
     }),
   }
 
-  private async watchdog(): Promise<ProxmoxWatchdog | undefined> {
+  private async watchdog(): Promise<ProxmoxWatchdog | null> {
     const f = this.flags
+    const {action} = f
+    let request: DeviceRequest
     if (f['from-flavor'] || f['from-image']) {
-      const {resolveEngine} = await import('../../src/operations/resolution.js')
-      const r = await resolveEngine({
-        flavorSpecs: keyValues('from-flavor', f['from-flavor']),
-        imageProperties: keyValues('from-image', f['from-image']),
-      })
-      const [first] = r.errors
-      if (first) throw new WdError('WD_INVALID_VALUE', first.message)
-      for (const w of r.warnings) this.warning(w.message)
-      return r.device ? translate(r.device, 'nova', 'proxmox') : undefined
-    }
-    if (f.action === undefined)
+      request = {
+        resolve: {
+          flavorSpecs: keyValues('from-flavor', f['from-flavor']),
+          imageProperties: keyValues('from-image', f['from-image']),
+        },
+      }
+    } else if (action === undefined) {
       throw new WdError('WD_USAGE', 'say which watchdog: --action, or --from-flavor / --from-image (or --record alone)')
-    const from = f.vocabulary as System
-    const device = assertDevice(from, {model: f.model ?? DEFAULT_MODEL, action: f.action})
-    return translate(device, from, 'proxmox')
+    } else {
+      request = {given: {action, ...(f.model !== undefined && {model: f.model})}, vocabulary: f.vocabulary as System}
+    }
+    const {device, warnings} = await deviceFor(request, 'proxmox')
+    for (const w of warnings) this.warning(w.message)
+    return device
   }
 
   public async run() {

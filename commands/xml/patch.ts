@@ -1,11 +1,10 @@
 import {Args, Flags} from '@oclif/core'
 import {WdError} from '../../src/errors.js'
-import {resolveEngine} from '../../src/operations/resolution.js'
+import {deviceFor, type DeviceRequest} from '../../src/operations/device.js'
 import {changeWatchdog, type WatchdogChange} from '../../src/operations/target.js'
 import {libvirtDomainTarget} from '../../src/operations/targets/libvirt-domain.js'
 import {domainChangeLine} from '../../src/report/watchdog.js'
 import {DEFAULT_MODEL, type Device} from '../../src/vocab/systems.js'
-import {assertDevice, translate} from '../../src/vocab/translate.js'
 import {WdCommand} from '../_shared/base.js'
 import {resolutionFlags, resolveRequestOf} from '../_shared/flags.js'
 import {LIBVIRT_ACTIONS, LIBVIRT_MODELS} from '../../src/vocab/libvirt.js'
@@ -55,17 +54,16 @@ while wd worked on it. --json gives schemas/watchdog-change.schema.json.`
   private async device(): Promise<Device<'libvirt'> | null> {
     const f = this.flags
     if (f.remove) return null
-    if (f.action !== undefined) {
-      return assertDevice('libvirt', {model: f.model ?? DEFAULT_MODEL, action: f.action})
-    }
-    if (!f['flavor-spec'] && !f['image-prop'] && !f.catalog) {
+    if (f.action === undefined && !f['flavor-spec'] && !f['image-prop'] && !f.catalog) {
       throw new WdError('WD_USAGE', 'say which watchdog: --action, --remove, or a flavor/image as for wd resolve')
     }
-    const r = await resolveEngine(resolveRequestOf(f))
-    const [first] = r.errors
-    if (first) throw new WdError('WD_INVALID_VALUE', first.message, {location: first.position})
-    for (const w of r.warnings) this.warning(w.message)
-    return r.device && translate(r.device, 'nova', 'libvirt')
+    const request: DeviceRequest =
+      f.action === undefined
+        ? {resolve: resolveRequestOf(f)}
+        : {given: {action: f.action, ...(f.model !== undefined && {model: f.model})}, vocabulary: 'libvirt'}
+    const {device, warnings} = await deviceFor(request, 'libvirt')
+    for (const w of warnings) this.warning(w.message)
+    return device
   }
 
   public async run(): Promise<WatchdogChange> {

@@ -2,7 +2,7 @@
  * What Nova's API answers hold, as wd reads them: shapes only, no I/O (src/openstack/nova.ts asks, the pure audit
  * judge and the reports read). Fields are what Nova said and stay untrusted: readers check each before use.
  */
-import {asString, isObject} from '../is-object.js'
+import {asString, isObject} from '../untrusted.js'
 export interface Flavor {
   id: string
   name: string

@@ -12,7 +12,7 @@ import {WdError} from '../errors.js'
 import {imageProperties, isGlanceField, type Image} from '../api/glance.js'
 import type {Flavor} from '../api/nova.js'
 import {BLUEPRINT_KEY, FLAVOR_KEY} from '../vocab/nova.js'
-import {own} from '../is-object.js'
+import {own} from '../untrusted.js'
 import type {CatalogFlavor, CatalogImage, FlavorFields} from './model.js'
 
 export type PlanAction = 'create' | 'update' | 'replace' | 'delete' | 'unmanaged' | 'unchanged'

@@ -8,7 +8,7 @@ import {validator, type SchemaName} from '../schema/validator.js'
 import {parseSource, type Path, type SourceFile} from '../source/yaml-source.js'
 import {clip} from '../text/clip.js'
 import type {CatalogFlavor, CatalogImage, FlavorFields, Layout} from './model.js'
-import {isObject} from '../is-object.js'
+import {isObject} from '../untrusted.js'
 import {MAX_CATALOG_BYTES, MiB} from '../limits.js'
 
 /** Larger files are refused before parsing: a catalog of 50,000 flavors is about 12 MB. */

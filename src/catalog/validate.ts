@@ -4,7 +4,7 @@ import type {FileResult} from './result.js'
 import type {Policy} from '../policy/policy.js'
 import {checkCatalog} from './check.js'
 import {loadCatalog, type Catalog} from './load.js'
-import {isObject} from '../is-object.js'
+import {isObject} from '../untrusted.js'
 
 /** Findings listed per file unless told otherwise; the rest are counted in one closing finding. */
 export const DEFAULT_MAX_FINDINGS = 1000

@@ -1,6 +1,6 @@
 /** A watchdog bark as wd records it: once, with when, which VM, what the hypervisor did, and who told us. */
 import type {Loop} from './loops.js'
-import type {NovaInstance} from '../render/nova-metadata.js'
+import type {NovaInstance} from '../parse/nova-metadata.js'
 
 export interface Bark {
   /** stable across restarts of the watcher: the same event read twice has the same id */

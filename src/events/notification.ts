@@ -10,7 +10,7 @@
  * outbox's mark) has the same id, and a consumer dedups exactly.
  */
 import {createHash} from 'node:crypto'
-import {asString as str, isObject} from '../is-object.js'
+import {asString as str, isObject} from '../untrusted.js'
 import {MAX_NOTIFICATION_BYTES} from '../limits.js'
 import {validator} from '../schema/validator.js'
 import {clip, preview} from '../text/clip.js'

@@ -9,7 +9,7 @@ import {validator} from '../schema/validator.js'
 import {clip} from '../text/clip.js'
 import {barkId, type Bark} from './bark.js'
 import {BoundedLines} from './lines.js'
-import {isObject} from '../is-object.js'
+import {isObject} from '../untrusted.js'
 import {Backoff, sleep} from '../backoff.js'
 
 export interface FollowOptions {

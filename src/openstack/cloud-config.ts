@@ -11,7 +11,7 @@ import {WdError} from '../errors.js'
 import {didYouMean} from '../engine/suggest.js'
 import {loadConfigDocument} from '../source/config-document.js'
 import {AUTH_TYPES, type AuthType} from './auth-types.js'
-import {isObject} from '../is-object.js'
+import {isObject} from '../untrusted.js'
 
 export type Auth = Partial<Record<string, string>>
 

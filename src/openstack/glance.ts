@@ -4,15 +4,15 @@
  * named properties are in the patch, so every other property is left as it was.
  */
 import type {Image} from '../api/glance.js'
+import {isUuid} from '../api/uuid.js'
 import {WdError} from '../errors.js'
 import {BLUEPRINT_KEY, IMAGE_KEY} from '../vocab/nova.js'
 import {bad, json, type Connection} from './connection.js'
 import {segment} from './http.js'
-import {isObject} from '../is-object.js'
+import {isObject} from '../untrusted.js'
 import {allPages} from './pager.js'
 
 const PATCH_TYPE = 'application/openstack-images-v2.1-json-patch'
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 const OWNER_HINT = (status: number, said: string) =>
   status === 403 && /is reserved/.test(said)
@@ -45,7 +45,7 @@ function oneImage(res: Parameters<typeof json>[0]): Image {
 }
 
 export async function findImage(conn: Connection, ref: string): Promise<Image> {
-  if (UUID.test(ref)) {
+  if (isUuid(ref)) {
     const res = await conn.call('image', 'GET', `/images/${segment(ref)}`, {accept: [404]})
     if (res.status !== 404) return oneImage(res)
   }
@@ -109,7 +109,7 @@ export async function patchImageProperties(
 
 /** One image by id, or undefined when Glance has none by that id visible to the caller (deleted, or private). */
 export async function getImage(conn: Connection, id: string): Promise<Image | undefined> {
-  if (!UUID.test(id)) return undefined
+  if (!isUuid(id)) return undefined
   const res = await conn.call('image', 'GET', `/images/${segment(id)}`, {accept: [404]})
   return res.status === 404 ? undefined : oneImage(res)
 }

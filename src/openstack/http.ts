@@ -17,7 +17,7 @@ import https from 'node:https'
 import {WdError, type WdErrorCode} from '../errors.js'
 import type {CloudConfig} from './cloud-config.js'
 import {Backoff, sleep} from '../backoff.js'
-import {asString, isObject} from '../is-object.js'
+import {asString, isObject} from '../untrusted.js'
 import {MAX_ANSWER_BYTES, MiB} from '../limits.js'
 import {clip, oneLine} from '../text/clip.js'
 

@@ -9,12 +9,13 @@
  * validate (wd has checked the value itself). `--os-compute-api-version` fixes the microversion instead.
  */
 import type {Flavor, NewFlavor, Server} from '../api/nova.js'
+import {isUuid} from '../api/uuid.js'
 import {WdError} from '../errors.js'
 import {EXTRA_SPEC_VALIDATION_MICROVERSION, FLAVOR_KEY} from '../vocab/nova.js'
 import {bad, json, type CallOptions, type Connection} from './connection.js'
 import {segment, serverMessage} from './http.js'
 import {allPages} from './pager.js'
-import {isObject} from '../is-object.js'
+import {isObject} from '../untrusted.js'
 import {clip, oneLine} from '../text/clip.js'
 
 /** From this microversion flavors carry their extra specs. */
@@ -121,8 +122,6 @@ export async function listFlavors(conn: Connection, all = false): Promise<Flavor
 
 /** What Nova takes as a flavor id (nova/api/validation/parameter_types.py, flavor_id): anything else is a name. */
 const FLAVOR_ID = /^(?! )[a-zA-Z0-9. _-]{1,255}(?<! )$/
-/** The ids Nova makes when none is given: a reference of this shape is almost surely one. */
-const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i
 
 /**
  * A flavor by id or by name, as the openstack CLI finds one (the id first); an ambiguous name is an error that lists
@@ -133,7 +132,8 @@ const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$
 export async function findFlavor(conn: Connection, ref: string): Promise<Flavor> {
   let byName: Promise<Flavor[]> | undefined
   if (FLAVOR_ID.test(ref)) {
-    if (!UUID.test(ref)) {
+    // an id of the shape Nova makes when none is given (api/uuid.ts) is almost surely one
+    if (!isUuid(ref)) {
       byName = listFlavors(conn, true)
       // the list's own failure is not this flavor's when the id answers
       byName.catch(() => undefined)

@@ -7,7 +7,7 @@
  */
 import type {AxiosResponse} from 'axios'
 import {WdError} from '../errors.js'
-import {isObject} from '../is-object.js'
+import {isObject} from '../untrusted.js'
 import {MAX_LIST_ITEMS, MAX_LIST_PAGES, MAX_PAGE_BYTES} from '../limits.js'
 import {clip, oneLine} from '../text/clip.js'
 import {bad, json} from './connection.js'

@@ -1,6 +1,6 @@
 /** Project names from Keystone, for reports that would otherwise show only ids. */
 import {bad, json, type Connection} from './connection.js'
-import {isObject} from '../is-object.js'
+import {isObject} from '../untrusted.js'
 
 /**
  * Every project's name by id; empty when the caller may not list projects (Keystone answers 403 to a non-admin),

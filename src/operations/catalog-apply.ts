@@ -9,7 +9,7 @@
  * to be deleted is asked at apply time, never taken from the plan.
  */
 import {WdError, isWdError, type WdErrorCode} from '../errors.js'
-import {own} from '../is-object.js'
+import {own} from '../untrusted.js'
 import {clip, oneLine} from '../text/clip.js'
 import type {Connection} from '../openstack/connection.js'
 import {listImages, patchImageProperties} from '../openstack/glance.js'

@@ -11,7 +11,7 @@ import {WdError} from '../errors.js'
 import {checkCatalog} from '../catalog/check.js'
 import {loadCatalog} from '../catalog/load.js'
 import {isGlanceField} from '../api/glance.js'
-import {isObject} from '../is-object.js'
+import {isObject} from '../untrusted.js'
 import type {Policy} from '../policy/policy.js'
 import {clip, oneLine} from '../text/clip.js'
 import {

@@ -7,7 +7,7 @@ import {WdError} from '../errors.js'
 import type {Device} from '../vocab/systems.js'
 import {clip} from '../text/clip.js'
 import {renderLibvirtElement} from './libvirt.js'
-import {parseLibvirtElement} from './libvirt-parse.js'
+import {parseLibvirtElement} from '../parse/libvirt-element.js'
 
 interface Span {
   start: number

@@ -7,7 +7,7 @@
  * Values come from clouds and buses: in every human format (table, value, shell, csv) their control characters are
  * escaped (oneLine), so a name cannot add a row, split one, or send the terminal an escape sequence.
  */
-import {dump} from 'js-yaml'
+import {yamlText} from './yaml.js'
 import {WdError} from '../errors.js'
 import type {ListFormat, RecordFormat} from './record-formats.js'
 import {oneLine} from '../text/clip.js'
@@ -77,7 +77,7 @@ export function formatRecord(record: Row, format: RecordFormat, wanted?: readonl
   const columns = pickColumns(Object.keys(record), wanted)
   const picked = pick(record, columns)
   if (format === 'json') return JSON.stringify(picked, null, 2)
-  if (format === 'yaml') return dump(picked).trimEnd()
+  if (format === 'yaml') return yamlText(picked).trimEnd()
   if (format === 'value') return columns.map((c) => human(picked[c])).join('\n')
   if (format === 'shell') return columns.map((c) => `${shellName(c)}=${shellValue(human(picked[c]))}`).join('\n')
   return table(
@@ -122,7 +122,7 @@ export function formatList(
   const ordered = options.sort?.length ? sorted(rows, all, options.sort) : rows
   const picked = ordered.map((r) => pick(r, columns))
   if (format === 'json') return JSON.stringify(picked, null, 2)
-  if (format === 'yaml') return dump(picked).trimEnd()
+  if (format === 'yaml') return yamlText(picked).trimEnd()
   if (format === 'value') return picked.map((r) => columns.map((c) => human(r[c])).join(' ')).join('\n')
   if (format === 'csv') {
     return [columns.map(csvCell).join(','), ...picked.map((r) => columns.map((c) => csvCell(r[c])).join(','))].join(

@@ -11,7 +11,7 @@ import {renderProxmoxLine, type ProxmoxWatchdog} from '../render/proxmox.js'
 import {FLAVOR_KEY, IMAGE_KEY} from '../vocab/nova.js'
 import type {Row} from './records.js'
 import {oneLine} from '../text/clip.js'
-import {own} from '../is-object.js'
+import {own} from '../untrusted.js'
 import {NO_WATCHDOG, NOT_SET} from './words.js'
 
 /**

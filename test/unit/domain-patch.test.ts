@@ -1,7 +1,7 @@
 import {describe, expect, it} from '@jest/globals'
 import {readFileSync} from 'node:fs'
 import {patchDomainXml} from '../../src/render/domain-patch.js'
-import {parseLibvirtElement} from '../../src/render/libvirt-parse.js'
+import {parseLibvirtElement} from '../../src/parse/libvirt-element.js'
 import {expectValidDomain} from '../helpers/libvirt-rng.js'
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8')

@@ -5,7 +5,7 @@
 import {describe, expect, it} from '@jest/globals'
 import {MAX_XML_DEPTH} from '../../src/limits.js'
 import {readFileSync} from 'node:fs'
-import {domainFacts} from '../../src/render/nova-metadata.js'
+import {domainFacts} from '../../src/parse/nova-metadata.js'
 import {loggerArgs} from '../../src/events/syslog.js'
 import {fixture} from '../helpers/cli.js'
 import {NOVA_INSTANCE} from '../helpers/nova-fixture.js'

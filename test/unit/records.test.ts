@@ -59,3 +59,29 @@ describe('issue 22 item 8: names from a cloud or a bus cannot forge lines or rea
     }
   })
 })
+
+describe('issue 26 item 4: one YAML writer (src/report/yaml.ts) for -f yaml and wd catalog export', () => {
+  const description = 'a flavor for the batch queue, '.repeat(6).trim()
+  const shared = {'hw:watchdog_action': 'reset'}
+
+  it('keeps a long value on its line, as wd catalog export always did', () => {
+    expect(formatRecord({name: 'm1', description}, 'yaml')).toBe(`name: m1\ndescription: ${description}`)
+    expect(formatList([{name: 'm1', description}], ['name', 'description'], 'yaml')).toBe(
+      `- name: m1\n  description: ${description}`,
+    )
+  })
+
+  it('writes a value met twice twice, with no anchor or alias', () => {
+    const out = formatList(
+      [
+        {name: 'a', specs: shared},
+        {name: 'b', specs: shared},
+      ],
+      ['name', 'specs'],
+      'yaml',
+    )
+    expect(out).toBe(
+      '- name: a\n  specs:\n    hw:watchdog_action: reset\n- name: b\n  specs:\n    hw:watchdog_action: reset',
+    )
+  })
+})

@@ -15,13 +15,14 @@ import {auditCloud} from '../../operations/audit.js'
 import type {Policy} from '../../policy/policy.js'
 import {auditGauges} from '../../report/audit/metrics.js'
 
-export interface AuditOptions {
+/** What the service's scheduled audits run with (one audit's own options are operations/audit.ts' AuditOptions). */
+export interface ScheduledAuditOptions {
   service: Connection
   intervalSeconds: number
   policy?: Policy
 }
 
-async function auditPlugin(app: FastifyInstance, options: AuditOptions): Promise<void> {
+async function auditPlugin(app: FastifyInstance, options: ScheduledAuditOptions): Promise<void> {
   const registry = app.metrics.registry
   const up = new Gauge({
     name: 'wd_watchdog_audit_up',

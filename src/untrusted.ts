@@ -1,3 +1,8 @@
+/**
+ * Readers of untrusted data (API answers, YAML and JSON documents, bus messages): each takes what came in as it came
+ * and keeps only what it promises.
+ */
+
 /** A plain object (a YAML or JSON mapping): not null, not an array. Untrusted data is checked with this first. */
 export const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
