@@ -5,11 +5,21 @@ import {WdCommand} from './_shared/base.js'
 const SCRIPTS = {
   bash: `# wd completion for bash: eval "$(wd completion bash)" (or save it under /etc/bash_completion.d/wd)
 _wd() {
-  local cur=\${COMP_WORDS[COMP_CWORD]} IFS=$'\\n' out
-  # bash splits --flag=value at '=': right after it the value is empty
-  [ "$cur" = "=" ] && cur=
-  out=$(wd __complete -- "\${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null)
+  # bash splits words at '=' and ':' too (COMP_WORDBREAKS): wd is asked with the line split at blanks only, so
+  # --format=j and hw:watchdog_action=re reach it whole; bash then replaces only the piece after the last break
+  local IFS=$' \\t\\n' line=\${COMP_LINE:0:COMP_POINT} out cur piece
+  local -a words
+  read -ra words <<<"$line"
+  [[ $line =~ [[:space:]]$ ]] && words+=("")
+  cur=\${words[\${#words[@]}-1]}
+  piece=\${COMP_WORDS[COMP_CWORD]}
+  [[ $piece == [=:] ]] && piece=
+  IFS=$'\\n'
+  out=$(wd __complete -- "\${words[@]:1}" 2>/dev/null)
   if [ "$out" = ":file" ]; then COMPREPLY=($(compgen -f -- "$cur")); else COMPREPLY=($(compgen -W "$out" -- "$cur")); fi
+  local before=\${cur%"$piece"}
+  [ -n "$before" ] && COMPREPLY=("\${COMPREPLY[@]#"$before"}")
+  return 0
 }
 complete -o filenames -F _wd wd
 `,

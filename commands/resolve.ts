@@ -2,11 +2,19 @@ import {Flags} from '@oclif/core'
 import {resolveRequest, type ResolutionResult} from '../src/operations/resolution.js'
 import {qemuCommandLine, resolutionText} from '../src/report/resolution.js'
 import {WdCommand} from './_shared/base.js'
-import {guestHalfFlags, guestHalfOptionsOf, resolutionFlags, resolveRequestOf} from './_shared/flags.js'
+import {
+  guestHalfFlags,
+  guestHalfOptionsOf,
+  resolutionCompletions,
+  resolutionFlags,
+  resolveRequestOf,
+} from './_shared/flags.js'
 import {connectFromFlags, openstackFlags} from './_shared/openstack.js'
 import {policyFlag, readPolicy} from './_shared/policy.js'
 
 export default class Resolve extends WdCommand<typeof Resolve> {
+  static override completions = resolutionCompletions
+
   static override summary = 'Predict the watchdog Nova gives an instance of a flavor and an image.'
 
   static override description = `Resolution is Nova's own (libvirt driver, _guest_add_watchdog_action): the flavor's \

@@ -4,6 +4,18 @@ import {WdError} from '../../src/errors.js'
 import type {ResolveRequest} from '../../src/operations/resolution.js'
 import {DEFAULT_GUEST_HALF, GUEST_TIMEOUT, type GuestHalfOptions} from '../../src/render/guest-half.js'
 import {FEEDERS} from '../../src/vocab/guest.js'
+import {FLAVOR_KEY, IMAGE_KEY, NOVA_SETTINGS} from '../../src/vocab/nova.js'
+
+/**
+ * What `wd __complete` offers for the resolution flags: the keys Nova reads with each setting (KEY=VALUE as typed),
+ * and nothing for a flavor or image name (no file names: they are Nova's and Glance's names, not paths).
+ */
+export const resolutionCompletions = {
+  'flavor-spec': NOVA_SETTINGS.map((v) => `${FLAVOR_KEY}=${v}`),
+  'image-prop': NOVA_SETTINGS.map((v) => `${IMAGE_KEY}=${v}`),
+  flavor: [],
+  image: [],
+}
 
 export const resolutionFlags = {
   'flavor-spec': Flags.string({

@@ -17,6 +17,7 @@ import {
 import {dryRunCaption, dryRunLine} from '../../src/report/watchdog.js'
 import type {Row} from '../../src/report/records.js'
 import {FLAVOR_KEY, IMAGE_KEY, NOVA_SETTINGS} from '../../src/vocab/nova.js'
+import type {Completions} from './complete.js'
 import {printRecord, printRecords} from './openstack.js'
 
 export type CloudKind = 'flavor' | 'image'
@@ -29,6 +30,9 @@ export function namesArg<K extends CloudKind>(kind: K, many: boolean) {
   })
   return {[kind]: arg} as {[P in K]: typeof arg}
 }
+
+/** No file names where a flavor or image is named (`wd __complete` offers a path otherwise). */
+export const noNames = (kind: CloudKind): Completions => ({[kind]: []})
 
 const KEY: Record<CloudKind, string> = {flavor: FLAVOR_KEY, image: IMAGE_KEY}
 

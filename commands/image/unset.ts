@@ -5,7 +5,14 @@ import {IMAGE_KEY} from '../../src/vocab/nova.js'
 import {WdCommand} from '../_shared/base.js'
 import {dryRunFlag} from '../_shared/flags.js'
 import {connectFromFlags, openstackFlags, outputFlags} from '../_shared/openstack.js'
-import {changeEach, migrateLegacyFlag, checkUnsetProperty, namesArg, unsetPropertyFlag} from '../_shared/targets.js'
+import {
+  changeEach,
+  migrateLegacyFlag,
+  checkUnsetProperty,
+  namesArg,
+  unsetPropertyFlag,
+  noNames,
+} from '../_shared/targets.js'
 
 export default class ImageUnset extends WdCommand<typeof ImageUnset> {
   static override summary = "Remove images' watchdog action, so the flavor's applies again."
@@ -19,6 +26,8 @@ export default class ImageUnset extends WdCommand<typeof ImageUnset> {
   static override resultSchema = 'watchdog-change'
 
   static override strict = false
+
+  static override completions = noNames('image')
 
   static override args = namesArg('image', true)
 

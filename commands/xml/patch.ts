@@ -6,7 +6,7 @@ import {libvirtDomainTarget} from '../../src/operations/targets/libvirt-domain.j
 import {domainChangeLine} from '../../src/report/watchdog.js'
 import {DEFAULT_MODEL, type Device} from '../../src/vocab/systems.js'
 import {WdCommand} from '../_shared/base.js'
-import {resolutionFlags, resolveRequestOf} from '../_shared/flags.js'
+import {resolutionCompletions, resolutionFlags, resolveRequestOf} from '../_shared/flags.js'
 import {LIBVIRT_ACTIONS, LIBVIRT_MODELS} from '../../src/vocab/libvirt.js'
 
 export default class XmlPatch extends WdCommand<typeof XmlPatch> {
@@ -25,7 +25,7 @@ while wd worked on it. --json gives schemas/watchdog-change.schema.json.`
     'virsh dumpxml guest | <%= config.bin %> <%= command.id %> - --model i6300esb --action pause | virsh define /dev/stdin',
   ]
 
-  static override completions = {action: LIBVIRT_ACTIONS, model: LIBVIRT_MODELS}
+  static override completions = {action: LIBVIRT_ACTIONS, model: LIBVIRT_MODELS, ...resolutionCompletions}
 
   static override resultSchema = 'watchdog-change'
 

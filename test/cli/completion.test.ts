@@ -32,29 +32,97 @@ describe('wd __complete', () => {
   })
 })
 
+/** A directory with a `wd` on PATH that runs this checkout's build, as an installed wd would. */
+function wdOnPath(): string {
+  const bin = tempDir('wd-bin-')
+  writeFileSync(join(bin, 'wd'), `#!/bin/sh\nexec "${process.execPath}" "${root}bin/run.js" "$@"\n`)
+  chmodSync(join(bin, 'wd'), 0o755)
+  return bin
+}
+
+const shellEnv = (bin: string) => ({...process.env, PATH: `${bin}:${process.env.PATH}`, NODE_OPTIONS: ''})
+
 describe('wd completion bash', () => {
   it('the script, sourced in a real bash, fills COMPREPLY from wd', () => {
-    const bin = tempDir('wd-bin-')
-    writeFileSync(join(bin, 'wd'), `#!/bin/sh\nexec "${process.execPath}" "${root}bin/run.js" "$@"\n`)
-    chmodSync(join(bin, 'wd'), 0o755)
+    const bin = wdOnPath()
     const script = wd(['completion', 'bash']).stdout
+    /**
+     * What bash hands a completion function for a line typed up to the cursor: COMP_LINE and COMP_POINT, and
+     * COMP_WORDS split at blanks and at each of COMP_WORDBREAKS' '=' and ':', which stand as words of their own.
+     */
     const run = (line: string) => {
-      const words = line.split(' ')
+      const words = line.split(/\s+/).flatMap((w) => w.split(/([=:])/).filter((p) => p !== ''))
+      if (/\s$/.test(line)) words.push('')
+      const quoted = (w: string) => `'${w}'`
       const program =
-        `${script}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}\n` +
+        `${script}\nCOMP_LINE=${quoted(line)}; COMP_POINT=${line.length}\n` +
+        `COMP_WORDS=(${words.map(quoted).join(' ')}); COMP_CWORD=${words.length - 1}\n` +
         `_wd; printf '%s\\n' "\${COMPREPLY[@]}"`
-      const r = spawnSync('bash', ['-c', program], {
-        encoding: 'utf8',
-        env: {...process.env, PATH: `${bin}:${process.env.PATH}`, NODE_OPTIONS: ''},
-      })
+      const r = spawnSync('bash', ['-c', program], {encoding: 'utf8', env: shellEnv(bin)})
       return r.stdout.trim().split('\n')
     }
     expect(run('wd flavor set m1.small --ac')).toEqual(['--action'])
     expect(run('wd flavor set m1.small --action po')).toEqual(['poweroff'])
     expect(run('wd resolve -f li')).toEqual(['libvirt'])
-    // bash splits --flag=value at '=' (COMP_WORDBREAKS): the value is completed, never a file name
-    expect(run('wd resolve --format = j')).toEqual(['json'])
-    expect(run('wd flavor set m1.small --action = po')).toEqual(['poweroff'])
-    expect(run('wd flavor set m1.small --action =')).toEqual(['none', 'pause', 'poweroff', 'reset', 'disabled'])
+    // the value after '=' is completed, never a file name; bash inserts it after the '='
+    expect(run('wd resolve --format=j')).toEqual(['json'])
+    expect(run('wd flavor set m1.small --action=po')).toEqual(['poweroff'])
+    expect(run('wd flavor set m1.small --action=')).toEqual(['none', 'pause', 'poweroff', 'reset', 'disabled'])
+    // the keys Nova reads, with their values; bash replaces only the piece after the last ':' or '='
+    expect(run('wd resolve --flavor-spec hw:watchdog_action=re')).toEqual(['reset'])
+    expect(run('wd resolve --flavor-spec hw:')).toEqual([
+      'watchdog_action=none',
+      'watchdog_action=pause',
+      'watchdog_action=poweroff',
+      'watchdog_action=reset',
+      'watchdog_action=disabled',
+    ])
+    expect(run('wd resolve --image-prop hw_w')).toEqual([
+      'hw_watchdog_action=none',
+      'hw_watchdog_action=pause',
+      'hw_watchdog_action=poweroff',
+      'hw_watchdog_action=reset',
+      'hw_watchdog_action=disabled',
+    ])
+    // a flavor's or an image's name is no file: nothing is offered without a cloud
+    expect(run('wd flavor set ')).toEqual([''])
+    expect(run('wd image show j')).toEqual([''])
+  })
+})
+
+describe('wd completion zsh and fish', () => {
+  it("fish's own completion engine (complete -C) asks wd through the script", () => {
+    const bin = wdOnPath()
+    const dir = tempDir('wd-fish-')
+    writeFileSync(join(dir, 'wd.fish'), wd(['completion', 'fish']).stdout)
+    const run = (line: string) => {
+      const r = spawnSync('fish', ['--no-config', '-c', `source ${join(dir, 'wd.fish')}; complete -C '${line}'`], {
+        encoding: 'utf8',
+        env: shellEnv(bin),
+      })
+      return r.stdout.trim().split('\n')
+    }
+    expect(run('wd flavor set m1.small --action po')).toEqual(['poweroff'])
+    expect(run('wd resolve --format=j')).toEqual(['--format=json'])
+    expect(run('wd resolve --flavor-spec hw:watchdog_action=p')).toEqual([
+      'hw:watchdog_action=pause',
+      'hw:watchdog_action=poweroff',
+    ])
+  })
+
+  it('the zsh script hands compadd what wd offers for the words zsh gives it', () => {
+    const bin = wdOnPath()
+    const script = wd(['completion', 'zsh']).stdout
+    // compadd and _files are zsh's completion builtins: here they print what they are given (compdef is a no-op)
+    const run = (...words: string[]) => {
+      const program =
+        `compdef() { :; }; compadd() { shift; print -l -- "$@"; }; _files() { print :files; }\n${script}\n` +
+        `words=(${words.map((w) => `'${w}'`).join(' ')}); CURRENT=${words.length}; _wd`
+      const r = spawnSync('zsh', ['-f', '-c', program], {encoding: 'utf8', env: shellEnv(bin)})
+      return r.stdout.trim().split('\n')
+    }
+    expect(run('wd', 'resolve', '--format=j')).toEqual(['--format=json'])
+    expect(run('wd', 'resolve', '--image-prop', 'hw_watchdog_action=d')).toEqual(['hw_watchdog_action=disabled'])
+    expect(run('wd', 'catalog', 'validate', '--policy', '')).toEqual([':files'])
   })
 })
