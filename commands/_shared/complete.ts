@@ -4,9 +4,50 @@
  * shell scripts of `wd completion` only ask; a value that is a path is answered with `:file`, for the shell's own.
  */
 import type {Command, Interfaces} from '@oclif/core'
+import {homedir} from 'node:os'
+import {join} from 'node:path'
+import type {NamedKind} from '../../src/operations/cloud-names.js'
+import {connectFromFlags} from './openstack.js'
 
-/** The values a flag of any command takes, where the flag does not list them as oclif options. */
-export type Completions = Record<string, readonly string[]>
+/**
+ * The values a flag or argument of a command takes, where oclif does not list them as options: a list, or
+ * `{cloud: kind}` for the names of the cloud's flavors or images (cached; nothing without a cloud).
+ */
+export type Completions = Record<string, readonly string[] | {cloud: NamedKind}>
+
+/** How long a TAB waits for the cloud's names before offering none (the next TAB finds them cached). */
+const CLOUD_PATIENCE_MS = 5000
+
+/** The names of the cloud the words (--os-cloud) or the environment (OS_CLOUD, OS_*) name; none on any failure. */
+async function namesOf(kind: NamedKind, words: readonly string[]): Promise<string[]> {
+  const i = words.findIndex((w) => w === '--os-cloud' || w.startsWith('--os-cloud='))
+  const cloud = i < 0 ? undefined : words[i]!.includes('=') ? words[i]!.slice(11) : words[i + 1]
+  try {
+    const [{loadCloudConfig}, {cloudNames}] = await Promise.all([
+      import('../../src/openstack/cloud-config.js'),
+      import('../../src/operations/cloud-names.js'),
+    ])
+    const config = loadCloudConfig(cloud ? {cloud} : {})
+    const dir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'wd')
+    const names = cloudNames(kind, config, () => connectFromFlags(cloud ? {'os-cloud': cloud} : {}), {dir})
+    let timer: NodeJS.Timeout | undefined
+    const patience = new Promise<string[]>((done) => (timer = setTimeout(() => done([]), CLOUD_PATIENCE_MS)))
+    try {
+      return await Promise.race([names, patience])
+    } finally {
+      clearTimeout(timer)
+    }
+  } catch {
+    return []
+  }
+}
+
+/** The candidates of a completions entry that start with what is typed. */
+async function valuesOf(entry: Completions[string] | undefined, current: string, words: readonly string[]) {
+  if (entry === undefined) return undefined
+  const values = 'cloud' in entry ? await namesOf(entry.cloud, words) : entry
+  return values.filter((v) => v.startsWith(current))
+}
 
 type Loadable = Command.Loadable & {completions?: Completions}
 
@@ -66,8 +107,8 @@ export async function complete(config: Interfaces.Config, given: readonly string
   const pending = flagOf(previous)
   if (pending && pending[1].type === 'option') {
     const [name, flag] = pending
-    const values = flag.options ?? loaded.completions?.[name]
-    return values ? values.filter((v) => v.startsWith(current)) : [':file']
+    if (flag.options) return flag.options.filter((v) => v.startsWith(current))
+    return (await valuesOf(loaded.completions?.[name], current, given)) ?? [':file']
   }
   if (current.startsWith('-')) {
     const given = new Set(rest)
@@ -80,6 +121,6 @@ export async function complete(config: Interfaces.Config, given: readonly string
   // a positional argument: its options, else a path
   const positionals = rest.filter((w, i) => !w.startsWith('-') && !(flagOf(rest[i - 1])?.[1].type === 'option'))
   const arg = Object.values(command.args)[positionals.length]
-  const values = arg?.options ?? loaded.completions?.[arg?.name ?? '']
-  return values ? values.filter((v) => v.startsWith(current)) : [':file']
+  if (arg?.options) return arg.options.filter((v) => v.startsWith(current))
+  return (await valuesOf(loaded.completions?.[arg?.name ?? ''], current, given)) ?? [':file']
 }

@@ -31,8 +31,8 @@ export function namesArg<K extends CloudKind>(kind: K, many: boolean) {
   return {[kind]: arg} as {[P in K]: typeof arg}
 }
 
-/** No file names where a flavor or image is named (`wd __complete` offers a path otherwise). */
-export const noNames = (kind: CloudKind): Completions => ({[kind]: []})
+/** Where a flavor or image is named: the cloud's names (cached), never a file name. */
+export const cloudNamesOf = (kind: CloudKind): Completions => ({[kind]: {cloud: kind}})
 
 const KEY: Record<CloudKind, string> = {flavor: FLAVOR_KEY, image: IMAGE_KEY}
 

@@ -4,7 +4,7 @@ import {NOVA_SETTINGS} from '../../src/vocab/nova.js'
 import {WdCommand} from '../_shared/base.js'
 import {dryRunFlag} from '../_shared/flags.js'
 import {connectFromFlags, openstackFlags, outputFlags} from '../_shared/openstack.js'
-import {changeEach, namesArg, settingFlags, settingOf, noNames} from '../_shared/targets.js'
+import {changeEach, namesArg, settingFlags, settingOf, cloudNamesOf} from '../_shared/targets.js'
 
 export default class FlavorSet extends WdCommand<typeof FlavorSet> {
   static override summary = "Set flavors' watchdog action (extra spec hw:watchdog_action)."
@@ -21,7 +21,7 @@ change as schemas/watchdog-change.schema.json.`
     '<%= config.bin %> <%= command.id %> 2a7e9a3c-5b1d-4f0e-8c6a-1d2e3f4a5b6c --action poweroff --os-cloud prod -f json',
   ]
 
-  static override completions = {action: NOVA_SETTINGS, ...noNames('flavor')}
+  static override completions = {action: NOVA_SETTINGS, ...cloudNamesOf('flavor')}
 
   static override resultSchema = 'watchdog-change'
 

@@ -2,7 +2,7 @@ import {flavorTarget} from '../../src/operations/targets/flavor.js'
 import {flavorRecord} from '../../src/report/watchdog.js'
 import {WdCommand} from '../_shared/base.js'
 import {connectFromFlags, openstackFlags, outputFlags} from '../_shared/openstack.js'
-import {namesArg, showOne, noNames} from '../_shared/targets.js'
+import {namesArg, showOne, cloudNamesOf} from '../_shared/targets.js'
 
 export default class FlavorShow extends WdCommand<typeof FlavorShow> {
   static override summary = "Show a flavor's watchdog: the stored value, what Nova makes of it, and its extra specs."
@@ -14,7 +14,7 @@ export default class FlavorShow extends WdCommand<typeof FlavorShow> {
 
   static override resultSchema = 'watchdog-state'
 
-  static override completions = noNames('flavor')
+  static override completions = cloudNamesOf('flavor')
 
   static override args = namesArg('flavor', false)
 

@@ -5,7 +5,7 @@ import {FLAVOR_KEY} from '../../src/vocab/nova.js'
 import {WdCommand} from '../_shared/base.js'
 import {dryRunFlag} from '../_shared/flags.js'
 import {connectFromFlags, openstackFlags, outputFlags} from '../_shared/openstack.js'
-import {changeEach, checkUnsetProperty, namesArg, unsetPropertyFlag, noNames} from '../_shared/targets.js'
+import {changeEach, checkUnsetProperty, namesArg, unsetPropertyFlag, cloudNamesOf} from '../_shared/targets.js'
 
 export default class FlavorUnset extends WdCommand<typeof FlavorUnset> {
   static override summary = "Remove flavors' watchdog action (the flavor then gives no watchdog)."
@@ -22,7 +22,7 @@ the command says so. Several flavors may be named. Needs an admin account (Nova'
 
   static override strict = false
 
-  static override completions = noNames('flavor')
+  static override completions = cloudNamesOf('flavor')
 
   static override args = namesArg('flavor', true)
 

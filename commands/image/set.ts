@@ -4,7 +4,7 @@ import {BLUEPRINT_KEY, NOVA_SETTINGS} from '../../src/vocab/nova.js'
 import {WdCommand} from '../_shared/base.js'
 import {dryRunFlag} from '../_shared/flags.js'
 import {connectFromFlags, openstackFlags, outputFlags} from '../_shared/openstack.js'
-import {changeEach, migrateLegacyFlag, namesArg, settingFlags, settingOf, noNames} from '../_shared/targets.js'
+import {changeEach, migrateLegacyFlag, namesArg, settingFlags, settingOf, cloudNamesOf} from '../_shared/targets.js'
 
 export default class ImageSet extends WdCommand<typeof ImageSet> {
   static override summary = "Set images' watchdog action (property hw_watchdog_action), which overrides every flavor's."
@@ -21,7 +21,7 @@ gives each change as schemas/watchdog-change.schema.json.`
     '<%= config.bin %> <%= command.id %> old-appliance --action reset --migrate-legacy',
   ]
 
-  static override completions = {action: NOVA_SETTINGS, ...noNames('image')}
+  static override completions = {action: NOVA_SETTINGS, ...cloudNamesOf('image')}
 
   static override resultSchema = 'watchdog-change'
 

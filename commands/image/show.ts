@@ -2,7 +2,7 @@ import {imageTarget} from '../../src/operations/targets/image.js'
 import {imageRecord} from '../../src/report/watchdog.js'
 import {WdCommand} from '../_shared/base.js'
 import {connectFromFlags, openstackFlags, outputFlags} from '../_shared/openstack.js'
-import {namesArg, showOne, noNames} from '../_shared/targets.js'
+import {namesArg, showOne, cloudNamesOf} from '../_shared/targets.js'
 
 export default class ImageShow extends WdCommand<typeof ImageShow> {
   static override summary = "Show an image's watchdog property, what Nova makes of it, and its other properties."
@@ -14,7 +14,7 @@ export default class ImageShow extends WdCommand<typeof ImageShow> {
 
   static override resultSchema = 'watchdog-state'
 
-  static override completions = noNames('image')
+  static override completions = cloudNamesOf('image')
 
   static override args = namesArg('image', false)
 

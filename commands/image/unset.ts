@@ -11,7 +11,7 @@ import {
   checkUnsetProperty,
   namesArg,
   unsetPropertyFlag,
-  noNames,
+  cloudNamesOf,
 } from '../_shared/targets.js'
 
 export default class ImageUnset extends WdCommand<typeof ImageUnset> {
@@ -27,7 +27,7 @@ export default class ImageUnset extends WdCommand<typeof ImageUnset> {
 
   static override strict = false
 
-  static override completions = noNames('image')
+  static override completions = cloudNamesOf('image')
 
   static override args = namesArg('image', true)
 
