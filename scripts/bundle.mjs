@@ -4,7 +4,7 @@
 // rest inside. Node then reads a few files instead of hundreds of modules: startup is module loading, not work.
 // What a command loads lazily (import()) stays a chunk of its own, loaded only when that code runs.
 import {build} from 'esbuild'
-import {readdirSync, rmSync, statSync} from 'node:fs'
+import {readdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {join, relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -21,7 +21,7 @@ const walk = (dir) => {
 walk(join(root, 'commands'))
 const out = join(root, 'dist/cli')
 rmSync(out, {recursive: true, force: true})
-await build({
+const {metafile} = await build({
   absWorkingDir: root,
   // the help class and the command_not_found hook are oclif's to load too
   entryPoints: ['bin/entry.ts', 'commands/_shared/help.ts', 'commands/_shared/not-found.ts', ...commands],
@@ -40,4 +40,8 @@ await build({
   // run commands from .ts sources in development (bundled, it was 9 MB read at every start)
   external: ['playwright-core', 'bufferutil', 'utf-8-validate', 'typescript'],
   logLevel: 'warning',
+  metafile: true,
 })
+// what went into the bundle, file by file: the packaging reads it for the licences of the modules it ships
+// (scripts/package/licenses.mjs), so that list is never kept by hand
+writeFileSync(join(root, 'dist/cli.meta.json'), JSON.stringify({inputs: metafile.inputs}))

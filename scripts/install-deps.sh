@@ -17,9 +17,12 @@ SUDO=""
 # (wd audit -f openmetrics, wd serve's /metrics) is tested with (test/helpers/openmetrics.ts); prometheus-node-exporter:
 # the reader of the textfiles wd writes (run by the tests on a port and a directory of their own, never as a service);
 # logrotate, which rotates the bark journal with deploy/logrotate/wd (run with a state file of the test's own);
-# zsh and fish: wd completion's scripts for them are run by the shells themselves (test/cli/completion.test.ts)
+# zsh and fish: wd completion's scripts for them are run by the shells themselves (test/cli/completion.test.ts);
+# dpkg-dev (dpkg-shlibdeps), binutils (strip) and lintian: npm run package builds the .deb with Debian's own tools and
+# test/package checks it with lintian; groff-base reads its man page; mmdebstrap also builds the clean root it is installed in
 DEBS=(libvirt-clients libxml2-utils chromium systemd rsyslog rabbitmq-server python3-oslo.messaging shellcheck dash
-  mmdebstrap qemu-utils genisoimage python3-prometheus-client prometheus-node-exporter logrotate zsh fish)
+  mmdebstrap qemu-utils genisoimage python3-prometheus-client prometheus-node-exporter logrotate zsh fish dpkg-dev
+  binutils lintian groff-base)
 missing=()
 for p in "${DEBS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

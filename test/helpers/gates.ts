@@ -19,6 +19,7 @@ type OptOut =
   | 'WD_SKIP_COMPUTE'
   | 'WD_SKIP_GUESTS'
   | 'WD_SKIP_NODE_EXPORTER'
+  | 'WD_SKIP_PACKAGES'
 
 /** Whether the user set `variable=1` to run without that real system. */
 export const optedOut = (variable: OptOut) => process.env[variable] === '1'
@@ -42,6 +43,8 @@ export const withGuests = gate('WD_SKIP_GUESTS')
 export const withNodeExporter = gate('WD_SKIP_NODE_EXPORTER')
 /** Tests that boot real Debian guests under the compute half's Nova. */
 export const withComputeGuests = optedOut('WD_SKIP_GUESTS') ? it.skip : withCompute
+/** Tests of the packages (npm run package) in a clean Debian root (test/env/package-root/build.sh), by dpkg, apt, lintian, npm. */
+export const withPackages = gate('WD_SKIP_PACKAGES')
 /** Tests of the test cloud that also open a page in Debian's headless Chromium. */
 export const liveInBrowser = optedOut('WD_SKIP_BROWSER') ? it.skip : live
 
