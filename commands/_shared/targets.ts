@@ -129,7 +129,8 @@ export interface Output {
   flags: {format: string; column?: string[]}
 }
 
-export interface ChangeOptions<T> {
+/** How a command changes and prints many targets (the library's own options are ChangeOptions in operations/target.ts). */
+export interface PrintedChanges<T> {
   dryRun: boolean
   /** the record each target after is printed as, from its state and itself */
   record: (s: WatchdogState, after: T) => Row
@@ -143,7 +144,7 @@ export async function changeEach<T, V>(
   out: Output,
   target: Target<T, V>,
   value: V | null,
-  o: ChangeOptions<T>,
+  o: PrintedChanges<T>,
 ): Promise<WatchdogChange | WatchdogChange[]> {
   const done = await forEachTarget(refs, out.say, async (ref) => {
     const {change, after} = await changeWatchdog(target, ref, value, {dryRun: o.dryRun})
