@@ -2,7 +2,6 @@
 import {writeFileAtomically} from '../fs/replace-file.js'
 import type {HttpClient} from '../openstack/http.js'
 import type {Bark} from './bark.js'
-import {Backoff, sleep} from '../backoff.js'
 import {exposition, labelSet, type Sample} from '../report/openmetrics.js'
 
 /**
@@ -80,7 +79,7 @@ function add(counts: Map<string, Sample>, labels: Record<string, string>): void 
   else counts.set(key, {labels, value: 1})
 }
 
-/** POSTs the bark as JSON; retried with backoff on failure. Resolves to the last error, or undefined. */
+/** POSTs the bark as JSON, retried by the HTTP client with its backoff. Resolves to the last error, or undefined. */
 export async function postWebhook(
   http: HttpClient,
   url: string,
@@ -88,23 +87,17 @@ export async function postWebhook(
   attempts = 4,
   backoffMs = 500,
 ): Promise<string | undefined> {
-  let last: string | undefined
-  const backoff = new Backoff(backoffMs)
-  for (let i = 0; i < attempts; i++) {
-    if (i > 0) await sleep(backoff.next())
-    try {
-      const res = await http.send({
-        method: 'POST',
-        url,
-        body: bark,
-        headers: {'Content-Type': 'application/json'},
-        service: 'webhook',
-      })
-      if (res.status < 300) return undefined
-      last = `HTTP ${res.status}`
-    } catch (e) {
-      last = (e as Error).message
-    }
+  try {
+    const res = await http.send({
+      method: 'POST',
+      url,
+      body: bark,
+      headers: {'Content-Type': 'application/json'},
+      service: 'webhook',
+      retry: {attempts, backoffMs},
+    })
+    return res.status < 300 ? undefined : `HTTP ${res.status}`
+  } catch (e) {
+    return (e as Error).message
   }
-  return last
 }

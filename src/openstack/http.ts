@@ -37,6 +37,12 @@ export interface Request {
   service: string
   /** the largest answer taken (default MAX_ANSWER_BYTES) */
   maxBytes?: number
+  /**
+   * Retries for a request that reads nothing (a webhook's POST): this many attempts, waiting with the one backoff
+   * from `backoffMs`, again after any network failure or any answer but 2xx. Without it only idempotent methods are
+   * retried, after the failures and statuses a retry can help.
+   */
+  retry?: {attempts: number; backoffMs: number}
 }
 
 /**
@@ -134,8 +140,8 @@ export function httpClient(
       // the body as sent, made once for every attempt
       const data =
         req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body)
-      const attempts = IDEMPOTENT.has(req.method) ? RETRIES + 1 : 1
-      const backoff = new Backoff(backoffMs)
+      const attempts = req.retry?.attempts ?? (IDEMPOTENT.has(req.method) ? RETRIES + 1 : 1)
+      const backoff = new Backoff(req.retry?.backoffMs ?? backoffMs)
       for (let attempt = 1; ; attempt++) {
         let res: AxiosResponse | undefined
         let failure: NodeJS.ErrnoException | undefined
@@ -164,7 +170,11 @@ export function httpClient(
             )
           }
         }
-        const retry = failure ? NETWORK_RETRY.has(failure.code ?? '') : RETRY_STATUS.has(res!.status)
+        const retry = req.retry
+          ? failure !== undefined || res!.status >= 300
+          : failure
+            ? NETWORK_RETRY.has(failure.code ?? '')
+            : RETRY_STATUS.has(res!.status)
         const wait = retry && attempt < attempts ? backoff.next() : undefined
         if (trace) {
           const took = `${Date.now() - started} ms`

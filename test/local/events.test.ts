@@ -142,7 +142,26 @@ describe('the webhook sink', () => {
     } finally {
       server.close()
     }
-    expect(await postWebhook(client, 'http://127.0.0.1:9/barks', bark(8), 2, 5)).toMatch(/cannot reach/)
+    expect(await postWebhook(client, 'http://127.0.0.1:9/barks', bark(8), 2, 5)).toMatch(/cannot reach.*2 attempts/)
+  })
+
+  it('tries every attempt on any answer but 2xx, and says the last status', async () => {
+    const {postWebhook} = await import('../../src/events/sinks.js')
+    const {httpClient} = await import('../../src/openstack/http.js')
+    const http = await import('node:http')
+    let calls = 0
+    const server = http.createServer((req, res) => {
+      req.resume()
+      req.on('end', () => res.writeHead(calls++ === 0 ? 404 : 500).end())
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/barks`
+    try {
+      expect(await postWebhook(httpClient({verify: true, timeout: 5}, 1), url, bark(9), 3, 5)).toBe('HTTP 500')
+      expect(calls).toBe(3)
+    } finally {
+      server.close()
+    }
   })
 })
 
