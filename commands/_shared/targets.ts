@@ -18,7 +18,7 @@ import {dryRunCaption, dryRunLine} from '../../src/report/watchdog.js'
 import type {Row} from '../../src/report/records.js'
 import {FLAVOR_KEY, IMAGE_KEY, NOVA_SETTINGS} from '../../src/vocab/nova.js'
 import type {Completions} from './complete.js'
-import {printRecord, printRecords} from './openstack.js'
+import {printRecord, printRecords} from './output.js'
 
 export type CloudKind = 'flavor' | 'image'
 

@@ -3,7 +3,7 @@ import type {Bark} from '../../src/events/bark.js'
 import {listBarks} from '../../src/operations/bark-list.js'
 import {BARK_COLUMNS, barkRow} from '../../src/report/bark-list.js'
 import {WdCommand} from '../_shared/base.js'
-import {listFlags, printList} from '../_shared/openstack.js'
+import {listFlags, printList} from '../_shared/output.js'
 
 export default class EventsList extends WdCommand<typeof EventsList> {
   static override resultSchema = 'bark'

@@ -3,7 +3,8 @@ import {listFlavors} from '../../src/openstack/nova.js'
 import {describeFlavor} from '../../src/operations/targets/flavor.js'
 import {FLAVOR_COLUMNS, flavorRow} from '../../src/report/watchdog.js'
 import {WdCommand} from '../_shared/base.js'
-import {connectFromFlags, openstackFlags, listFlags, printList} from '../_shared/openstack.js'
+import {connectFromFlags, openstackFlags} from '../_shared/openstack.js'
+import {listFlags, printList} from '../_shared/output.js'
 
 export default class FlavorList extends WdCommand<typeof FlavorList> {
   static override summary = 'List flavors with the watchdog each gives.'

@@ -1,7 +1,8 @@
 import {flavorTarget} from '../../src/operations/targets/flavor.js'
 import {flavorRecord} from '../../src/report/watchdog.js'
 import {WdCommand} from '../_shared/base.js'
-import {connectFromFlags, openstackFlags, outputFlags} from '../_shared/openstack.js'
+import {connectFromFlags, openstackFlags} from '../_shared/openstack.js'
+import {outputFlags} from '../_shared/output.js'
 import {namesArg, showOne, cloudNamesOf} from '../_shared/targets.js'
 
 export default class FlavorShow extends WdCommand<typeof FlavorShow> {

@@ -2,7 +2,8 @@ import {listImages} from '../../src/openstack/glance.js'
 import {describeImage} from '../../src/operations/targets/image.js'
 import {IMAGE_COLUMNS, imageRow} from '../../src/report/watchdog.js'
 import {WdCommand} from '../_shared/base.js'
-import {connectFromFlags, openstackFlags, listFlags, printList} from '../_shared/openstack.js'
+import {connectFromFlags, openstackFlags} from '../_shared/openstack.js'
+import {listFlags, printList} from '../_shared/output.js'
 
 export default class ImageList extends WdCommand<typeof ImageList> {
   static override summary = 'List the images this project sees, with the watchdog each sets.'

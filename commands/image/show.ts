@@ -1,7 +1,8 @@
 import {imageTarget} from '../../src/operations/targets/image.js'
 import {imageRecord} from '../../src/report/watchdog.js'
 import {WdCommand} from '../_shared/base.js'
-import {connectFromFlags, openstackFlags, outputFlags} from '../_shared/openstack.js'
+import {connectFromFlags, openstackFlags} from '../_shared/openstack.js'
+import {outputFlags} from '../_shared/output.js'
 import {namesArg, showOne, cloudNamesOf} from '../_shared/targets.js'
 
 export default class ImageShow extends WdCommand<typeof ImageShow> {

@@ -4,7 +4,8 @@ import {imageRecord} from '../../src/report/watchdog.js'
 import {IMAGE_KEY} from '../../src/vocab/nova.js'
 import {WdCommand} from '../_shared/base.js'
 import {dryRunFlag} from '../_shared/flags.js'
-import {connectFromFlags, openstackFlags, outputFlags} from '../_shared/openstack.js'
+import {connectFromFlags, openstackFlags} from '../_shared/openstack.js'
+import {outputFlags} from '../_shared/output.js'
 import {
   changeEach,
   migrateLegacyFlag,

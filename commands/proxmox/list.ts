@@ -3,7 +3,7 @@ import {listFailed, listProxmoxGuests, type ProxmoxListReport} from '../../src/o
 import {PVE_ROOT} from '../../src/proxmox/cluster.js'
 import {LIST_FORMATS} from '../../src/report/record-formats.js'
 import {WdCommand} from '../_shared/base.js'
-import {listFlags, printList} from '../_shared/openstack.js'
+import {listFlags, printList} from '../_shared/output.js'
 
 const FORMATS = [...LIST_FORMATS, 'openmetrics'] as const
 
