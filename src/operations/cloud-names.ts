@@ -1,8 +1,8 @@
 /**
  * The names of a cloud's flavors or images for shell completion, kept as a completion cache is: one file per cloud
  * and kind in the user's cache directory, used while it is younger than `maxAgeSeconds`, else listed anew and
- * written back. The file is named by a digest of what tells clouds apart (auth URL, user, project, region), never
- * by a secret, and holds names only.
+ * written back. The file is named by a digest of what tells clouds apart (auth URL, user or application credential
+ * id, project, their domains, region), never by a secret, and holds names only.
  */
 import {createHash} from 'node:crypto'
 import {mkdir, stat} from 'node:fs/promises'
@@ -31,8 +31,10 @@ const cloudKey = (c: CloudConfig) =>
     .update(
       JSON.stringify([
         c.auth.auth_url,
-        c.auth.username ?? c.auth.user_id,
+        c.auth.username ?? c.auth.user_id ?? c.auth.application_credential_id ?? c.auth.application_credential_name,
+        c.auth.user_domain_name ?? c.auth.user_domain_id,
         c.auth.project_name ?? c.auth.project_id,
+        c.auth.project_domain_name ?? c.auth.project_domain_id,
         c.regionName,
       ]),
     )
