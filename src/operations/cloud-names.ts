@@ -23,6 +23,10 @@ export interface NameCacheOptions {
   maxAgeSeconds?: number
 }
 
+/** C0 and C1 control characters, DEL: what a name must not carry to a terminal. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/
+
 /** A cache file holds at most this much: 100,000 names of a few dozen bytes. */
 const MAX_CACHE_BYTES = 8 * 1024 * 1024
 
@@ -63,10 +67,11 @@ export async function cloudNames(
   if (cached) return cached
   const conn = await connect()
   const items = kind === 'flavor' ? await listFlavors(conn) : await listImages(conn)
-  // a name with a line break or none at all cannot be one completion word
+  // a name with a line break cannot be one completion word, and one with control characters (an escape sequence)
+  // would reach the terminal as they are: neither is offered
   const names = [
     ...new Set(
-      items.map((i) => i.name).filter((n): n is string => typeof n === 'string' && n !== '' && !/[\n\r]/.test(n)),
+      items.map((i) => i.name).filter((n): n is string => typeof n === 'string' && n !== '' && !CONTROL.test(n)),
     ),
   ].sort()
   await mkdir(o.dir, {recursive: true, mode: 0o700})

@@ -9,10 +9,20 @@ import {join} from 'node:path'
 import type {Connection} from '../../src/openstack/connection.js'
 import {wd} from '../helpers/cli.js'
 import {live, tempDir} from '../helpers/gates.js'
-import {connectAs, createFlavor, deleteFlavor, openstackSkipped, osEnv, unique} from '../helpers/openstack.js'
+import {
+  connectAs,
+  createFlavor,
+  createImage,
+  deleteFlavor,
+  deleteImage,
+  openstackSkipped,
+  osEnv,
+  unique,
+} from '../helpers/openstack.js'
 
 let admin: Connection
 const made: string[] = []
+const images: string[] = []
 const first = unique('tab-first')
 const later = unique('tab-later')
 
@@ -25,6 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (openstackSkipped) return
   for (const id of made) await deleteFlavor(admin, id)
+  for (const id of images) await deleteImage(admin, id)
 })
 
 live("offers the cloud's flavor names, from a cache the next TAB reads", async () => {
@@ -53,4 +64,12 @@ live("offers the cloud's flavor names, from a cache the next TAB reads", async (
   expect(fresh('flavor', 'unset', later)).toBe(later)
   // no cloud: nothing, never a file name
   expect(wd(['__complete', '--', 'image', 'show', ''], undefined, {XDG_CACHE_HOME: cache}).stdout.trim()).toBe('')
+})
+
+live('never offers a name that would put control characters on the terminal', async () => {
+  const plain = unique('tab-image')
+  images.push(await createImage(admin, plain, {}), await createImage(admin, `${plain}-\u001b[31mred`, {}))
+  const env = {...osEnv('admin'), XDG_CACHE_HOME: tempDir('wd-cache-')}
+  const offered = wd(['__complete', '--', 'image', 'show', plain], undefined, env).stdout.trim().split('\n')
+  expect(offered).toEqual([plain])
 })
