@@ -9,20 +9,11 @@ import {join} from 'node:path'
 import type {WatchdogChange} from '../../src/operations/target.js'
 import {describeFlavor} from '../../src/operations/targets/flavor.js'
 import {describeImage} from '../../src/operations/targets/image.js'
-import type {Flavor} from '../../src/api/nova.js'
 import type {Image} from '../../src/api/glance.js'
 import {dryRunCaption, dryRunLine} from '../../src/report/watchdog.js'
 import {fixture, wdJson} from '../helpers/cli.js'
 import {tempDir} from '../helpers/gates.js'
-
-const flavor = (specs: Record<string, string>): Flavor => ({
-  id: 'f1',
-  name: 'm1.small',
-  vcpus: 1,
-  ram: 512,
-  disk: 1,
-  extra_specs: specs,
-})
+import {aFlavor as flavor} from '../helpers/shapes.js'
 
 function change<T>(
   describe: (x: T) => WatchdogChange['before'],

@@ -14,15 +14,7 @@ import {auditHtml} from '../../src/report/audit/html.js'
 import {planText} from '../../src/report/plan.js'
 import {flavorRecord, flavorRow, imageRecord} from '../../src/report/watchdog.js'
 import {buildApp} from '../../src/service/app.js'
-
-const flavor = (specs: Record<string, string>): Flavor => ({
-  id: 'f1',
-  name: 'm1.small',
-  vcpus: 1,
-  ram: 512,
-  disk: 1,
-  extra_specs: specs,
-})
+import {aFlavor as flavor} from '../helpers/shapes.js'
 
 describe('no watchdog is never said as none', () => {
   it('wd flavor list/show: a flavor without a device and one whose action is none read differently', () => {
