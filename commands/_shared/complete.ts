@@ -15,8 +15,12 @@ import {connectFromFlags} from './openstack.js'
  */
 export type Completions = Record<string, readonly string[] | {cloud: NamedKind}>
 
-/** How long a TAB waits for the cloud's names before offering none (the next TAB finds them cached). */
+/**
+ * How long a TAB waits for the cloud's names before offering none (the next TAB finds them cached), and the most
+ * each of its requests may take: a request still open would keep wd, and so the shell, waiting after the answer.
+ */
 const CLOUD_PATIENCE_MS = 5000
+const REQUEST_SECONDS = '3'
 
 /** The names of the cloud the words (--os-cloud) or the environment (OS_CLOUD, OS_*) name; none on any failure. */
 async function namesOf(kind: NamedKind, words: readonly string[]): Promise<string[]> {
@@ -27,9 +31,10 @@ async function namesOf(kind: NamedKind, words: readonly string[]): Promise<strin
       import('../../src/openstack/cloud-config.js'),
       import('../../src/operations/cloud-names.js'),
     ])
-    const config = loadCloudConfig(cloud ? {cloud} : {})
+    const config = loadCloudConfig({...(cloud && {cloud}), 'api-timeout': REQUEST_SECONDS})
     const dir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'wd')
-    const names = cloudNames(kind, config, () => connectFromFlags(cloud ? {'os-cloud': cloud} : {}), {dir})
+    const connect = () => connectFromFlags({...(cloud && {'os-cloud': cloud}), 'os-api-timeout': REQUEST_SECONDS})
+    const names = cloudNames(kind, config, connect, {dir})
     let timer: NodeJS.Timeout | undefined
     const patience = new Promise<string[]>((done) => (timer = setTimeout(() => done([]), CLOUD_PATIENCE_MS)))
     try {

@@ -1,6 +1,6 @@
 /** Shell completion: flags after arguments, values of flags and arguments, through the real bash script. */
 import {describe, expect, it} from '@jest/globals'
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {chmodSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {root, wd} from '../helpers/cli.js'
@@ -125,4 +125,36 @@ describe('wd completion zsh and fish', () => {
     expect(run('wd', 'resolve', '--image-prop', 'hw_watchdog_action=d')).toEqual(['hw_watchdog_action=disabled'])
     expect(run('wd', 'catalog', 'validate', '--policy', '')).toEqual([':files'])
   })
+})
+
+describe('wd __complete with a cloud that does not answer', () => {
+  it('gives up within its patience (a request left open would keep the shell waiting for the cloud timeout, 30 s)', async () => {
+    const net = await import('node:net')
+    const silent = net.createServer(() => undefined) // takes the connection, never answers
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r))
+    const env = {
+      OS_AUTH_URL: `http://127.0.0.1:${(silent.address() as import('node:net').AddressInfo).port}/v3`,
+      OS_USERNAME: 'u',
+      OS_PASSWORD: 'p',
+      OS_PROJECT_NAME: 'p',
+      OS_USER_DOMAIN_NAME: 'Default',
+      OS_PROJECT_DOMAIN_NAME: 'Default',
+      XDG_CACHE_HOME: tempDir('wd-cache-'),
+    }
+    try {
+      const started = Date.now()
+      const r = await new Promise<{stdout: string; status: number | null}>((done) => {
+        const child = spawn(process.execPath, [`${root}bin/run.js`, '__complete', '--', 'flavor', 'show', ''], {
+          env: {...process.env, ...env, NODE_OPTIONS: ''},
+        })
+        let stdout = ''
+        child.stdout.on('data', (d: Buffer) => (stdout += String(d)))
+        child.on('close', (status) => done({stdout, status}))
+      })
+      expect([r.status, r.stdout.trim()]).toEqual([0, ''])
+      expect(Date.now() - started).toBeLessThan(20_000)
+    } finally {
+      silent.close()
+    }
+  }, 40_000)
 })
