@@ -27,6 +27,13 @@ export interface NameCacheOptions {
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/
 
+/**
+ * Whether a name can be offered: a name with a line break cannot be one completion word, and one with control
+ * characters (an escape sequence) would reach the terminal as they are. Checked on what the cloud says and on what
+ * the cache file holds (a file anyone with the user's rights may have written).
+ */
+const offerable = (n: unknown): n is string => typeof n === 'string' && n !== '' && !CONTROL.test(n)
+
 /** A cache file holds at most this much: 100,000 names of a few dozen bytes. */
 const MAX_CACHE_BYTES = 8 * 1024 * 1024
 
@@ -50,7 +57,7 @@ async function fresh(path: string, maxAgeSeconds: number): Promise<string[] | un
   try {
     const s = await stat(path)
     if (!s.isFile() || Date.now() - s.mtimeMs > maxAgeSeconds * 1000) return undefined
-    return readSmallFileSync(path, MAX_CACHE_BYTES).toString('utf8').split('\n').filter(Boolean)
+    return readSmallFileSync(path, MAX_CACHE_BYTES).toString('utf8').split('\n').filter(offerable)
   } catch {
     return undefined
   }
@@ -67,13 +74,7 @@ export async function cloudNames(
   if (cached) return cached
   const conn = await connect()
   const items = kind === 'flavor' ? await listFlavors(conn) : await listImages(conn)
-  // a name with a line break cannot be one completion word, and one with control characters (an escape sequence)
-  // would reach the terminal as they are: neither is offered
-  const names = [
-    ...new Set(
-      items.map((i) => i.name).filter((n): n is string => typeof n === 'string' && n !== '' && !CONTROL.test(n)),
-    ),
-  ].sort()
+  const names = [...new Set(items.map((i) => i.name).filter(offerable))].sort()
   await mkdir(o.dir, {recursive: true, mode: 0o700})
   await writeFileAtomically(path, Buffer.from(names.join('\n') + '\n'), 0o600)
   return names
