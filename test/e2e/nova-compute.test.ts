@@ -15,6 +15,7 @@ import {
   IDLE,
   active,
   boot,
+  buildFailure,
   compute,
   computeEnv,
   connectCompute,
@@ -30,6 +31,7 @@ import {
   vendordataService,
   virsh,
   type GuestKernel,
+  type Server,
 } from '../helpers/compute.js'
 import {optedOut, owned, tempDir, withCompute, withComputeGuests} from '../helpers/gates.js'
 import {cloudInitView} from '../helpers/cloud-init.js'
@@ -108,6 +110,23 @@ async function bootOwned(name: string, image: string, flavor: string): Promise<s
   return id
 }
 
+/**
+ * Boots a server and waits until it is ACTIVE. The rig has one compute host: a build that fails for a reason of the
+ * host's own ends in ERROR at once, where a cloud would reschedule it to another host. Such a build is tried once
+ * more (its reason on stderr); one that fails over the watchdog, what these tests look at, is never retried.
+ */
+async function bootActive(name: string, image: string, flavor: string, what = 'ACTIVE'): Promise<Server> {
+  const server = await bootOwned(name, image, flavor)
+  try {
+    return await settle(admin, server, active, 180, what)
+  } catch (e) {
+    const why = buildFailure(server)
+    if (why === undefined || /watchdog/i.test(why)) throw e
+    process.stderr.write(`nova-compute could not build ${server} (${why}): booting it once more\n`)
+    return await settle(admin, await bootOwned(name, image, flavor), active, 180, what)
+  }
+}
+
 interface Prediction {
   libvirt: string | null
   valid: boolean
@@ -149,15 +168,14 @@ describe('Nova on a real compute node (libvirt driver, QEMU/TCG)', () => {
       for (const [f, i] of pairs) {
         const flavor = await flavorWith(f)
         const image = await imageWith(i)
-        const server = await bootOwned('predict', image, flavor)
         const what = `seed ${seed}: flavor ${JSON.stringify(f)}, image ${JSON.stringify(i)}`
-        const s = await settle(admin, server, active, 180, `ACTIVE (${what})`)
+        const s = await bootActive('predict', image, flavor, `ACTIVE (${what})`)
         const predicted = predict(flavor, image)
         expect({what, watchdog: domainWatchdog(s['OS-EXT-SRV-ATTR:instance_name']!)}).toEqual({
           what,
           watchdog: predicted.libvirt,
         })
-        await removeServer(admin, server)
+        await removeServer(admin, s.id)
       }
     },
   )
@@ -178,6 +196,8 @@ describe('Nova on a real compute node (libvirt driver, QEMU/TCG)', () => {
       const log = readFileSync(join(stateDir, 'log', 'nova-compute.log'), 'utf8')
       expect(log).toContain(`[instance: ${server}] Instance failed to spawn: nova.exception.InvalidWatchdogAction`)
       expect(log).toContain('InvalidWatchdogAction: Provided watchdog action (Reset) is not supported.')
+      // what bootActive reads to tell the host's faults from the watchdog's
+      expect(buildFailure(server)).toBe('Provided watchdog action (Reset) is not supported.')
 
       const good = await flavorWith('reset')
       const badImage = await imageWith('Pause')
@@ -273,11 +293,11 @@ describe("vendordata from Nova's own metadata API", () => {
         const flavor = await flavorWith('reset')
         const plain = await imageWith(undefined)
         const off = await imageWith('disabled')
-        const watched = await bootOwned('vd-watched', plain, flavor)
-        const unwatched = await bootOwned('vd-unwatched', off, flavor)
+        const [{id: watched}, {id: unwatched}] = await Promise.all([
+          bootActive('vd-watched', plain, flavor),
+          bootActive('vd-unwatched', off, flavor),
+        ])
         const project = (await admin.token()).project!.id
-        await settle(admin, watched, active, 180, 'ACTIVE')
-        await settle(admin, unwatched, active, 180, 'ACTIVE')
 
         const ask = async (id: string) => {
           const r = await metadata('/openstack/latest/vendor_data2.json', id, project)

@@ -185,6 +185,21 @@ export async function serverOf(conn: Connection, id: string): Promise<Server> {
   return json<{server: Server}>(res).server
 }
 
+/**
+ * Why nova-compute gave up building an instance, in its own words: the API shows only the scheduler's last word
+ * ("Exceeded maximum number of retries"), the reason is in nova-compute's log. Undefined when the log has none.
+ */
+export function buildFailure(id: string): string | undefined {
+  const log = join(stateDir, 'log', 'nova-compute.log')
+  if (!existsSync(log)) return undefined
+  const said = `Build of instance ${id} was re-scheduled: `
+  const line = readFileSync(log, 'utf8')
+    .split('\n')
+    .findLast((l) => l.includes(said))
+  // the line ends with the function and file that logged it
+  return line?.slice(line.indexOf(said) + said.length).replace(/ _do_build_and_run_instance \S+$/, '')
+}
+
 /** Polls the server until `done` holds (or it is in ERROR when `done` does not expect that). */
 export async function settle(
   conn: Connection,
@@ -198,7 +213,10 @@ export async function settle(
     await until(
       async () => {
         s = await serverOf(conn, id)
-        if (s.status === 'ERROR' && !done(s)) throw new Error(`server ${id} went to ERROR: ${s.fault?.message}`)
+        if (s.status === 'ERROR' && !done(s)) {
+          const why = buildFailure(id)
+          throw new Error(`server ${id} went to ERROR: ${s.fault?.message}${why ? `; nova-compute: ${why}` : ''}`)
+        }
         return done(s)
       },
       seconds,
