@@ -4,7 +4,7 @@
  * completion would; within the cache's age a TAB does not ask the cloud again.
  */
 import {afterAll, beforeAll, expect} from '@jest/globals'
-import {readdirSync, readFileSync, statSync} from 'node:fs'
+import {readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import type {Connection} from '../../src/openstack/connection.js'
 import {wd} from '../helpers/cli.js'
@@ -62,6 +62,10 @@ live("offers the cloud's flavor names, from a cache the next TAB reads", async (
   const fresh = (...words: string[]) =>
     wd(['__complete', '--', ...words], undefined, {...env, XDG_CACHE_HOME: tempDir('wd-cache-')}).stdout.trim()
   expect(fresh('flavor', 'unset', later)).toBe(later)
+  // what the cache file holds is checked as what the cloud says is: a name with an escape sequence written into it
+  // (by anyone with the user's rights) is not offered
+  writeFileSync(path, `${first}\n${first}-\u001b[31mred\n`)
+  expect(tab('flavor', 'show', first.slice(0, -2))).toEqual([first])
   // no cloud: nothing, never a file name
   expect(wd(['__complete', '--', 'image', 'show', ''], undefined, {XDG_CACHE_HOME: cache}).stdout.trim()).toBe('')
 })
