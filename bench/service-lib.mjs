@@ -3,11 +3,11 @@ import autocannon from 'autocannon'
 import {spawn} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 
-export function startServer(argv) {
+export function startServer(argv, env = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, argv, {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: {...process.env, NODE_OPTIONS: ''},
+      env: {...process.env, NODE_OPTIONS: '', ...env},
     })
     const onData = (d) => {
       const m = /listening on (http:\/\/\S+)/.exec(String(d))

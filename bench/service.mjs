@@ -15,6 +15,8 @@ const body = {
 }
 const servers = {
   bare: {argv: [`${root}bench/bare-server.mjs`], path: '/bare'},
+  // the bare route answering wd's bytes: no goal, it splits the difference into the answer's size and wd's own work
+  same: {argv: [`${root}bench/bare-server.mjs`], env: {BARE_ANSWER: 'wd'}, path: '/bare'},
   resolve: {
     argv: [`${root}bin/run.js`, 'serve', '--port', '0', '--config', `${root}bench/serve-quiet.yaml`],
     path: '/v1/resolve',
@@ -22,8 +24,11 @@ const servers = {
 }
 
 /** One round on one server. CPU per request is what the load generator disturbs least, and what sizes a deployment. */
-async function measure({argv, path}) {
-  const server = await startServer(argv)
+async function measure(name) {
+  const {argv, env, path} = servers[name]
+  const server = await startServer(argv, env)
+  const once = {method: 'POST', body: JSON.stringify(body), headers: {'content-type': 'application/json'}}
+  answers[name] ??= await (await fetch(`${server.url}${path}`, once)).text()
   await load(`${server.url}${path}`, body, 2) // warm up
   const cpu0 = cpuMs(server.child.pid)
   const run = await load(`${server.url}${path}`, body, seconds)
@@ -32,8 +37,9 @@ async function measure({argv, path}) {
   return {...run, cpuUs}
 }
 
-const runs = {bare: [], resolve: []}
-for (let i = 0; i < rounds; i++) for (const name of ['bare', 'resolve']) runs[name].push(await measure(servers[name]))
+const answers = {}
+const runs = {bare: [], same: [], resolve: []}
+for (let i = 0; i < rounds; i++) for (const name of Object.keys(runs)) runs[name].push(await measure(name))
 const summary = (rs) => ({
   rps: median(rs.map((r) => r.rps)),
   p99: median(rs.map((r) => r.p99)),
@@ -42,6 +48,7 @@ const summary = (rs) => ({
   rounds: rs.map((r) => r.rps.toFixed(0)).join(' '),
 })
 const bare = summary(runs.bare)
+const same = summary(runs.same)
 const wd = summary(runs.resolve)
 
 const ratio = wd.rps / bare.rps
@@ -51,7 +58,12 @@ console.log(
 const row = (r) =>
   `${r.rps.toFixed(0)} req/s (rounds: ${r.rounds}), p99 ${r.p99} ms, ${r.cpuUs.toFixed(0)} µs CPU/request, ${r.errors} errors`
 console.log(`  bare Fastify route:  ${row(bare)}`)
+console.log(`  bare, wd's answer:   ${row(same)}`)
 console.log(`  POST /v1/resolve:    ${row(wd)}`)
+// the reference is one only while it answers byte for byte what wd answers
+if (answers.same !== answers.resolve)
+  console.log(`  (the bare route's copy of wd's answer is out of date: ${answers.resolve})`)
+console.log(`  resolve / bare with wd's answer: ${((wd.rps / same.rps) * 100).toFixed(0)}% (no goal; wd's own work)`)
 console.log(`  CPU per request, bare / resolve: ${((bare.cpuUs / wd.cpuUs) * 100).toFixed(0)}% (no goal; for sizing)`)
 console.log(`  resolve / bare: ${(ratio * 100).toFixed(0)}% (goal ≥ 70%) ${ratio >= 0.7 ? 'MET' : 'MISSED'}`)
 console.log(`  p99: ${wd.p99} ms (goal < 5 ms) ${wd.p99 < 5 ? 'MET' : 'MISSED'}`)
