@@ -20,7 +20,8 @@ export default {
   options: {
     ...options,
     tsPreCompilationDeps: false,
-    // the one exception: the validator reads the published schemas (the program's own files) once, at first use
-    exclude: {path: '^src/(schema/validator|paths)\\.ts$'},
+    // the one exception: the validator and the compiler read the published schemas (the program's own files) once, at
+    // first use
+    exclude: {path: '^src/(schema/validator|schema/compiler|paths)\\.ts$'},
   },
 }

@@ -4,6 +4,7 @@
 // ≤ 1.5× the bare js-yaml parse (valid file, and with one finding that must be placed), ≤ 1.0× ajv-cli, peak RSS
 // ≤ 1.5× ajv-cli's. Wall time and peak RSS of whole processes (GNU time), medians of BENCH_RUNS rounds in which every
 // command runs once in turn (this machine is noisy: pairs are measured in one alternating run). Needs `npm run build`.
+// BENCH_BASE=DIR adds another built checkout's wd (e.g. main) to the same rounds, for a before/after pair.
 import {spawnSync} from 'node:child_process'
 import {mkdtempSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -51,6 +52,7 @@ function alternating(commands) {
 }
 
 const node = process.execPath
+const base = process.env.BENCH_BASE
 const parseWith = (lib) =>
   `import {readFileSync} from 'node:fs'; const t = readFileSync(process.argv[1], 'utf8'); ` +
   (lib === 'yaml'
@@ -72,6 +74,10 @@ const m = alternating({
   wd: {argv: [node, 'bin/run.js', 'catalog', 'validate', valid, '-f', 'json']},
   wdFinding: {argv: [node, 'bin/run.js', 'catalog', 'validate', broken, '-f', 'json'], ok: [1]},
   ajv: {argv: [...ajvCli, '-s', 'schemas/catalog.schema.json', ...refs, '-d', valid]},
+  ...(base && {
+    baseWd: {argv: [node, join(base, 'bin/run.js'), 'catalog', 'validate', valid, '-f', 'json']},
+    baseWdFinding: {argv: [node, join(base, 'bin/run.js'), 'catalog', 'validate', broken, '-f', 'json'], ok: [1]},
+  }),
 })
 
 const mb = (statSync(valid).size / 1e6).toFixed(1)
@@ -83,6 +89,15 @@ row('bare js-yaml parse (loadAll): the baseline', m.bareJsYaml)
 row('wd catalog validate (valid file)', m.wd)
 row('wd catalog validate (one finding, placed)', m.wdFinding)
 row('ajv-cli validate (no positions)', m.ajv)
+if (base) {
+  row(`${base}: wd catalog validate (valid file)`, m.baseWd)
+  row(`${base}: wd catalog validate (one finding)`, m.baseWdFinding)
+  console.log(
+    `  (${base} for reference: / bare js-yaml ${(m.baseWd.wall / m.bareJsYaml.wall).toFixed(2)}×, / ajv-cli ` +
+      `${(m.baseWd.wall / m.ajv.wall).toFixed(2)}×, peak RSS / ajv-cli's ${(m.baseWd.rss / m.ajv.rss).toFixed(2)}× ` +
+      `(one finding: ${(m.baseWdFinding.wall / m.bareJsYaml.wall).toFixed(2)}×, ${(m.baseWdFinding.rss / m.ajv.rss).toFixed(2)}×))`,
+  )
+}
 const a = goal('  P3 wd validate / bare js-yaml parse', m.wd.wall / m.bareJsYaml.wall, 1.5)
 const b = goal('  P3 wd validate (one finding) / bare js-yaml parse', m.wdFinding.wall / m.bareJsYaml.wall, 1.5)
 const c = goal('  P3 wd validate / ajv-cli', m.wd.wall / m.ajv.wall, 1)

@@ -19,6 +19,19 @@ const walk = (dir) => {
   }
 }
 walk(join(root, 'commands'))
+// The validators as ajv's standalone code (scripts/standalone-validators.mjs, run before this) in the place of the
+// module that compiles them with ajv at first use: no schema is compiled when a command starts.
+const compiledValidators = join(root, 'src/schema/compiled-validators.ts')
+const standaloneValidators = {
+  name: 'standalone-validators',
+  setup(b) {
+    b.onResolve({filter: /\/compiled-validators\.js$/}, async ({path, resolveDir, kind, importer}) => {
+      const resolved = await b.resolve(path.replace(/\.js$/, '.ts'), {resolveDir, kind, importer})
+      if (resolved.path !== compiledValidators) return undefined
+      return {path: join(root, 'dist/gen/standalone-validators.mjs')}
+    })
+  },
+}
 const out = join(root, 'dist/cli')
 rmSync(out, {recursive: true, force: true})
 const {metafile} = await build({
@@ -41,7 +54,22 @@ const {metafile} = await build({
   external: ['playwright-core', 'bufferutil', 'utf-8-validate', 'typescript'],
   logLevel: 'warning',
   metafile: true,
+  plugins: [standaloneValidators],
 })
+// each schema's validators, loaded from there when first asked for; self-contained (ajv's runtime helpers inside)
+const validators = await build({
+  absWorkingDir: root,
+  entryPoints: [join(root, 'dist/gen/validators/*.cjs')],
+  outdir: join(out, 'validators'),
+  outExtension: {'.js': '.cjs'},
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+  metafile: true,
+})
+Object.assign(metafile.inputs, validators.metafile.inputs)
 // what went into the bundle, file by file: the packaging reads it for the licences of the modules it ships
 // (scripts/package/licenses.mjs), so that list is never kept by hand
 writeFileSync(join(root, 'dist/cli.meta.json'), JSON.stringify({inputs: metafile.inputs}))

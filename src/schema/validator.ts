@@ -1,7 +1,8 @@
-/** One ajv (JSON Schema 2020-12) over the published schemas in schemas/, built on first use. */
-import {readdirSync, readFileSync} from 'node:fs'
+/** The published schemas in schemas/ by name, and their validators. */
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {Ajv2020, type ValidateFunction} from 'ajv/dist/2020.js'
+import type {ValidateFunction} from 'ajv/dist/2020.js'
+import {findValidator} from './compiled-validators.js'
 import {WdError} from '../errors.js'
 import {schemasDir} from '../paths.js'
 
@@ -30,30 +31,12 @@ export type SchemaName = (typeof SCHEMA_NAMES)[number]
 
 const schemaId = (name: SchemaName): string => `urn:wd:schemas:v1:${name}`
 
-let ajv: Ajv2020 | undefined
-
-function instance(): Ajv2020 {
-  if (ajv) return ajv
-  // verbose: errors carry their parentSchema, which names the keys an object allows (for "did you mean")
-  // Relaxed strictness the schemas use on purpose: "one of these keys" as anyOf of required, union types, and
-  // hw:watchdog_action named in properties although it also matches the extra-spec pattern.
-  ajv = new Ajv2020({
-    allErrors: true,
-    strict: true,
-    strictRequired: false,
-    allowUnionTypes: true,
-    allowMatchingProperties: true,
-    verbose: true,
-  })
-  for (const file of readdirSync(schemasDir()).filter((f) => f.endsWith('.schema.json'))) {
-    ajv.addSchema(JSON.parse(readFileSync(join(schemasDir(), file), 'utf8')) as object)
-  }
-  return ajv
-}
-
-/** The validator of a published schema, or of one of its parts (`fragment`, a JSON pointer such as `/$defs/flavor`). */
+/**
+ * The validator of a published schema, or of one of its parts (`fragment`, a JSON pointer such as `/$defs/flavor`;
+ * the bundled CLI has those of `/$defs/NAME` only: compiled-validators.ts).
+ */
 export function validator(name: SchemaName, fragment = ''): ValidateFunction {
-  const v = instance().getSchema(schemaId(name) + (fragment && `#${fragment}`))
+  const v = findValidator(schemaId(name) + (fragment && `#${fragment}`))
   if (!v) throw new WdError('WD_NOT_FOUND', `no schema '${name}${fragment && `#${fragment}`}'`)
   return v
 }

@@ -1,10 +1,8 @@
 import {describe, expect, it} from '@jest/globals'
 import fc from 'fast-check'
-import {readFileSync} from 'node:fs'
 import {validateCatalogText} from '../../src/catalog/validate.js'
 import {WdError} from '../../src/errors.js'
-
-const valid = readFileSync(new URL('../fixtures/catalogs/valid.yaml', import.meta.url), 'utf8')
+import {editedCatalog, shapedCatalog} from '../helpers/catalog-arbitraries.js'
 
 /** Runs the validator on anything: it may refuse with a WdError, never crash; every finding is placed in the text. */
 function survives(text: string): void {
@@ -26,27 +24,13 @@ function survives(text: string): void {
 
 describe('catalog validate under malformed input', () => {
   it('survives random edits of a real catalog (property)', () => {
-    const edit = fc.tuple(fc.nat(valid.length), fc.nat(8), fc.string({maxLength: 6, unit: 'binary'}))
-    fc.assert(
-      fc.property(fc.array(edit, {minLength: 1, maxLength: 6}), (edits) => {
-        let text = valid
-        for (const [at, del, ins] of edits) text = text.slice(0, at) + ins + text.slice(at + del)
-        survives(text)
-      }),
-      {numRuns: 400},
-    )
+    fc.assert(fc.property(editedCatalog, survives), {numRuns: 400})
   })
 
   it('survives arbitrary text and arbitrary data of wrong types (property)', () => {
     fc.assert(fc.property(fc.string({maxLength: 200, unit: 'grapheme'}), survives), {numRuns: 300})
-    const anything = fc.jsonValue({maxDepth: 4})
-    const shaped = fc.record({
-      flavors: fc.array(fc.dictionary(fc.constantFrom('name', 'vcpus', 'extra_specs', 'ram', 'x'), anything), {
-        maxLength: 4,
-      }),
-    })
     fc.assert(
-      fc.property(shaped, (doc) => survives(JSON.stringify(doc, null, 2))),
+      fc.property(shapedCatalog, (doc) => survives(JSON.stringify(doc, null, 2))),
       {numRuns: 300},
     )
   })
