@@ -7,16 +7,11 @@
  * (its OpenStack and ConfigDrive datasources, `sources.convert_vendordata`) reads only the key `cloud-init` there,
  * as a string or a list of parts (a dict under it is an error). So the target is named `cloud-init` and answers the
  * script as a JSON string; for an instance without a watchdog it answers null, which cloud-init reads as no
- * vendordata.
+ * vendordata. The answer for an instance of the live cloud is ./vendordata.ts (it reaches the cloud; this does not).
  */
 import {resolve, type Resolution} from '../engine/resolve.js'
-import type {Connection} from '../openstack/connection.js'
-import {findImage} from '../openstack/glance.js'
-import {imageProperties} from '../api/glance.js'
-import {getServer} from '../openstack/nova.js'
 import {DEFAULT_GUEST_HALF, guestScript, type GuestHalfOptions} from '../render/guest-half.js'
 import {translate} from '../vocab/translate.js'
-import {isFeeder} from '../vocab/guest.js'
 
 /** The guest half of a resolution's device; null when Nova gives no device. */
 export function guestHalfOf(
@@ -40,31 +35,4 @@ export function vendordataFor(
 ): Vendordata {
   const resolution = resolve({flavor: specs, image: props})
   return {answer: guestHalfOf(resolution.device, options), resolution}
-}
-
-/**
- * The answer for one instance, looked up with the service's own credentials (Nova's service user asks about any
- * project's instance): its embedded flavor, as at boot, and its image.
- */
-export async function instanceVendordata(
-  service: Connection,
-  instance: {id: string; imageId?: string; metadata?: Record<string, unknown>},
-  options: GuestHalfOptions = DEFAULT_GUEST_HALF,
-): Promise<Vendordata> {
-  const server = await getServer(service, instance.id)
-  const image = instance.imageId || (typeof server.image === 'object' ? server.image.id : undefined)
-  const props = image ? imageProperties(await findImage(service, image)) : {}
-  return vendordataFor(server.flavor.extra_specs ?? {}, props, withOwnFeeder(options, instance.metadata))
-}
-
-/** The server property by which an instance's user chooses its feeder (`openstack server create --property wd:feeder=…`). */
-export const FEEDER_KEY = 'wd:feeder'
-
-/**
- * The instance's own choice of feeder, from its metadata: the user knows their image (whether it has the watchdog
- * package). A value wd does not know is passed over.
- */
-function withOwnFeeder(options: GuestHalfOptions, metadata: Record<string, unknown> = {}): GuestHalfOptions {
-  const own = Object.hasOwn(metadata, FEEDER_KEY) ? metadata[FEEDER_KEY] : undefined
-  return typeof own === 'string' && isFeeder(own) ? {...options, feeder: own} : options
 }

@@ -13,7 +13,7 @@ import {join} from 'node:path'
 import {stateDir} from '../env/openstack/state.mjs'
 import type {Connection} from '../../src/openstack/connection.js'
 import type {AuditReport} from '../../src/operations/audit.js'
-import {FEEDER_KEY} from '../../src/operations/guest-half.js'
+import {FEEDER_KEY} from '../../src/operations/vendordata.js'
 import {journalOf, startWatcher, stopWatcher, until, type Watcher} from '../helpers/barks.js'
 import {wd} from '../helpers/cli.js'
 import {

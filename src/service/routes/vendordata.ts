@@ -1,12 +1,12 @@
 /**
  * `POST /v1/vendordata`, Nova's DynamicJSON vendordata target (named `cloud-init` in nova.conf: cloud-init reads
  * only that key of vendor_data2.json): the guest half as a script for an instance Nova gives a watchdog, null for
- * one it gives none. The use case is src/operations/guest-half.ts; the route counts the resolution.
+ * one it gives none. The use case is src/operations/vendordata.ts; the route counts the resolution.
  */
 import type {FastifyInstance} from 'fastify'
 import {WdError} from '../../errors.js'
 import type {Connection} from '../../openstack/connection.js'
-import {instanceVendordata} from '../../operations/guest-half.js'
+import {instanceVendordata} from '../../operations/vendordata.js'
 import type {GuestHalfOptions} from '../../render/guest-half.js'
 import * as s from '../schemas.js'
 import {countResolution} from './resolve.js'

@@ -1,0 +1,46 @@
+/**
+ * Start-up (P5, bench/startup.mjs): what the built `wd` loads for the commands people run most, so that a module a
+ * command does not use cannot come back into its start-up unnoticed (the figures themselves are the benchmark's).
+ */
+import {describe, expect, it} from '@jest/globals'
+import {spawnSync} from 'node:child_process'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {root, wd} from '../helpers/cli.js'
+
+// a preload that writes, at exit, the list of Node's own modules the process loaded (process.moduleLoadList)
+const listModules =
+  'data:text/javascript,import {writeFileSync} from "node:fs";' +
+  'process.on("exit", () => writeFileSync(process.env.WD_TEST_MODULES, JSON.stringify(process.moduleLoadList)))'
+
+/** Runs the built wd with `args`; its status, stdout and the names of the built-in modules it loaded. */
+function builtinsOf(args: string[]): {status: number | null; stdout: string; builtins: string[]} {
+  const dir = mkdtempSync(join(tmpdir(), 'wd-startup-'))
+  try {
+    const list = join(dir, 'modules.json')
+    const r = spawnSync(process.execPath, ['--import', listModules, `${root}bin/run.js`, ...args], {
+      cwd: root,
+      encoding: 'utf8',
+      env: {...process.env, NODE_OPTIONS: '', WD_TEST_MODULES: list},
+    })
+    const loaded = JSON.parse(readFileSync(list, 'utf8')) as string[]
+    const builtins = loaded.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length))
+    return {status: r.status, stdout: r.stdout, builtins}
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+}
+
+// what an HTTP client brings (axios, and Node's fetch through axios's fetch adapter): ~50 ms of a ~220 ms start
+const HTTP = ['http', 'https', 'tls', 'http2', 'zlib', 'internal/deps/undici/undici']
+
+describe('start-up', () => {
+  it('wd resolve of inline values loads no HTTP client, and prints what it always printed', () => {
+    const args = ['resolve', '--flavor-spec', 'hw:watchdog_action=reset', '-f', 'cloud-init']
+    const r = builtinsOf(args)
+    expect(r.status).toBe(0)
+    expect(r.stdout).toBe(wd(args).stdout)
+    expect(r.builtins.filter((m) => HTTP.includes(m))).toEqual([])
+  })
+})
