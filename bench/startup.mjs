@@ -1,40 +1,49 @@
 // P5, startup: `wd resolve --format json …`, `wd --help` and `wd resolve --help` against `node -e 0`, medians of
 // BENCH_RUNS rounds in which each command runs once in turn (goals: each ≤ 2.0× node -e 0). Needs `npm run build`.
+// BENCH_AGAINST=DIR (another built checkout, e.g. main's) runs its wd's commands in the same rounds, for a before and
+// after measured under the same load (the goals are this checkout's).
 import {spawnSync} from 'node:child_process'
+import {basename, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {goal, median} from './lib.mjs'
 
 const runs = Number(process.env.BENCH_RUNS ?? 20)
 const root = fileURLToPath(new URL('..', import.meta.url))
-const bin = `${root}bin/run.js`
 const env = {...process.env, NODE_OPTIONS: ''}
 const node = process.execPath
+const against = process.env.BENCH_AGAINST
+/** The measured `wd` commands of the checkout at `dir`, each name prefixed with `tag`. */
+const wdCommands = (dir, tag) => {
+  const bin = join(dir, 'bin/run.js')
+  return Object.fromEntries(
+    Object.entries({
+      'wd resolve --format json (inline)': [
+        'resolve',
+        '--format',
+        'json',
+        '--flavor-spec',
+        'hw:watchdog_action=reset',
+        '--image-prop',
+        'hw_watchdog_action=poweroff',
+      ],
+      'wd --help': ['--help'],
+      'wd resolve --help': ['resolve', '--help'],
+      'wd resolve --catalog (yaml + ajv)': [
+        'resolve',
+        '-f',
+        'json',
+        '--catalog',
+        'examples/catalog.yaml',
+        '--flavor',
+        'm1.small',
+      ],
+    }).map(([k, args]) => [`${tag}${k}`, [node, bin, ...args]]),
+  )
+}
 const commands = {
   'node -e 0': [node, '-e', '0'],
-  'wd resolve --format json (inline)': [
-    node,
-    bin,
-    'resolve',
-    '--format',
-    'json',
-    '--flavor-spec',
-    'hw:watchdog_action=reset',
-    '--image-prop',
-    'hw_watchdog_action=poweroff',
-  ],
-  'wd --help': [node, bin, '--help'],
-  'wd resolve --help': [node, bin, 'resolve', '--help'],
-  'wd resolve --catalog (yaml + ajv)': [
-    node,
-    bin,
-    'resolve',
-    '-f',
-    'json',
-    '--catalog',
-    'examples/catalog.yaml',
-    '--flavor',
-    'm1.small',
-  ],
+  ...wdCommands(root, ''),
+  ...(against && wdCommands(resolve(against), `${basename(resolve(against))}: `)),
 }
 const times = Object.fromEntries(Object.keys(commands).map((k) => [k, []]))
 // one warm-up round, then the rounds that count, every command once per round
@@ -49,9 +58,9 @@ for (let i = 0; i <= runs; i++) {
 }
 const m = Object.fromEntries(Object.entries(times).map(([k, xs]) => [k, median(xs)]))
 const floor = m['node -e 0']
-console.log(`startup (median of ${runs} alternating rounds)`)
+console.log(`startup (median of ${runs} alternating rounds${against ? `, against ${against}` : ''})`)
 for (const [k, ms] of Object.entries(m))
-  console.log(`  ${k.padEnd(36)} ${ms.toFixed(1)} ms  (${(ms / floor).toFixed(2)}×)`)
+  console.log(`  ${k.padEnd(48)} ${ms.toFixed(1)} ms  (${(ms / floor).toFixed(2)}×)`)
 const goals = ['wd resolve --format json (inline)', 'wd --help', 'wd resolve --help'].map((k) =>
   goal(`  P5 ${k} / node -e 0`, m[k] / floor, 2.0),
 )
