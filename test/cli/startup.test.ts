@@ -43,4 +43,23 @@ describe('start-up', () => {
     expect(r.stdout).toBe(wd(args).stdout)
     expect(r.builtins.filter((m) => HTTP.includes(m))).toEqual([])
   })
+
+  // the bundle no longer sorts the commands at every start (scripts/bundle.mjs): the manifest holds oclif's order
+  it('oclif.manifest.json lists the commands in the order oclif sorted them into at start', () => {
+    const ids = Object.keys(
+      (JSON.parse(readFileSync(`${root}oclif.manifest.json`, 'utf8')) as {commands: object}).commands,
+    )
+    expect(ids).toEqual([...ids].sort((a, b) => a.localeCompare(b)))
+  })
+
+  // the platform in it is oclif's WSL check, which the bundle makes without the rest of wsl-utils
+  it('wd --version names the platform as oclif does', () => {
+    const {version} = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as {version: string}
+    const r = wd(['--version'])
+    expect([r.status, r.stdout, r.stderr]).toEqual([
+      0,
+      `wd/${version} linux-${process.arch} node-${process.version}\n`,
+      '',
+    ])
+  })
 })
