@@ -40,6 +40,13 @@ export default {
       from: {path: '^src/', pathNot: '^src/(report|operations|service|events)/'},
       to: {path: '^src/report/'},
     },
+    {
+      name: 'schema-below-source',
+      comment: 'source/ loads a document and checks it against a schema: schema/ never reaches back into source/',
+      severity: 'error',
+      from: {path: '^src/schema/'},
+      to: {path: '^src/source/'},
+    },
     {name: 'src-no-commands', severity: 'error', from: {path: '^src/'}, to: {path: '^commands/'}},
     {
       name: 'command-no-command',

@@ -1,5 +1,5 @@
 /** A catalog as wd sees it, whatever the file's layout: flavors and images, each knowing where it came from. */
-import type {Path} from '../source/yaml-source.js'
+import type {Path} from '../data-path.js'
 
 interface Origin {
   doc: number

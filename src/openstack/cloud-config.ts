@@ -142,7 +142,8 @@ function fromEnv(env: NodeJS.ProcessEnv): Obj {
   return out
 }
 
-const asString = (v: unknown) =>
+/** A setting as text: clouds.yaml and OS_* may give `api_timeout: 60` or `verify: false`, which mean their text. */
+const settingText = (v: unknown) =>
   typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined
 
 /** Flat keys (top level or under auth:) into the shape wd uses; keystoneauth's aliases folded in. */
@@ -153,7 +154,7 @@ export function normalize(name: string, flat: Obj): CloudConfig {
   for (const [k, v] of Object.entries({...nested, ...flat})) {
     if (k === 'auth') continue
     const key = k.replace(/^tenant_/, 'project_').replace(/^auth_token$/, 'token')
-    if (AUTH_KEYS.has(key)) auth[key] = asString(v)
+    if (AUTH_KEYS.has(key)) auth[key] = settingText(v)
     else top[key] = v
   }
   // domain_name/domain_id fan out to the user and project domains when a project is the scope
@@ -165,13 +166,13 @@ export function normalize(name: string, flat: Obj): CloudConfig {
       delete auth[`domain_${kind}`]
     }
   }
-  const authType = asString(top.auth_type) ?? 'password'
+  const authType = settingText(top.auth_type) ?? 'password'
   if (!(AUTH_TYPES as readonly string[]).includes(authType)) {
     throw new WdError('WD_CONFIG', `cloud '${name}': auth type '${authType}' is not supported`, {
       hint: `wd supports: ${AUTH_TYPES.join(', ')}`,
     })
   }
-  const iface = (asString(top.interface) ?? asString(top.endpoint_type) ?? 'public').replace(/URL$/, '')
+  const iface = (settingText(top.interface) ?? settingText(top.endpoint_type) ?? 'public').replace(/URL$/, '')
   if (!['public', 'internal', 'admin'].includes(iface)) {
     throw new WdError('WD_CONFIG', `cloud '${name}': interface '${iface}' is not public, internal or admin`)
   }
@@ -180,21 +181,23 @@ export function normalize(name: string, flat: Obj): CloudConfig {
   // verify beats cacert; insecure is the CLI's older spelling of verify: false
   const insecure = bool(top.insecure)
   const verify = bool(top.verify) ?? (insecure === undefined ? true : !insecure)
-  const timeout = Number(asString(top.api_timeout) ?? asString(top.timeout) ?? DEFAULT_API_TIMEOUT)
+  const timeout = Number(settingText(top.api_timeout) ?? settingText(top.timeout) ?? DEFAULT_API_TIMEOUT)
   return {
     name,
     authType: authType as AuthType,
     auth,
-    ...(asString(top.region_name) !== undefined && {regionName: asString(top.region_name)}),
+    ...(settingText(top.region_name) !== undefined && {regionName: settingText(top.region_name)}),
     interface: iface as CloudConfig['interface'],
     verify,
-    ...(asString(top.cacert) !== undefined && {cacert: asString(top.cacert)}),
+    ...(settingText(top.cacert) !== undefined && {cacert: settingText(top.cacert)}),
     timeout: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_API_TIMEOUT,
-    ...(asString(top.compute_api_version) !== undefined && {computeApiVersion: asString(top.compute_api_version)}),
+    ...(settingText(top.compute_api_version) !== undefined && {
+      computeApiVersion: settingText(top.compute_api_version),
+    }),
     ...((top.compute_endpoint_override !== undefined || top.image_endpoint_override !== undefined) && {
       endpointOverride: {
-        ...(asString(top.compute_endpoint_override) && {compute: asString(top.compute_endpoint_override)}),
-        ...(asString(top.image_endpoint_override) && {image: asString(top.image_endpoint_override)}),
+        ...(settingText(top.compute_endpoint_override) && {compute: settingText(top.compute_endpoint_override)}),
+        ...(settingText(top.image_endpoint_override) && {image: settingText(top.image_endpoint_override)}),
       },
     }),
   }
@@ -227,7 +230,7 @@ export function loadCloudConfig(overrides: Overrides = {}, sources: ConfigSource
   const flags: Obj = {}
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) flags[k.replaceAll('-', '_')] = v
   const envCloud = fromEnv(env)
-  const wanted = asString(flags.cloud) ?? asString(envCloud.cloud)
+  const wanted = settingText(flags.cloud) ?? settingText(envCloud.cloud)
   delete flags.cloud
 
   let name: string
@@ -245,7 +248,7 @@ export function loadCloudConfig(overrides: Overrides = {}, sources: ConfigSource
     base = merge(entry, envCloud.region_name !== undefined ? {region_name: envCloud.region_name} : {})
   } else if ([...Object.keys(envCloud), ...Object.keys(flags)].some((k) => !SELECTORS.has(k) && !TUNING.has(k))) {
     // no cloud named: the OS_* variables and --os-* flags describe one (flags win, merged below)
-    name = asString(envCloud.cloud_name) ?? 'envvars'
+    name = settingText(envCloud.cloud_name) ?? 'envvars'
     base = envCloud
   } else if (Object.keys(all).length === 1) {
     name = Object.keys(all)[0]!

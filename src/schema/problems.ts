@@ -5,7 +5,7 @@
  */
 import type {ErrorObject} from 'ajv'
 import {didYouMean} from '../engine/suggest.js'
-import type {Path} from '../source/yaml-source.js'
+import type {Path} from '../data-path.js'
 import {clip, preview} from '../text/clip.js'
 
 export interface SchemaProblem {

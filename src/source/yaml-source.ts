@@ -14,10 +14,9 @@ import {
   parseEvents,
   type Event,
 } from 'js-yaml'
+import type {Path} from '../data-path.js'
 import type {SourcePosition} from '../errors.js'
 import {MAX_ALIAS_EXPANSION} from '../limits.js'
-
-export type Path = readonly (string | number)[]
 
 interface SyntaxProblem {
   /** `duplicate-key`, `syntax` or `alias-expansion` (the rule is `yaml/<code>`) */
