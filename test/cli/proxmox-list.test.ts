@@ -9,6 +9,7 @@ import {writeFileSync, mkdirSync} from 'node:fs'
 import {join} from 'node:path'
 import type {ProxmoxListReport} from '../../src/operations/proxmox-list.js'
 import {wd, wdJson} from '../helpers/cli.js'
+import {strictOpenMetrics} from '../helpers/openmetrics.js'
 import {pmxcfs, qemuServerConfig, qemuServerConfigs} from '../helpers/proxmox.js'
 
 const SIMPLE = qemuServerConfig('cfg2cmd/simple1.conf').toString('latin1')
@@ -161,6 +162,20 @@ describe('wd proxmox list', () => {
     expect(metrics.stdout).toContain('wd_proxmox_guests{node="pve2",action="pause"} 1\n')
     expect(metrics.stdout).toContain('wd_proxmox_findings{node="pve2",rule="proxmox/ha-pause",severity="error"} 1\n')
     expect(metrics.stdout.endsWith('# EOF\n')).toBe(true)
+    // what Prometheus reads of it: the Prometheus project's strict OpenMetrics parser
+    const guests = strictOpenMetrics(metrics.stdout).find((f) => f.name === 'wd_proxmox_guests')
+    expect(guests?.type).toBe('gauge')
+    expect(guests?.samples).toContainEqual(['wd_proxmox_guests', {node: 'pve2', action: 'pause'}, 1])
+  })
+
+  it('-f openmetrics: a node directory named to forge a series is one label value the strict parser reads back', () => {
+    // pmxcfs names node directories after hosts, but --pve-root may be any tree: a name is only bytes
+    const forged = 'pve"} 99\nwd_proxmox_guests{node="x'
+    const {root} = pmxcfs({pve1: {905: OWN[905]!}, [forged]: {901: OWN[901]!}})
+    const families = strictOpenMetrics(wd(['proxmox', 'list', '--pve-root', root, '-f', 'openmetrics']).stdout)
+    const guests = families.find((f) => f.name === 'wd_proxmox_guests')!.samples
+    expect(guests).toContainEqual(['wd_proxmox_guests', {node: forged, action: 'pause'}, 1])
+    expect(guests.filter(([, labels]) => labels.node === 'x')).toEqual([])
   })
 
   it('a cluster with nothing wrong exits 0; a root without nodes is an empty list', () => {

@@ -165,7 +165,7 @@ describe('the webhook sink', () => {
   })
 })
 
-describe('issue 22 item 18: the bark textfile passes the strict OpenMetrics parser', () => {
+describe("issue 22 item 18: the bark textfile passes the text format's parser (node_exporter's format)", () => {
   it("counters as node_exporter's text format names them, VMs differing only in lone surrogates one series", async () => {
     const path = join(tempDir('wd-prom-'), 'wd.prom')
     const t = new Textfile(path, true)
