@@ -11,19 +11,10 @@ import {connect} from 'amqplib'
 import {journalOf, until} from '../helpers/barks.js'
 import {root} from '../helpers/cli.js'
 import {owned, tempDir, withRabbit} from '../helpers/gates.js'
-import {brokerDir, queueExists, rabbitmq} from '../helpers/rabbitmq.js'
+import {barkNotification as notification, brokerDir, queueExists, rabbitmq} from '../helpers/rabbitmq.js'
 
 const T0 = 1795320000
 const iso = (s: number) => new Date((T0 + s) * 1000).toISOString()
-
-/** A wd.watchdog.bark notification as oslo's 2.0 envelope, with a payload given as JSON text. */
-const notification = (messageId: string, payload: string) =>
-  Buffer.from(
-    JSON.stringify({
-      'oslo.version': '2.0',
-      'oslo.message': `{"message_id": "${messageId}", "event_type": "wd.watchdog.bark", "payload": ${payload}}`,
-    }),
-  )
 
 const bark = (host: string, vm: string, s: number) =>
   `{"host": "${host}", "vm": "${vm}", "action": "reset", "source": "qmp:/run/${vm}.sock", "time": "${iso(s)}"}`

@@ -76,7 +76,7 @@ e2e(
     virsh('define', join(dir, 'domain.xml'))
 
     const journal = join(dir, 'barks.jsonl')
-    const bus = optedOut('WD_SKIP_RABBITMQ') ? undefined : rabbitmq('start', brokerDir(), 5676)
+    const bus = optedOut('WD_SKIP_RABBITMQ') ? undefined : rabbitmq('start', brokerDir(), 5678)
     const listener = bus ? await osloListener(bus) : undefined
     const watcher = startWatcher(
       ['--libvirt', uri, ...(bus ? ['--notify', bus, '--host', 'compute-e2e'] : [])],

@@ -37,6 +37,13 @@ export function rabbitmq(cmd: 'start' | 'stop', dir: string, port = 5673): strin
   return r.stdout.trim().replace(/^amqp:/, 'rabbit:')
 }
 
+/** rabbitmqctl `args` on the broker in `dir`, as its operator runs it; what it printed. */
+export function rabbitmqctl(dir: string, ...args: string[]): string {
+  const r = spawnSync('bash', [script, 'ctl', dir, ...args], {encoding: 'utf8'})
+  if (r.status !== 0) throw new Error(`rabbitmqctl ${args.join(' ')}: ${r.stderr}`)
+  return r.stdout
+}
+
 export interface OsloNotification {
   priority: string
   publisher_id: string
@@ -89,3 +96,12 @@ export async function queueExists(url: string, name: string): Promise<boolean> {
     await conn.close().catch(() => undefined)
   }
 }
+
+/** A wd.watchdog.bark notification as oslo's 2.0 envelope puts it on the bus, with a payload given as JSON text. */
+export const barkNotification = (messageId: string, payload: string) =>
+  Buffer.from(
+    JSON.stringify({
+      'oslo.version': '2.0',
+      'oslo.message': `{"message_id": "${messageId}", "event_type": "wd.watchdog.bark", "payload": ${payload}}`,
+    }),
+  )

@@ -3,12 +3,13 @@
 # its own node name, ports and directories, all on 127.0.0.1, beside any broker the machine already runs).
 #   start DIR PORT   starts it (or restarts it on the same data) and prints the URL amqp://guest:guest@127.0.0.1:PORT/
 #   stop DIR         stops it cleanly (rabbitmqctl stop), or kills it
+#   ctl DIR ARGS...  rabbitmqctl ARGS on that broker (what an operator runs: a policy, say)
 # The Erlang distribution port is PORT+20000; epmd, which every local Erlang node shares, listens on 127.0.0.1 only.
 set -euo pipefail
 export PATH=/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin
 die() { echo "rabbitmq.sh: $*" >&2; exit 1; }
 cmd="${1:-}"; dir="${2:-}"; port="${3:-}"
-[ -n "$dir" ] || die "usage: $0 start DIR PORT | stop DIR"
+[ -n "$dir" ] || die "usage: $0 start DIR PORT | stop DIR | ctl DIR ARGS..."
 dir=$(realpath -m "$dir")
 server=/usr/lib/rabbitmq/bin/rabbitmq-server
 ctl=/usr/lib/rabbitmq/bin/rabbitmqctl
@@ -65,5 +66,6 @@ CONF
     done
     tail -30 "$dir/server.log" >&2; die "rabbitmq-server did not start on 127.0.0.1:$port" ;;
   stop) stop ;;
-  *) die "usage: $0 start DIR PORT | stop DIR" ;;
+  ctl) shift 2; as_rabbit "$ctl" -q "$@" ;;
+  *) die "usage: $0 start DIR PORT | stop DIR | ctl DIR ARGS..." ;;
 esac
