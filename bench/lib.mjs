@@ -40,6 +40,26 @@ export function wallMedian(argv, runs, options = {}) {
   return median(times)
 }
 
+/**
+ * Median wall time in ms of each of `commands` (name → argv), over `runs` rounds after one warm-up round, every
+ * command once per round in turn (so the machine's load falls alike on all of them); fails loudly if one fails.
+ * `seen(name, stdout)` may check what each printed.
+ */
+export function alternatingMedians(commands, runs, options = {}, seen = () => undefined) {
+  const times = Object.fromEntries(Object.keys(commands).map((k) => [k, []]))
+  for (let i = 0; i <= runs; i++) {
+    for (const [k, argv] of Object.entries(commands)) {
+      const t0 = process.hrtime.bigint()
+      const r = spawnSync(argv[0], argv.slice(1), {encoding: 'utf8', ...options})
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6
+      if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`)
+      seen(k, r.stdout)
+      if (i > 0) times[k].push(ms)
+    }
+  }
+  return Object.fromEntries(Object.entries(times).map(([k, xs]) => [k, median(xs)]))
+}
+
 export function goal(label, value, limit, unit = '×') {
   const ok = value <= limit
   console.log(`${label}: ${value.toFixed(2)}${unit} (goal ≤ ${limit}${unit}) ${ok ? 'MET' : 'MISSED'}`)

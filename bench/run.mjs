@@ -12,6 +12,7 @@ for (const name of [
   'barks-fleet',
   'barks-bus',
   'proxmox-list',
+  'package',
 ]) {
   const mod = await import(`./${name}.mjs`)
   results.push(mod.met)

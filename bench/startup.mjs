@@ -2,10 +2,9 @@
 // BENCH_RUNS rounds in which each command runs once in turn (goals: each ≤ 2.0× node -e 0). Needs `npm run build`.
 // BENCH_AGAINST=DIR (another built checkout, e.g. main's) runs its wd's commands in the same rounds, for a before and
 // after measured under the same load (the goals are this checkout's).
-import {spawnSync} from 'node:child_process'
 import {basename, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {goal, median} from './lib.mjs'
+import {alternatingMedians, goal} from './lib.mjs'
 
 const runs = Number(process.env.BENCH_RUNS ?? 20)
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -45,18 +44,7 @@ const commands = {
   ...wdCommands(root, ''),
   ...(against && wdCommands(resolve(against), `${basename(resolve(against))}: `)),
 }
-const times = Object.fromEntries(Object.keys(commands).map((k) => [k, []]))
-// one warm-up round, then the rounds that count, every command once per round
-for (let i = 0; i <= runs; i++) {
-  for (const [k, argv] of Object.entries(commands)) {
-    const t0 = process.hrtime.bigint()
-    const r = spawnSync(argv[0], argv.slice(1), {encoding: 'utf8', env, cwd: root})
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6
-    if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`)
-    if (i > 0) times[k].push(ms)
-  }
-}
-const m = Object.fromEntries(Object.entries(times).map(([k, xs]) => [k, median(xs)]))
+const m = alternatingMedians(commands, runs, {env, cwd: root})
 const floor = m['node -e 0']
 console.log(`startup (median of ${runs} alternating rounds${against ? `, against ${against}` : ''})`)
 for (const [k, ms] of Object.entries(m))
