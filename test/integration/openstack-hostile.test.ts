@@ -1,10 +1,12 @@
 /**
  * Issue 22 items 3, 4, 5, 11 and 13: what wd does with API answers a real Nova, Glance or Keystone does not give on
  * demand — a next link that loops, a new marker on every page, a body trickled a byte at a time, malformed and huge
- * answers. A tampering proxy (test/helpers/door.ts) sits in front of the real service and rewrites only the answer
+ * answers, a write Nova answers that the flavor read back does not hold (item 7). A tampering proxy (test/helpers/door.ts) sits in front of the real service and rewrites only the answer
  * under test; everything else is the test cloud's own.
  */
 import {afterAll, beforeAll, describe, expect} from '@jest/globals'
+import {writeFileSync} from 'node:fs'
+import {join} from 'node:path'
 import type {FastifyInstance} from 'fastify'
 import {isWdError} from '../../src/errors.js'
 import {loadCloudConfig} from '../../src/openstack/cloud-config.js'
@@ -18,7 +20,7 @@ import {tokenValidator} from '../../src/service/tokens.js'
 import {until} from '../helpers/barks.js'
 import {wdAsync} from '../helpers/cli.js'
 import {tamperingProxy, type Seen, type Tampered} from '../helpers/door.js'
-import {live} from '../helpers/gates.js'
+import {live, tempDir} from '../helpers/gates.js'
 import {
   activateImage,
   cloud,
@@ -308,6 +310,47 @@ describe('item 8: names from the cloud reach the terminal escaped', () => {
         expect(r.stdout.split('\n').some((l) => l.startsWith('error audit/FORGED'))).toBe(false)
       } finally {
         await deleteImage(demo, image)
+      }
+    },
+    120_000,
+  )
+})
+
+describe('item 7: nothing is reported applied that the cloud does not hold', () => {
+  live(
+    "Nova answers the extra spec's write, but the flavor read back still holds the old value: failed, never applied",
+    async () => {
+      const name = unique('read-back')
+      const id = await createFlavor(admin, name, {'hw:watchdog_action': 'reset'})
+      try {
+        const catalog = join(tempDir('wd-read-back-'), 'catalog.yaml')
+        writeFileSync(
+          catalog,
+          `flavors:\n  - {name: ${name}, id: ${id}, extra_specs: {hw:watchdog_action: poweroff}}\n`,
+        )
+        let written = false
+        tamper = (seen) => {
+          if (seen.method === 'POST' && seen.url.endsWith(`/flavors/${id}/os-extra_specs`)) written = true
+          // after the write, the flavor as it was before it: what a write that did not happen looks like
+          return written && page(seen, new RegExp(`/flavors/${id}$`))
+            ? edit(seen, (b) => ({flavor: {...(b.flavor as object), extra_specs: {'hw:watchdog_action': 'reset'}}}))
+            : undefined
+        }
+        const r = await wdAsync(['catalog', 'apply', catalog, '--flavors', name, '--yes', '--json'], env())
+        expect(written).toBe(true)
+        const out = JSON.parse(r.stdout) as {results: {id: string; status: string; code?: string; reason?: string}[]}
+        expect(out.results).toEqual([
+          expect.objectContaining({
+            id,
+            status: 'failed',
+            code: 'WD_BAD_ANSWER',
+            reason: `Nova answered every write, but flavor ${id} does not hold extra spec 'hw:watchdog_action' as written`,
+          }),
+        ])
+        expect(r.status).toBe(1)
+      } finally {
+        tamper = () => undefined
+        await deleteFlavor(admin, id)
       }
     },
     120_000,
