@@ -30,14 +30,15 @@ guest() { # guest NAME PACKAGES (the kernel first)
   local t0=$SECONDS
   rm -rf --one-file-system "$d"; mkdir -p "$d/root"
   # ifupdown: cloud-init's network renderer on Debian; everything else is what a cloud image has
-  # the initrd holds only what mounts the root (virtio, ext4) and finds the config drive early (the IDE CD-ROM, ISO
-  # 9660: cloud-init looks for it before udev has loaded more), as a cloud image's MODULES=dep initrd does: the default
+  # the initrd holds only what mounts the root (virtio, ext4) and finds the config drive early (the CD-ROM on a pc
+  # machine's IDE, ata_piix, or a q35's AHCI, ahci; ISO 9660: cloud-init looks for it before udev has loaded more),
+  # as a cloud image's MODULES=dep initrd does: the default
   # (most) is 35 MB, which TCG takes a minute to unpack after a watchdog reset
   mmdebstrap --variant=minbase --include="$2,systemd-sysv,udev,cloud-init,kmod,procps,util-linux,ifupdown" \
     --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
     --dpkgopt='path-exclude=/usr/share/locale/*' --aptopt='Acquire::Retries "3"' \
     --customize-hook='sed -i "s/^MODULES=.*/MODULES=list/" "$1/etc/initramfs-tools/initramfs.conf"' \
-    --customize-hook='printf "virtio_pci\nvirtio_blk\next4\nata_piix\nsr_mod\nisofs\n" >>"$1/etc/initramfs-tools/modules"' \
+    --customize-hook='printf "virtio_pci\nvirtio_blk\next4\nata_piix\nahci\nsr_mod\nisofs\n" >>"$1/etc/initramfs-tools/modules"' \
     --customize-hook='chroot "$1" update-initramfs -u -k all' \
     bookworm "$d/rootfs.tar" "$MIRROR" >"$d/build.log" 2>&1 || { tail -20 "$d/build.log" >&2; return 1; }
   tar -C "$d/root" -xf "$d/rootfs.tar" && rm -f "$d/rootfs.tar"
