@@ -142,7 +142,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Obj {
   return out
 }
 
-/** A setting as text: clouds.yaml and OS_* may give `api_timeout: 60` or `verify: false`, which mean their text. */
+/** A setting as text: clouds.yaml may give `api_timeout: 60` or a `project_id` of digits as a number, which mean their text. */
 const settingText = (v: unknown) =>
   typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined
 
