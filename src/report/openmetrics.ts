@@ -1,6 +1,7 @@
 /**
  * The one writer of the Prometheus exposition formats wd writes: OpenMetrics
- * (https://prometheus.io/docs/specs/om/open_metrics_spec/) for `wd audit -f openmetrics`, and the text format 0.0.4
+ * (https://prometheus.io/docs/specs/om/open_metrics_spec/) for `wd audit -f openmetrics`, `wd proxmox list -f
+ * openmetrics` and `wd serve`'s /metrics, and the text format 0.0.4
  * that node_exporter's textfile collector parses (its TextParser) for the bark textfile. They differ for counters: in
  * OpenMetrics the family is `x` and its sample `x_total`; in the text format the family is `x_total` (node_exporter
  * reads an OpenMetrics counter as an untyped `x_total`, and a file without a final newline not at all). Label values
@@ -13,13 +14,16 @@
 export interface Sample {
   labels: Record<string, string>
   value: number
+  /** a histogram's sample: `_bucket` (with an `le` label), `_count` or `_sum` after the family's name */
+  suffix?: '_bucket' | '_count' | '_sum'
 }
 
 export interface Family {
   /** the family's name; a counter's samples are written as `<name>_total` */
   name: string
-  type: 'gauge' | 'counter'
+  type: 'gauge' | 'counter' | 'histogram'
   help: string
+  /** a histogram's in its order: each series' buckets by `le` (cumulative, `+Inf` last), its `_count`, its `_sum` */
   samples: Sample[]
 }
 
@@ -41,10 +45,10 @@ export function mergeSeries(samples: readonly Sample[]): Sample[] {
   const bySet = new Map<string, Sample>()
   for (const s of samples) {
     const labels = Object.fromEntries(Object.entries(s.labels).map(([k, v]) => [k, wellFormed(v)]))
-    const key = labelSet(labels)
+    const key = `${s.suffix ?? ''}${labelSet(labels)}`
     const seen = bySet.get(key)
     if (seen) seen.value += s.value
-    else bySet.set(key, {labels, value: s.value})
+    else bySet.set(key, {labels, value: s.value, ...(s.suffix && {suffix: s.suffix})})
   }
   return [...bySet.values()]
 }
@@ -64,13 +68,14 @@ export function exposition(families: readonly Family[], format: 'openmetrics' | 
       `# HELP ${family} ${f.help.replaceAll('\\', '\\\\').replaceAll('\n', '\\n')}`,
       `# TYPE ${family} ${f.type}`,
     )
-    for (const s of mergeSeries(f.samples)) lines.push(`${sample}${labelSet(s.labels)} ${number(s.value)}`)
+    for (const s of mergeSeries(f.samples))
+      lines.push(`${s.suffix ? f.name + s.suffix : sample}${labelSet(s.labels)} ${number(s.value)}`)
   }
   if (format === 'openmetrics') lines.push('# EOF')
   return `${lines.join('\n')}\n`
 }
 
-/** A gauge as data: what `wd serve` sets on its registry, and what the files write (gaugesText). */
+/** A gauge as data: what `wd serve`'s /metrics shows, and what the files write (gaugesText). */
 export interface Gauge {
   name: string
   help: string

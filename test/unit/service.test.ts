@@ -156,6 +156,22 @@ describe('issue 22 items 17 and 18: GET /metrics', () => {
     const families = strictOpenMetrics(res.rawPayload)
     expect(families.find((f) => f.name === 'wd_serve_requests')).toMatchObject({type: 'counter'})
     expect(res.headers['content-type']).toMatch(/^application\/openmetrics-text; version=1\.0\.0/)
+    // the latency histogram as the parser reads it: the resolve route's buckets, the last of them its count
+    const latency = families.find((f) => f.name === 'wd_serve_request_duration_seconds')!
+    expect(latency.type).toBe('histogram')
+    const resolve = latency.samples.filter(([, l]) => l.route === '/v1/resolve' && l.method === 'POST')
+    const count = resolve.find(([n]) => n === 'wd_serve_request_duration_seconds_count')![2]
+    expect(count).toBeGreaterThanOrEqual(1)
+    expect(resolve.filter(([n]) => n.endsWith('_bucket')).map(([, l]) => l.le)).toEqual([
+      ...['0.0005', '0.001', '0.0025', '0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5'],
+      '+Inf',
+    ])
+    expect(resolve.find(([n, l]) => n.endsWith('_bucket') && l.le === '+Inf')![2]).toBe(count)
+    expect(families.find((f) => f.name === 'wd_serve_resolutions')!.samples).toContainEqual([
+      'wd_serve_resolutions_total',
+      {action: 'pause'},
+      expect.any(Number),
+    ])
   })
 
   it('item 17: with a metrics token, /metrics needs it as a bearer token; the rest of the service does not', async () => {

@@ -8,12 +8,12 @@
  */
 import type {FastifyInstance} from 'fastify'
 import fp from 'fastify-plugin'
-import {Counter, Gauge} from 'prom-client'
 import {isWdError} from '../../errors.js'
 import type {Connection} from '../../openstack/connection.js'
 import {auditCloud} from '../../operations/audit.js'
 import type {Policy} from '../../policy/policy.js'
 import {auditGauges} from '../../report/audit/metrics.js'
+import type {AuditFigures} from '../metrics.js'
 
 /** What the service's scheduled audits run with (one audit's own options are operations/audit.ts' AuditOptions). */
 export interface ScheduledAuditOptions {
@@ -23,30 +23,15 @@ export interface ScheduledAuditOptions {
 }
 
 async function auditPlugin(app: FastifyInstance, options: ScheduledAuditOptions): Promise<void> {
-  const registry = app.metrics.registry
-  const up = new Gauge({
-    name: 'wd_watchdog_audit_up',
-    help: 'Whether the last audit succeeded (0: the audit figures are from an earlier one)',
-    registers: [registry],
-  })
-  const lastSuccess = new Gauge({
-    name: 'wd_watchdog_audit_last_success_timestamp_seconds',
-    help: 'When the audit the figures come from ended',
-    registers: [registry],
-  })
-  const failures = new Counter({
-    name: 'wd_watchdog_audit_failures_total',
-    help: 'Audits that failed (the figures stayed as they were)',
-    registers: [registry],
-  })
-  // made on the first success: before it there are no figures to show
-  const gauges = new Map<string, Gauge>()
+  // no gauges before the first success: there are no figures to show
+  const figures: AuditFigures = {up: 0, lastSuccessSeconds: 0, failures: 0, gauges: []}
+  app.metrics.audit = figures
   let timer: NodeJS.Timeout | undefined
   let closed = false
 
   const failed = (code: string, message: string) => {
-    up.set(0)
-    failures.inc()
+    figures.up = 0
+    figures.failures++
     app.log.warn({code}, `audit failed: ${message}`)
   }
   let running: Promise<void> | undefined
@@ -65,18 +50,9 @@ async function auditPlugin(app: FastifyInstance, options: ScheduledAuditOptions)
       try {
         const report = await auditCloud(options.service, options.policy ? {policy: options.policy} : {})
         if (overdue) return
-        for (const g of auditGauges(report)) {
-          let gauge = gauges.get(g.name)
-          if (!gauge)
-            gauges.set(
-              g.name,
-              (gauge = new Gauge({name: g.name, help: g.help, labelNames: [...g.labelNames], registers: [registry]})),
-            )
-          gauge.reset()
-          for (const s of g.samples) gauge.set(s.labels, s.value)
-        }
-        up.set(1)
-        lastSuccess.set(Date.now() / 1000)
+        figures.gauges = auditGauges(report)
+        figures.up = 1
+        figures.lastSuccessSeconds = Date.now() / 1000
       } catch (e) {
         if (!overdue) failed(isWdError(e) ? e.code : 'WD_INTERNAL', (e as Error).message)
       } finally {

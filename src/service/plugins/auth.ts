@@ -48,19 +48,19 @@ async function auth(app: FastifyInstance, {keystone, policy, metrics}: AuthOptio
   async function check(keystone: Keystone, need: Need, req: FastifyRequest): Promise<void> {
     const subject = req.headers['x-auth-token']
     if (typeof subject !== 'string' || subject === '') {
-      metrics.authFailures.inc({reason: 'missing'})
+      metrics.authFailure('missing')
       throw new WdError('WD_AUTH', 'an X-Auth-Token header is needed')
     }
     try {
       req.principal = await keystone.validator.validate(subject)
     } catch (e) {
-      if (isWdError(e) && e.code === 'WD_AUTH') metrics.authFailures.inc({reason: 'invalid'})
+      if (isWdError(e) && e.code === 'WD_AUTH') metrics.authFailure('invalid')
       throw e
     }
     const access = policy?.access ?? DEFAULT_ACCESS
     const roles = need === 'read' ? access.read : access.anyProject
     if (roles && !roles.some((r) => req.principal!.roles.includes(r))) {
-      metrics.authFailures.inc({reason: 'forbidden'})
+      metrics.authFailure('forbidden')
       throw new WdError('WD_FORBIDDEN', `this needs one of the roles: ${roles.join(', ')}`, {
         hint: `the token has: ${req.principal.roles.join(', ') || 'no roles'}`,
       })

@@ -5,7 +5,7 @@ import type {Policy} from '../../policy/policy.js'
 import * as s from '../schemas.js'
 
 export const countResolution = (app: FastifyInstance, r: Pick<ResolutionResult, 'valid' | 'device'>) =>
-  app.metrics.resolutions.inc({action: r.valid ? (r.device?.action ?? 'disabled') : 'invalid'})
+  app.metrics.resolution(r.valid ? (r.device?.action ?? 'disabled') : 'invalid')
 
 export async function resolveRoutes(app: FastifyInstance, {policy}: {policy?: Policy}): Promise<void> {
   app.post<{Body: s.ResolveBody}>('/v1/resolve', {schema: s.resolve, onRequest: app.guard('read')}, async (req) => {
