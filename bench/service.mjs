@@ -1,7 +1,9 @@
 // POST /v1/resolve under load against a bare Fastify route, on loopback, bounded in time: req/s and p99 at 50
 // connections, plus each server's own CPU per request. Goals: ≥ 70% of the bare route's req/s, p99 < 5 ms.
 // The two servers take turns for BENCH_ROUNDS rounds (default 3) and each figure is the median of its rounds: on a
-// shared 2-core machine one round alone swings by ±15%. Needs `npm run build`.
+// shared 2-core machine one round alone swings by ±15%. Needs `npm run build`. BENCH_AGAINST=DIR (another built
+// checkout, e.g. main's) serves POST /v1/resolve with that checkout's wd in the same rounds, for a before and after.
+import {resolve as resolvePath} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {median} from './lib.mjs'
 import {cpuMs, load, startServer} from './service-lib.mjs'
@@ -13,6 +15,7 @@ const body = {
   flavorSpecs: {'hw:watchdog_action': 'reset', 'hw:cpu_policy': 'shared'},
   imageProperties: {hw_watchdog_action: 'poweroff'},
 }
+const against = process.env.BENCH_AGAINST && `${resolvePath(process.env.BENCH_AGAINST)}/`
 const servers = {
   bare: {argv: [`${root}bench/bare-server.mjs`], path: '/bare'},
   // the bare route answering wd's bytes: no goal, it splits the difference into the answer's size and wd's own work
@@ -21,6 +24,12 @@ const servers = {
     argv: [`${root}bin/run.js`, 'serve', '--port', '0', '--config', `${root}bench/serve-quiet.yaml`],
     path: '/v1/resolve',
   },
+  ...(against && {
+    against: {
+      argv: [`${against}bin/run.js`, 'serve', '--port', '0', '--config', `${root}bench/serve-quiet.yaml`],
+      path: '/v1/resolve',
+    },
+  }),
 }
 
 /** One round on one server. CPU per request is what the load generator disturbs least, and what sizes a deployment. */
@@ -38,7 +47,7 @@ async function measure(name) {
 }
 
 const answers = {}
-const runs = {bare: [], same: [], resolve: []}
+const runs = {bare: [], same: [], resolve: [], ...(against && {against: []})}
 for (let i = 0; i < rounds; i++) for (const name of Object.keys(runs)) runs[name].push(await measure(name))
 const summary = (rs) => ({
   rps: median(rs.map((r) => r.rps)),
@@ -60,6 +69,7 @@ const row = (r) =>
 console.log(`  bare Fastify route:  ${row(bare)}`)
 console.log(`  bare, wd's answer:   ${row(same)}`)
 console.log(`  POST /v1/resolve:    ${row(wd)}`)
+if (against) console.log(`  … ${against}: ${row(summary(runs.against))}`)
 // the reference is one only while it answers byte for byte what wd answers
 if (answers.same !== answers.resolve)
   console.log(`  (the bare route's copy of wd's answer is out of date: ${answers.resolve})`)
