@@ -86,42 +86,56 @@ const needsGuest = () => {
 
 const consoleOf = (path: string) => () => (existsSync(path) ? readFileSync(path, 'latin1').replace(/\r/g, '') : '')
 
+/**
+ * QEMU started as qemu-server starts VM 120, with the std guest, its cloud-init drive and `devices`, and wd's watcher
+ * following the monitor set --record gave it: the console as written so far, the barks recorded, and a stop.
+ */
+async function bootedGuest(
+  base: string,
+  {args, iso, run}: {args: string; iso: string; run: string},
+  devices: string[],
+) {
+  const journal = join(base, 'barks.jsonl')
+  const watcher = owned(startWatcher(['--qmp-dir', run], journal))
+  const console = join(base, 'console.log')
+  const started = await startAsQemuServer('120', run, [...guestDevices(console, iso), ...devices], args)
+  expect([started.status, started.said]).toEqual([0, ''])
+  return {
+    said: consoleOf(console),
+    barks: () => journalOf(journal),
+    stop: async () => {
+      process.kill(started.pid!, 'SIGKILL')
+      await stopWatcher(watcher)
+    },
+  }
+}
+
 describe('the guest half on Proxmox VE, in a real Debian guest', () => {
   withGuests(
     "set --guest's snippet, as Proxmox's NoCloud drive carries it, arms the watchdog; a crash is reset and recorded",
     async () => {
       needsGuest()
       const base = tempDir('wd-pve-guest-')
-      const {args, iso, run} = preparedGuest(base, USER_DATA)
-      const journal = join(base, 'barks.jsonl')
-      const watcher = owned(startWatcher(['--qmp-dir', run], journal))
-      const console = join(base, 'console.log')
-      const started = await startAsQemuServer(
-        '120',
-        run,
-        [
-          ...['-machine', 'pc', ...guestDevices(console, iso)],
-          // what qemu-server makes of `watchdog: model=i6300esb,action=reset`
-          ...['-device', 'i6300esb,bus=pci.0,addr=0x4', '-watchdog-action', 'reset'],
-        ],
-        args,
-      )
-      expect([started.status, started.said]).toEqual([0, ''])
-      const said = consoleOf(console)
+      const prepared = preparedGuest(base, USER_DATA)
+      const {said, barks, stop} = await bootedGuest(base, prepared, [
+        '-machine',
+        'pc',
+        // what qemu-server makes of `watchdog: model=i6300esb,action=reset`
+        ...['-device', 'i6300esb,bus=pci.0,addr=0x4', '-watchdog-action', 'reset'],
+      ])
       try {
         await until(() => ARMED.test(said()), 190, 'wd-guest: armed on the console')
         await until(() => /^the user runcmd ran/m.test(said()), 30, "the operator's runcmd")
-        await until(async () => (await journalOf(journal)).length > 0, 60, 'the bark of the crashed guest')
+        await until(async () => (await barks()).length > 0, 60, 'the bark of the crashed guest')
         expect(said()).toMatch(/sysrq triggered crash/)
-        expect((await journalOf(journal))[0]).toMatchObject({
+        expect((await barks())[0]).toMatchObject({
           vm: '120',
           instance: 'proxmox:120',
           action: 'reset',
-          source: `qmp:${run}/wd-120.qmp`,
+          source: `qmp:${prepared.run}/wd-120.qmp`,
         })
       } finally {
-        process.kill(started.pid!, 'SIGKILL')
-        await stopWatcher(watcher)
+        await stop()
       }
     },
   )
@@ -132,31 +146,21 @@ describe('the guest half on Proxmox VE, in a real Debian guest', () => {
       needsGuest()
       const base = tempDir('wd-pve-q35-')
       // the operator's data lists the guest's watchdogs as the kernel names them, then crashes the kernel
-      const {args, iso, run} = preparedGuest(
+      const prepared = preparedGuest(
         base,
         `#cloud-config
 runcmd:
   - [sh, -c, '{ for d in /sys/class/watchdog/watchdog*; do echo "wd-test: \${d##*/} $(cat $d/identity)"; done; echo "wd-test: listed"; } > /dev/console; (sleep 15; echo c > /proc/sysrq-trigger) &']
 `,
       )
-      const journal = join(base, 'barks.jsonl')
-      const watcher = owned(startWatcher(['--qmp-dir', run], journal))
-      const console = join(base, 'console.log')
-      const started = await startAsQemuServer(
-        '120',
-        run,
-        [
-          // ICH9's TCO watchdog registers only when the chipset lets it reset the machine (noreboot off)
-          ...['-machine', 'q35', '-global', 'ICH9-LPC.noreboot=off', ...guestDevices(console, iso)],
-          // on q35 qemu-server puts the watchdog on a PCI bridge named pci.0 behind the DMI bridge
-          ...['-device', 'i82801b11-bridge,id=pcidmi,bus=pcie.0,addr=0x1e'],
-          ...['-device', 'pci-bridge,id=pci.0,bus=pcidmi,addr=0x1,chassis_nr=1'],
-          ...['-device', 'i6300esb,bus=pci.0,addr=0x4', '-watchdog-action', 'reset'],
-        ],
-        args,
-      )
-      expect([started.status, started.said]).toEqual([0, ''])
-      const said = consoleOf(console)
+      const {said, barks, stop} = await bootedGuest(base, prepared, [
+        // ICH9's TCO watchdog registers only when the chipset lets it reset the machine (noreboot off)
+        ...['-machine', 'q35', '-global', 'ICH9-LPC.noreboot=off'],
+        // on q35 qemu-server puts the watchdog on a PCI bridge named pci.0 behind the DMI bridge
+        ...['-device', 'i82801b11-bridge,id=pcidmi,bus=pcie.0,addr=0x1e'],
+        ...['-device', 'pci-bridge,id=pci.0,bus=pcidmi,addr=0x1,chassis_nr=1'],
+        ...['-device', 'i6300esb,bus=pci.0,addr=0x4', '-watchdog-action', 'reset'],
+      ])
       try {
         await until(() => ARMED.test(said()) && /^wd-test: listed$/m.test(said()), 190, 'wd-guest: armed, and the list')
         const devices = Object.fromEntries(
@@ -166,12 +170,11 @@ runcmd:
         expect(Object.keys(devices).sort()).toEqual(['i6300ESB timer', 'iTCO_wdt'])
         expect(ARMED.exec(said())![0]).toContain(`device=/dev/${devices['i6300ESB timer']} `)
         // no one opened the TCO watchdog, so the bark after the crash is the armed device's
-        await until(async () => (await journalOf(journal)).length > 0, 90, 'the bark of the crashed guest')
+        await until(async () => (await barks()).length > 0, 90, 'the bark of the crashed guest')
         expect(said()).toMatch(/sysrq triggered crash/)
-        expect((await journalOf(journal))[0]).toMatchObject({vm: '120', action: 'reset'})
+        expect((await barks())[0]).toMatchObject({vm: '120', action: 'reset'})
       } finally {
-        process.kill(started.pid!, 'SIGKILL')
-        await stopWatcher(watcher)
+        await stop()
       }
     },
   )
