@@ -23,6 +23,7 @@ import {buildApp} from '../../src/service/app.js'
 import {serviceConfig} from '../../src/service/config.js'
 import {decodeText} from '../../src/source/text-bytes.js'
 import {journalOf} from '../helpers/barks.js'
+import {editsOf} from '../helpers/catalog-arbitraries.js'
 import {tempDir} from '../helpers/gates.js'
 
 const fixed = Number(process.env.WD_FUZZ_SEED ?? 20261202)
@@ -84,17 +85,7 @@ const yamlBits = fc.constantFrom(
 )
 
 /** Random edits of a real text, with hostile fragments among random strings. */
-const edited = (base: string) =>
-  fc
-    .array(fc.tuple(fc.nat(base.length), fc.nat(12), fc.oneof(yamlBits, fc.string({maxLength: 8, unit: 'binary'}))), {
-      minLength: 1,
-      maxLength: 6,
-    })
-    .map((edits) => {
-      let text = base
-      for (const [at, del, ins] of edits) text = text.slice(0, at) + ins + text.slice(at + del)
-      return text
-    })
+const edited = (base: string) => editsOf(base, fc.oneof(yamlBits, fc.string({maxLength: 8, unit: 'binary'})), 12)
 
 describe('fuzz: YAML readers', () => {
   it(
