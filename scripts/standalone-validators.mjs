@@ -7,11 +7,11 @@
 //     needs one or two); scripts/bundle.mjs makes each self-contained in dist/cli/validators/.
 //   dist/gen/standalone-validators.mjs: what scripts/bundle.mjs puts in the place of
 //     src/schema/compiled-validators.ts (the same findValidator), loading a schema's file when first asked for it.
-import {mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import standaloneCode from 'ajv/dist/standalone/index.js'
-import {schemaCompiler} from '../dist/src/schema/compiler.js'
+import {publishedSchemas, schemaCompiler} from '../dist/src/schema/compiler.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const out = join(root, 'dist/gen')
@@ -21,9 +21,7 @@ const ajv = schemaCompiler(true)
 mkdirSync(join(out, 'validators'), {recursive: true})
 /** Each id's file and export: v0 is the schema, v1… its $defs (standalone code exports under identifiers). */
 const where = {}
-for (const file of readdirSync(join(root, 'schemas')).filter((f) => f.endsWith('.schema.json'))) {
-  const schema = JSON.parse(readFileSync(join(root, 'schemas', file), 'utf8'))
-  const name = file.replace(/\.schema\.json$/, '')
+for (const {name, schema} of publishedSchemas()) {
   const ids = [schema.$id, ...Object.keys(schema.$defs ?? {}).map((d) => `${schema.$id}#/$defs/${pointerSegment(d)}`)]
   ids.forEach((id, i) => (where[id] = [name, `v${i}`]))
   const code = standaloneCode(ajv, Object.fromEntries(ids.map((id, i) => [`v${i}`, id])))

@@ -22,8 +22,22 @@ export function schemaCompiler(standalone = false): Ajv2020 {
     verbose: true,
     ...(standalone && {code: {source: true}}),
   })
-  for (const file of readdirSync(schemasDir()).filter((f) => f.endsWith('.schema.json'))) {
-    ajv.addSchema(JSON.parse(readFileSync(join(schemasDir(), file), 'utf8')) as object)
-  }
+  for (const {schema} of publishedSchemas()) ajv.addSchema(schema)
   return ajv
+}
+
+/** A published schema as far as its id and parts go. */
+interface PublishedSchema {
+  $id: string
+  $defs?: Record<string, unknown>
+}
+
+/** Every schema in schemas/, with its file's name less `.schema.json`. */
+export function publishedSchemas(): {name: string; schema: PublishedSchema}[] {
+  return readdirSync(schemasDir())
+    .filter((f) => f.endsWith('.schema.json'))
+    .map((file) => ({
+      name: file.replace(/\.schema\.json$/, ''),
+      schema: JSON.parse(readFileSync(join(schemasDir(), file), 'utf8')) as PublishedSchema,
+    }))
 }
