@@ -40,11 +40,11 @@ export interface ServiceMetrics {
   text(): string
 }
 
-/** `n` under the label set `labels` in `counts`, keyed by `key` (the label values joined). */
-function add(counts: Map<string, Sample>, key: string, labels: () => Record<string, string>, n = 1) {
+/** One more under the label set `labels` in `counts`, keyed by `key` (the label values joined). */
+function add(counts: Map<string, Sample>, key: string, labels: () => Record<string, string>) {
   const c = counts.get(key)
-  if (c) c.value += n
-  else counts.set(key, {labels: labels(), value: n})
+  if (c) c.value++
+  else counts.set(key, {labels: labels(), value: 1})
 }
 
 export function serviceMetrics(): ServiceMetrics {
@@ -52,7 +52,6 @@ export function serviceMetrics(): ServiceMetrics {
   const latencies = new Map<string, Latency>()
   const resolutions = new Map<string, Sample>()
   const authFailures = new Map<string, Sample>()
-  const started = Date.now() / 1000
 
   const histogram = (): Sample[] =>
     [...latencies.values()].flatMap(({labels, counts, sum}) => {
@@ -86,7 +85,11 @@ export function serviceMetrics(): ServiceMetrics {
         samples: [{labels: {}, value: (cpu.user + cpu.system) / 1e6}],
       },
       gauge('wd_serve_process_resident_memory_bytes', 'Resident memory of the process', memory.rss),
-      gauge('wd_serve_process_start_time_seconds', 'When the process started (Unix time)', started),
+      gauge(
+        'wd_serve_process_start_time_seconds',
+        'When the process started (Unix time)',
+        performance.timeOrigin / 1000,
+      ),
       gauge('wd_serve_nodejs_heap_size_used_bytes', "V8's heap in use", memory.heapUsed),
       gauge('wd_serve_nodejs_heap_size_total_bytes', "V8's heap", memory.heapTotal),
     ]
