@@ -3,9 +3,12 @@
 // The two servers take turns for BENCH_ROUNDS rounds (default 3) and each figure is the median of its rounds: on a
 // shared 2-core machine one round alone swings by ±15%. Needs `npm run build`. BENCH_AGAINST=DIR (another built
 // checkout, e.g. main's) serves POST /v1/resolve with that checkout's wd in the same rounds, for a before and after.
-import {resolve as resolvePath} from 'node:path'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join, resolve as resolvePath} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {median} from './lib.mjs'
+import {breakdown, printBreakdown} from './profile.mjs'
 import {cpuMs, load, startServer} from './service-lib.mjs'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
@@ -46,6 +49,27 @@ async function measure(name) {
   return {...run, cpuUs}
 }
 
+/**
+ * One more round on one server under V8's profiler, for a missed goal: its own time per request by owner (the
+ * server's start is in it too, spread over the round's requests).
+ */
+async function profile(name) {
+  const {argv, env, path} = servers[name]
+  const dir = mkdtempSync(join(tmpdir(), 'wd-bench-prof-'))
+  try {
+    const server = await startServer(['--cpu-prof', '--cpu-prof-dir', dir, ...argv], env)
+    const run = await load(`${server.url}${path}`, body, seconds)
+    const exited = new Promise((done) => server.child.once('exit', done))
+    server.child.kill('SIGTERM')
+    await exited
+    const b = breakdown(dir)
+    const perRequest = (ms) => (ms * 1000) / run.total
+    return {...b, wallMs: perRequest(b.wallMs), owners: b.owners.map((o) => ({...o, ms: perRequest(o.ms)}))}
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+}
+
 const answers = {}
 const runs = {bare: [], same: [], resolve: [], ...(against && {against: []})}
 for (let i = 0; i < rounds; i++) for (const name of Object.keys(runs)) runs[name].push(await measure(name))
@@ -78,3 +102,16 @@ console.log(`  CPU per request, bare / resolve: ${((bare.cpuUs / wd.cpuUs) * 100
 console.log(`  resolve / bare: ${(ratio * 100).toFixed(0)}% (goal ≥ 70%) ${ratio >= 0.7 ? 'MET' : 'MISSED'}`)
 console.log(`  p99: ${wd.p99} ms (goal < 5 ms) ${wd.p99 < 5 ? 'MET' : 'MISSED'}`)
 export const met = ratio >= 0.7 && wd.p99 < 5 && wd.errors === 0
+if (!met) {
+  // what is left: by Little's law the mean latency at 50 connections is 50 / (req/s), whatever the server does
+  console.log(
+    `  mean latency by Little's law, 50 / (req/s): bare ${(50000 / bare.rps).toFixed(2)} ms, resolve ${(50000 / wd.rps).toFixed(2)} ms`,
+  )
+  for (const name of ['same', 'resolve'])
+    printBreakdown(
+      `${name === 'same' ? "bare, wd's answer" : 'POST /v1/resolve'}, per request`,
+      await profile(name),
+      0.5,
+      'µs',
+    )
+}
