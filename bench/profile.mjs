@@ -17,11 +17,13 @@ function ownersOf(file, cache) {
   if (cache.has(file)) return cache.get(file)
   const owners = []
   let owner = GLUE
-  let text = ''
+  let text
   try {
     text = readFileSync(file, 'utf8')
   } catch {
-    // a file the profile names but that is gone: its time stays unplaced, under its own name
+    // a file the profile names but that is gone (a rebuild since): its time is placed under the file's own name
+    cache.set(file, undefined)
+    return undefined
   }
   for (const line of text.split('\n')) {
     const m = /^\/\/ (?:node_modules\/((?:@[^/]+\/)?[^/]+)|(src|commands|bin)\/|oclif-unused:)/.exec(line)
@@ -60,7 +62,7 @@ function ownerOf(frame, cache) {
   if (!url.startsWith('file:')) return url
   const path = fileURLToPath(url)
   if (path.includes('/node_modules/')) return /\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)[1]
-  if (path.includes('/dist/cli/')) return ownersOf(path, cache)[lineNumber] ?? GLUE
+  if (path.includes('/dist/cli/')) return ownersOf(path, cache)?.[lineNumber] ?? path
   return 'wd (src, commands, bin)'
 }
 

@@ -1,7 +1,7 @@
 /**
  * bench/profile.mjs, which a missed benchmark goal prints: V8's own CPU profile of a bundle-like file, placed by the
- * esbuild markers in it. The file spends its time in two "packages" in the proportion 1 : 3 (200 and 600 ms) and in nothing else of
- * note, so the breakdown must name both, in that order, with the one that spent more first.
+ * esbuild markers in it. The file spends its time in two "packages", 200 and 600 ms, and in nothing else of note, so
+ * the breakdown must name both, the one that spent more first.
  */
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
