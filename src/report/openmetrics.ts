@@ -83,12 +83,11 @@ export interface Gauge {
   samples: Sample[]
 }
 
+/** A gauge as the family the exposition writes. */
+export const gaugeFamily = (g: Gauge): Family => ({name: g.name, type: 'gauge', help: g.help, samples: g.samples})
+
 /** Gauges as OpenMetrics text (`wd audit -f openmetrics`, `wd proxmox list -f openmetrics`). */
-export const gaugesText = (gauges: readonly Gauge[]): string =>
-  exposition(
-    gauges.map((g) => ({name: g.name, type: 'gauge', help: g.help, samples: g.samples})),
-    'openmetrics',
-  )
+export const gaugesText = (gauges: readonly Gauge[]): string => exposition(gauges.map(gaugeFamily), 'openmetrics')
 
 /** Items counted by the labels each is given (findings by rule and severity, guests by node and action). */
 export function countBy<T>(items: readonly T[], labels: (item: T) => Record<string, string>): Sample[] {

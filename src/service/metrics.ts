@@ -5,7 +5,7 @@
  * (what Prometheus asks for first): prom-client's `inc` and `observe` converted, checked and hashed their labels on
  * every request, ~10 µs of a request that a bare route answers in ~50.
  */
-import {exposition, type Family, type Gauge, type Sample} from '../report/openmetrics.js'
+import {exposition, gaugeFamily, type Family, type Gauge, type Sample} from '../report/openmetrics.js'
 
 /** What /metrics answers as; what prom-client's OpenMetrics registry answered as. */
 export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8'
@@ -40,6 +40,14 @@ export interface ServiceMetrics {
   text(): string
 }
 
+/** A family of one unlabelled sample: the process's figures and the audit's state. */
+const single = (name: string, type: Family['type'], help: string, value: number): Family => ({
+  name,
+  type,
+  help,
+  samples: [{labels: {}, value}],
+})
+
 /** One more under the label set `labels` in `counts`, keyed by `key` (the label values joined). */
 function add(counts: Map<string, Sample>, key: string, labels: () => Record<string, string>) {
   const c = counts.get(key)
@@ -71,27 +79,22 @@ export function serviceMetrics(): ServiceMetrics {
   const processFamilies = (): Family[] => {
     const cpu = process.cpuUsage()
     const memory = process.memoryUsage()
-    const gauge = (name: string, help: string, value: number): Family => ({
-      name,
-      type: 'gauge',
-      help,
-      samples: [{labels: {}, value}],
-    })
     return [
-      {
-        name: 'wd_serve_process_cpu_seconds',
-        type: 'counter',
-        help: 'CPU time of the process, user and system',
-        samples: [{labels: {}, value: (cpu.user + cpu.system) / 1e6}],
-      },
-      gauge('wd_serve_process_resident_memory_bytes', 'Resident memory of the process', memory.rss),
-      gauge(
+      single(
+        'wd_serve_process_cpu_seconds',
+        'counter',
+        'CPU time of the process, user and system',
+        (cpu.user + cpu.system) / 1e6,
+      ),
+      single('wd_serve_process_resident_memory_bytes', 'gauge', 'Resident memory of the process', memory.rss),
+      single(
         'wd_serve_process_start_time_seconds',
+        'gauge',
         'When the process started (Unix time)',
         performance.timeOrigin / 1000,
       ),
-      gauge('wd_serve_nodejs_heap_size_used_bytes', "V8's heap in use", memory.heapUsed),
-      gauge('wd_serve_nodejs_heap_size_total_bytes', "V8's heap", memory.heapTotal),
+      single('wd_serve_nodejs_heap_size_used_bytes', 'gauge', "V8's heap in use", memory.heapUsed),
+      single('wd_serve_nodejs_heap_size_total_bytes', 'gauge', "V8's heap", memory.heapTotal),
     ]
   }
 
@@ -143,25 +146,25 @@ export function serviceMetrics(): ServiceMetrics {
       const a = metrics.audit
       if (a)
         families.push(
-          {
-            name: 'wd_watchdog_audit_up',
-            type: 'gauge',
-            help: 'Whether the last audit succeeded (0: the audit figures are from an earlier one)',
-            samples: [{labels: {}, value: a.up}],
-          },
-          {
-            name: 'wd_watchdog_audit_last_success_timestamp_seconds',
-            type: 'gauge',
-            help: 'When the audit the figures come from ended',
-            samples: [{labels: {}, value: a.lastSuccessSeconds}],
-          },
-          {
-            name: 'wd_watchdog_audit_failures',
-            type: 'counter',
-            help: 'Audits that failed (the figures stayed as they were)',
-            samples: [{labels: {}, value: a.failures}],
-          },
-          ...a.gauges.map((g): Family => ({name: g.name, type: 'gauge', help: g.help, samples: g.samples})),
+          single(
+            'wd_watchdog_audit_up',
+            'gauge',
+            'Whether the last audit succeeded (0: the audit figures are from an earlier one)',
+            a.up,
+          ),
+          single(
+            'wd_watchdog_audit_last_success_timestamp_seconds',
+            'gauge',
+            'When the audit the figures come from ended',
+            a.lastSuccessSeconds,
+          ),
+          single(
+            'wd_watchdog_audit_failures',
+            'counter',
+            'Audits that failed (the figures stayed as they were)',
+            a.failures,
+          ),
+          ...a.gauges.map(gaugeFamily),
         )
       return exposition(families, 'openmetrics')
     },
