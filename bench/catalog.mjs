@@ -69,10 +69,9 @@ const ajvCli = [
 ]
 const refs = ['flavor', 'image', 'watchdog'].flatMap((s) => ['-r', `schemas/${s}.schema.json`])
 
-const commandArgs = {
-  wd: ['bin/run.js', 'catalog', 'validate', valid, '-f', 'json'],
-  wdFinding: ['bin/run.js', 'catalog', 'validate', broken, '-f', 'json'],
-}
+/** `wd catalog validate FILE -f json` of the checkout at `dir` (this one by default), as node's arguments. */
+const validate = (file, dir = '') => [join(dir, 'bin/run.js'), 'catalog', 'validate', file, '-f', 'json']
+const commandArgs = {wd: validate(valid), wdFinding: validate(broken)}
 const m = alternating({
   bareYaml: {argv: [node, '--input-type=module', '-e', parseWith('yaml'), valid]},
   bareJsYaml: {argv: [node, '--input-type=module', '-e', parseWith('js-yaml'), valid]},
@@ -80,8 +79,8 @@ const m = alternating({
   wdFinding: {argv: [node, ...commandArgs.wdFinding], ok: [1]},
   ajv: {argv: [...ajvCli, '-s', 'schemas/catalog.schema.json', ...refs, '-d', valid]},
   ...(base && {
-    baseWd: {argv: [node, join(base, 'bin/run.js'), 'catalog', 'validate', valid, '-f', 'json']},
-    baseWdFinding: {argv: [node, join(base, 'bin/run.js'), 'catalog', 'validate', broken, '-f', 'json'], ok: [1]},
+    baseWd: {argv: [node, ...validate(valid, base)]},
+    baseWdFinding: {argv: [node, ...validate(broken, base)], ok: [1]},
   }),
 })
 
