@@ -32,9 +32,8 @@ remote_id_attribute = HTTP_OIDC_CLAIM_ISS'
 if [ "$(cat "$EXTRA" 2>/dev/null)" != "$WANT" ]; then
   printf '%s\n' "$WANT" > "$EXTRA"
   if [ -s "$STATE/run/keystone.pid" ] && kill -0 "$(cat "$STATE/run/keystone.pid")" 2>/dev/null; then
-    pid=$(cat "$STATE/run/keystone.pid"); log "restarting keystone (pid $pid) with $EXTRA"
-    kill -TERM -- "-$pid"; for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    rm -f "$STATE/run/keystone.pid"
+    log "restarting keystone (pid $(cat "$STATE/run/keystone.pid")) with $EXTRA"
+    bash "$HERE/../down.sh" keystone >/dev/null
   fi
 fi
 "$HERE/../up.sh" >/dev/null   # (re)starts whatever is down
