@@ -3,9 +3,13 @@
 // emits the library) into dist/cli, one file per command plus chunks they share, with @oclif/core, axios and the
 // rest inside. Node then reads a few files instead of hundreds of modules: startup is module loading, not work.
 // What a command loads lazily (import()) stays a chunk of its own, loaded only when that code runs.
+// esbuild makes a chunk for each set of commands that share code, so `wd resolve` read 30 files, most of them small;
+// Rollup then regroups esbuild's chunks by when they are loaded (below), and it reads 4. esbuild cannot merge chunks;
+// Rollup takes its output as it is (its package markers, which bench/profile.mjs reads, and its source maps).
 import {build} from 'esbuild'
 import {readFileSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
-import {join, relative} from 'node:path'
+import {dirname, join, relative, resolve} from 'node:path'
+import {rollup} from 'rollup'
 import {fileURLToPath} from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -95,7 +99,7 @@ const editOclif = {
   },
 }
 rmSync(out, {recursive: true, force: true})
-const {metafile} = await build({
+const {metafile, outputFiles} = await build({
   absWorkingDir: root,
   // the help class and the command_not_found hook are oclif's to load too
   entryPoints: ['bin/entry.ts', 'commands/_shared/help.ts', 'commands/_shared/not-found.ts', ...commands],
@@ -107,9 +111,9 @@ const {metafile} = await build({
   platform: 'node',
   target: 'node20',
   sourcemap: true,
-  // CommonJS packages inside an ES module bundle still call require()
-  banner: {js: "import {createRequire as __wdRequire} from 'node:module';const require=__wdRequire(import.meta.url);"},
   chunkNames: 'chunks/[name]-[hash]',
+  // kept for the regrouping below, which writes the files
+  write: false,
   // not shipped: the tests' browser driver; optional native speed-ups of ws; TypeScript, which oclif loads only to
   // run commands from .ts sources in development (bundled, it was 9 MB read at every start)
   external: ['playwright-core', 'bufferutil', 'utf-8-validate', 'typescript'],
@@ -117,6 +121,69 @@ const {metafile} = await build({
   metafile: true,
   plugins: [standaloneValidators, editOclif],
 })
+
+// The chunks a start loads, regrouped: 'core' holds what every start loads (bin's entry: @oclif/core and what wd's
+// start needs) and what help adds; 'resolve' what `wd resolve` adds to it, the command scripts run most and the one
+// the start-up benchmark holds to 2× bare Node. Node pays per file it loads (~0.5 ms) and per byte it compiles, so a
+// command's chunks join a group only when that command always loads them all; the other commands keep esbuild's
+// split, now reading one of these files where they read several. Only static imports count: what is loaded lazily
+// stays lazy.
+const startedFrom = {core: ['bin/entry.ts', 'commands/_shared/help.ts'], resolve: ['commands/resolve.ts']}
+const written = new Map(outputFiles.map((f) => [f.path, f.text]))
+const builtFrom = (source) => join(out, source.replace(/\.ts$/, '.js'))
+const regroup = {
+  name: 'regroup-chunks',
+  // esbuild's output, from memory; every other import (node:, the externals above) stays an import
+  resolveId: (source, importer) =>
+    importer === undefined
+      ? source
+      : source.startsWith('.')
+        ? resolve(dirname(importer), source)
+        : {id: source, external: true},
+  load: (id) => ({code: written.get(id), map: written.get(`${id}.map`)}),
+}
+const groupOf = new Map()
+const manualChunks = (id, {getModuleInfo}) => {
+  if (groupOf.size === 0) {
+    const loadedBy = (file, seen = new Set()) => {
+      if (!seen.has(file)) {
+        seen.add(file)
+        for (const imported of getModuleInfo(file).importedIds)
+          if (!imported.startsWith('node:')) loadedBy(imported, seen)
+      }
+      return seen
+    }
+    for (const [group, sources] of Object.entries(startedFrom))
+      for (const file of sources.flatMap((source) => [...loadedBy(builtFrom(source))]))
+        if (file.startsWith(join(out, 'chunks/')) && !groupOf.has(file)) groupOf.set(file, group)
+  }
+  return groupOf.get(id)
+}
+const regrouped = await rollup({
+  input: Object.fromEntries(
+    [...written.keys()]
+      .filter((path) => path.endsWith('.js') && !path.startsWith(join(out, 'chunks/')))
+      .map((path) => [relative(out, path).replace(/\.js$/, ''), path]),
+  ),
+  // esbuild has shaken the tree already; Rollup only moves its modules between files
+  treeshake: false,
+  plugins: [regroup],
+  onwarn: (warning) => {
+    throw new Error(`rollup: ${warning.message}`)
+  },
+})
+await regrouped.write({
+  dir: out,
+  format: 'es',
+  entryFileNames: '[name].js',
+  // esbuild's chunk names carry their hash already
+  chunkFileNames: 'chunks/[name].js',
+  // CommonJS packages inside an ES module bundle still call require()
+  banner: "import {createRequire as __wdRequire} from 'node:module';const require=__wdRequire(import.meta.url);",
+  sourcemap: true,
+  manualChunks,
+})
+await regrouped.close()
 // each schema's validators, loaded from there when first asked for; self-contained (ajv's runtime helpers inside)
 const validators = await build({
   absWorkingDir: root,

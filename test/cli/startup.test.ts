@@ -4,9 +4,10 @@
  */
 import {describe, expect, it} from '@jest/globals'
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {pathToFileURL} from 'node:url'
 import {root, wd} from '../helpers/cli.js'
 
 // a preload that writes, at exit, the list of Node's own modules the process loaded (process.moduleLoadList)
@@ -32,6 +33,37 @@ function builtinsOf(args: string[]): {status: number | null; stdout: string; bui
   }
 }
 
+// a loader hook that lists each file the process loads, as it loads it
+const listFiles =
+  'import {appendFileSync} from "node:fs";' +
+  'export async function load(url, context, next) {' +
+  '  if (url.startsWith("file:")) appendFileSync(process.env.WD_TEST_FILES, url + "\\n");' +
+  '  return next(url, context)' +
+  '}'
+
+/** Runs the built wd with `args`; its status and the files of the bundle (dist/cli/) it loaded. */
+function bundleFilesOf(args: string[]): {status: number | null; files: string[]} {
+  const dir = mkdtempSync(join(tmpdir(), 'wd-startup-'))
+  try {
+    const hooks = join(dir, 'hooks.mjs')
+    writeFileSync(hooks, listFiles)
+    const list = join(dir, 'files')
+    const register = `data:text/javascript,import {register} from "node:module";register(${JSON.stringify(pathToFileURL(hooks).href)})`
+    const r = spawnSync(process.execPath, ['--import', register, `${root}bin/run.js`, ...args], {
+      cwd: root,
+      encoding: 'utf8',
+      env: {...process.env, NODE_OPTIONS: '', WD_TEST_FILES: list},
+    })
+    const bundle = pathToFileURL(`${root}dist/cli/`).href
+    const files = readFileSync(list, 'utf8')
+      .split('\n')
+      .filter((url) => url.startsWith(bundle))
+    return {status: r.status, files: files.map((url) => url.slice(bundle.length))}
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+}
+
 // what an HTTP client brings (axios, and Node's fetch through axios's fetch adapter): ~50 ms of a ~220 ms start
 const HTTP = ['http', 'https', 'tls', 'http2', 'zlib', 'internal/deps/undici/undici']
 
@@ -42,6 +74,22 @@ describe('start-up', () => {
     expect(r.status).toBe(0)
     expect(r.stdout).toBe(wd(args).stdout)
     expect(r.builtins.filter((m) => HTTP.includes(m))).toEqual([])
+  })
+
+  // Node pays ~0.5 ms for each file it loads: esbuild's split had wd resolve read 30 (scripts/bundle.mjs regroups)
+  const start = ['bin/entry.js', 'chunks/core.js']
+  it.each([
+    [
+      'wd resolve of inline values',
+      ['resolve', '--flavor-spec', 'hw:watchdog_action=reset', '-f', 'json'],
+      [...start, 'chunks/resolve.js', 'commands/resolve.js'],
+    ],
+    ['wd --help', ['--help'], [...start, 'commands/_shared/help.js']],
+    ['wd resolve --help', ['resolve', '--help'], [...start, 'commands/_shared/help.js']],
+  ])('%s reads its start and its command from a few files of the bundle', (_, args, files) => {
+    const r = bundleFilesOf(args)
+    expect(r.status).toBe(0)
+    expect([...r.files].sort()).toEqual(files)
   })
 
   // the bundle no longer sorts the commands at every start (scripts/bundle.mjs): the manifest holds oclif's order
