@@ -38,10 +38,11 @@ const standaloneValidators = {
 }
 const out = join(root, 'dist/cli')
 
-// What @oclif/core does at every start that this bundle does not need, taken out of its code as it is bundled. Each
-// edit names the exact text it replaces, and the build fails when a new @oclif/core no longer has it (look again then).
+// What bundled packages (@oclif/core, axios) do at every start that this CLI does not need, taken out of their code as
+// it is bundled. Each edit names the exact text it replaces, and the build fails when a new version no longer has it
+// (look again then).
 // test/cli/startup.test.ts and every test of test/cli run the result.
-const oclifEdits = [
+const codeEdits = [
   {
     file: 'node_modules/@oclif/core/lib/config/plugin.js',
     // sorting the commands with localeCompare creates ICU's collator: 8 ms with LANG=C.UTF-8, 16 ms with en_US.UTF-8.
@@ -56,34 +57,64 @@ const oclifEdits = [
     text: "(await import('wsl-utils')).isWsl",
     by: "require('is-wsl').default",
   },
+  {
+    file: 'node_modules/axios/lib/adapters/fetch.js',
+    // axios makes its fetch adapter as it loads (its default export, which nothing imports: axios picks adapters by
+    // getFetch), and making it reads Request, which makes Node 20 load its fetch, undici (~5 ms at every start of a
+    // command that talks to a cloud). wd's requests go through axios's http adapter, which comes first in Node.
+    text: 'const adapter = getFetch();',
+    by: 'const adapter = undefined;',
+  },
+  {
+    file: 'node_modules/axios/lib/utils.js',
+    // the same for FormData, read as axios loads for isFormData's first test; the tests after it still know Node's
+    // FormData (by its [object FormData] tag and its append)
+    text: "const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;",
+    by: 'const FormDataCtor = undefined;',
+  },
 ]
-// Packages @oclif/core requires as it loads but calls only where this CLI never goes: each is bundled as a module
-// that throws when used, so that oclif's chunk is ~190 KB smaller to compile and evaluate at every start (~10 ms).
-const oclifUnused = {
-  // finds the commands when there is no oclif.manifest.json: the build always writes it, and every package ships it
-  tinyglobby: 'command discovery without oclif.manifest.json',
-  // matches the names of plugins: wd has none
-  minimatch: 'plugins',
-  // finds oclif's settings outside package.json: wd's are in it
-  lilconfig: 'oclif settings outside package.json',
-  // its only use is the check of Node's version against oclif's own package.json, which always throws (and is
-  // ignored) in this bundle: an ES module has no __dirname. Node's version is npm's to check (engines), and the
-  // packages run the Node they ship.
-  semver: "oclif's engine check",
+// Packages that a bundled package requires as it loads but calls only where this CLI never goes: each is bundled as
+// a module that throws when used, so that less is compiled and evaluated at every start.
+const unused = {
+  // oclif's chunk is ~190 KB smaller (~10 ms at every start)
+  '@oclif/core': {
+    // finds the commands when there is no oclif.manifest.json: the build always writes it, and every package ships it
+    tinyglobby: 'command discovery without oclif.manifest.json',
+    // matches the names of plugins: wd has none
+    minimatch: 'plugins',
+    // finds oclif's settings outside package.json: wd's are in it
+    lilconfig: 'oclif settings outside package.json',
+    // its only use is the check of Node's version against oclif's own package.json, which always throws (and is
+    // ignored) in this bundle: an ES module has no __dirname. Node's version is npm's to check (engines), and the
+    // packages run the Node they ship.
+    semver: "oclif's engine check",
+  },
+  // axios builds multipart bodies with it (and its MIME table, ~230 KB with its dependencies, evaluated at every start
+  // of a command that talks to a cloud): wd sends JSON, and URL-encoded forms, which axios builds without it
+  axios: {'form-data': 'multipart/form-data bodies'},
 }
-const editOclif = {
-  name: 'oclif-start',
+const startEdits = {
+  name: 'start-edits',
   setup(b) {
-    b.onResolve({filter: new RegExp(`^(${Object.keys(oclifUnused).join('|')})$`)}, ({path, importer}) =>
-      importer.includes('/node_modules/@oclif/core/') ? {path, namespace: 'oclif-unused'} : undefined,
-    )
-    b.onLoad({filter: /./, namespace: 'oclif-unused'}, ({path}) => ({
-      contents: `module.exports = new Proxy({}, {get(_, key) {
-        if (typeof key === 'string' && key !== '__esModule') throw new Error(${JSON.stringify(`wd: ${path} is not bundled (${oclifUnused[path]}), yet @oclif/core used it`)})
-      }})`,
-      loader: 'js',
-    }))
-    for (const {file, text, by} of oclifEdits) {
+    const names = Object.values(unused).flatMap((modules) => Object.keys(modules))
+    b.onResolve({filter: new RegExp(`^(${names.join('|')})$`)}, ({path, importer}) => {
+      const user = Object.keys(unused).find((pkg) => importer.includes(`/node_modules/${pkg}/`) && unused[pkg][path])
+      return user ? {path, namespace: 'unused', pluginData: user} : undefined
+    })
+    // a function, so that calling it or constructing with it throws too
+    b.onLoad({filter: /./, namespace: 'unused'}, ({path, pluginData: user}) => {
+      const used = JSON.stringify(`wd: ${path} is not bundled (${unused[user][path]}), yet ${user} used it`)
+      return {
+        contents: `const used = () => { throw new Error(${used}) }
+          module.exports = new Proxy(function () {}, {
+            get(_, key) { if (typeof key === 'string' && key !== '__esModule') used() },
+            apply: used,
+            construct: used,
+          })`,
+        loader: 'js',
+      }
+    })
+    for (const {file, text, by} of codeEdits) {
       const path = join(root, file)
       b.onLoad({filter: new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)}, () => {
         const source = readFileSync(path, 'utf8')
@@ -94,7 +125,7 @@ const editOclif = {
     }
     // an edit of a file the bundle no longer holds is a mistake too
     b.onEnd(({metafile}) => {
-      for (const {file} of oclifEdits) if (metafile && !metafile.inputs[file]) throw new Error(`${file}: not bundled`)
+      for (const {file} of codeEdits) if (metafile && !metafile.inputs[file]) throw new Error(`${file}: not bundled`)
     })
   },
 }
@@ -119,7 +150,7 @@ const {metafile, outputFiles} = await build({
   external: ['playwright-core', 'bufferutil', 'utf-8-validate', 'typescript'],
   logLevel: 'warning',
   metafile: true,
-  plugins: [standaloneValidators, editOclif],
+  plugins: [standaloneValidators, startEdits],
 })
 
 // The chunks a start loads, regrouped. esbuild makes a chunk for each set of commands that share code; Node pays per
