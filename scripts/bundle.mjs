@@ -40,8 +40,7 @@ const out = join(root, 'dist/cli')
 
 // What bundled packages (@oclif/core, axios) do at every start that this CLI does not need, taken out of their code as
 // it is bundled. Each edit names the exact text it replaces, and the build fails when a new version no longer has it
-// (look again then).
-// test/cli/startup.test.ts and every test of test/cli run the result.
+// (look again then). test/cli/startup.test.ts and every test of test/cli run the result.
 const codeEdits = [
   {
     file: 'node_modules/@oclif/core/lib/config/plugin.js',
@@ -90,7 +89,7 @@ const unused = {
     semver: "oclif's engine check",
   },
   // axios builds multipart bodies with it (and its MIME table, ~230 KB with its dependencies, evaluated at every start
-  // of a command that talks to a cloud): wd sends JSON, and URL-encoded forms, which axios builds without it
+  // of a command that talks to a cloud): wd hands axios every body as a string (src/openstack/http.ts)
   axios: {'form-data': 'multipart/form-data bodies'},
 }
 const startEdits = {
