@@ -17,6 +17,7 @@ import {
 import type {Path} from '../data-path.js'
 import type {SourcePosition} from '../errors.js'
 import {MAX_ALIAS_EXPANSION} from '../limits.js'
+import {lineStarts} from '../text/line-starts.js'
 
 interface SyntaxProblem {
   /** `duplicate-key`, `syntax` or `alias-expansion` (the rule is `yaml/<code>`) */
@@ -179,17 +180,17 @@ interface Context {
 
 function context(text: string, name: string): Context {
   let events: Event[] | undefined
-  let lineStarts: number[] | undefined
+  let starts: number[] | undefined
   const lineCol = (offset: number) => {
-    lineStarts ??= [0, ...[...text.matchAll(/\n/g)].map((m) => m.index + 1)]
+    starts ??= lineStarts(text)
     let lo = 0
-    let hi = lineStarts.length - 1
+    let hi = starts.length - 1
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1
-      if (lineStarts[mid]! <= offset) lo = mid
+      if (starts[mid]! <= offset) lo = mid
       else hi = mid - 1
     }
-    return {line: lo + 1, col: offset - lineStarts[lo]! + 1}
+    return {line: lo + 1, col: offset - starts[lo]! + 1}
   }
   return {
     text,

@@ -1,5 +1,6 @@
 /** Human text: findings grouped per file, each with its source line and a caret under the place. */
 import {CLIP} from '../../text/clip.js'
+import {lineStarts, lineText} from '../../text/line-starts.js'
 import {summarize, type FileResult} from '../../catalog/result.js'
 import {summaryLine} from './summary-line.js'
 
@@ -29,11 +30,12 @@ export function textReport(results: readonly FileResult[]): string {
     if (r.findings.length === 0) continue
     out.push(r.file)
     // Line offsets are found once per file, not once per finding: a big catalog may have many.
-    const lines = r.text?.split('\n')
+    const text = r.text
+    const starts = text === undefined ? undefined : lineStarts(text)
     for (const f of r.findings) {
       const {line, col, endLine, endCol} = f.position
       out.push(`  ${line}:${col}  ${f.severity.padEnd(7)}  ${f.message}  ${f.rule}`)
-      const src = lines?.[line - 1]?.replace(/\r$/, '')
+      const src = text === undefined ? undefined : lineText(text, starts!, line)?.replace(/\r$/, '')
       if (src !== undefined) {
         const width = endLine === line && endCol !== undefined && endCol > col ? endCol - col : 1
         const gutter = String(line).length

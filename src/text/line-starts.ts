@@ -1,0 +1,19 @@
+/**
+ * Lines of a big text by number or offset. A 50,000-flavor catalog has 600,000 lines: splitting it, or a regex match
+ * per line end, makes as many objects for one finding's line (~60 ms and the collections they cause, measured).
+ */
+
+/** Where each line of `text` starts, as offsets (the first is 0). */
+export function lineStarts(text: string): number[] {
+  const starts = [0]
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1)
+  return starts
+}
+
+/** Line `n` (from 1) of `text` without its `\n`, given the text's line starts; undefined past the last line. */
+export function lineText(text: string, starts: readonly number[], n: number): string | undefined {
+  const start = starts[n - 1]
+  if (start === undefined) return undefined
+  const next = starts[n]
+  return text.slice(start, next === undefined ? text.length : next - 1)
+}
