@@ -1,6 +1,7 @@
 /**
- * Lines of a big text by number or offset. A 50,000-flavor catalog has 600,000 lines: splitting it, or a regex match
- * per line end, makes as many objects for one finding's line (~60 ms and the collections they cause, measured).
+ * Lines of a big text by number or offset. A 50,000-flavor catalog has ~520,000 lines: a regex match per line end
+ * made as many objects to place one finding (~200 ms, measured alone), splitting the text as many strings (~50 ms);
+ * indexOf makes one number per line (~15–20 ms).
  */
 
 /** Where each line of `text` starts, as offsets (the first is 0). */
