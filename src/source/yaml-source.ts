@@ -132,12 +132,6 @@ function aliasBombs(events: readonly Event[], source: string): Map<number, numbe
   return bombs
 }
 
-const lineOf = (text: string, offset: number) => {
-  let n = 0
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) n++
-  return n
-}
-
 /**
  * The innermost flow collection ([ or {) still open at `offset`, or undefined. A bracket opens one only where YAML
  * starts a node (after `: `, `- `, `,`, another bracket, or at a line's start); quoted text and comments are skipped.
@@ -180,7 +174,7 @@ interface Context {
 
 function context(text: string, name: string): Context {
   let events: Event[] | undefined
-  let starts: number[] | undefined
+  let starts: Uint32Array | undefined
   const lineCol = (offset: number) => {
     starts ??= lineStarts(text)
     let lo = 0
@@ -208,7 +202,7 @@ function syntaxProblem(cx: Context, e: YAMLException): SyntaxProblem {
   const offset = e.mark?.position ?? 0
   // js-yaml notices an unclosed [ or { only where the next line starts (or at the end): point at the bracket
   const open = offset > 0 ? unclosedFlow(cx.text, offset) : undefined
-  if (open !== undefined && lineOf(cx.text, open) < lineOf(cx.text, offset)) {
+  if (open !== undefined && cx.at(open).line < cx.at(offset).line) {
     return {code: 'syntax', message: `${e.reason}: this '${cx.text[open]}' is never closed`, position: cx.at(open)}
   }
   return {code: problemCode(e), message: e.reason, position: cx.at(offset)}
