@@ -69,7 +69,8 @@ export async function osloListener(url: string, exchange = 'openstack', topic = 
   child.stdout.on('data', (d: Buffer) => (out += String(d)))
   child.stderr.on('data', (d: Buffer) => (err = (err + String(d)).slice(-4000)))
   await until(() => out.startsWith('ready\n') || child.exitCode !== null, 30, 'oslo listener').catch(() => undefined)
-  if (!out.startsWith('ready\n')) throw new Error(`the oslo listener did not start: ${err}`)
+  if (!out.startsWith('ready\n'))
+    throw new Error(`the oslo listener did not start: it printed ${JSON.stringify(out.slice(0, 300))}; said: ${err}`)
   return {
     received: (): OsloNotification[] =>
       out

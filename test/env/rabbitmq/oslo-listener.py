@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """A real OpenStack consumer for the tests: oslo.messaging's notification listener (Debian's python3-oslo.messaging),
 the way Ceilometer or Masakari listen. It prints each notification it receives as one JSON line on stdout
-(priority, publisher_id, event_type, payload, metadata with message_id and timestamp), and `ready` once it listens.
+(priority, publisher_id, event_type, payload, metadata with message_id and timestamp), after a first line `ready` once
+it listens.
 Every delivery is printed, a repeated one too: oslo's listener would drop a message whose _unique_id is among the
 last 16 it acknowledged, which would hide from a test a bark that was sent twice.
 
@@ -50,8 +51,11 @@ listener = oslo_messaging.get_notification_listener(transport, targets, [Endpoin
 done = threading.Event()
 signal.signal(signal.SIGTERM, lambda *_: done.set())
 signal.signal(signal.SIGINT, lambda *_: done.set())
-listener.start()
-print('ready', flush=True)
+# `ready` comes first: a shared queue may hold notifications from before (other tests' barks), and the listener's
+# thread would print them as soon as start() consumes, before this line if the machine is busy
+with lock:
+    listener.start()
+    print('ready', flush=True)
 done.wait()
 listener.stop()
 listener.wait()
