@@ -10,32 +10,6 @@ import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {root, wd} from '../helpers/cli.js'
 
-// a preload that writes, at exit, the list of Node's own modules the process loaded (process.moduleLoadList)
-const listModules =
-  'data:text/javascript,import {writeFileSync} from "node:fs";' +
-  'process.on("exit", () => writeFileSync(process.env.WD_TEST_MODULES, JSON.stringify(process.moduleLoadList)))'
-
-/** Runs the built wd with `args`; its status, stdout and the names of the built-in modules it loaded. */
-function builtinsOf(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): {status: number | null; stdout: string; builtins: string[]} {
-  const dir = mkdtempSync(join(tmpdir(), 'wd-startup-'))
-  try {
-    const list = join(dir, 'modules.json')
-    const r = spawnSync(process.execPath, ['--import', listModules, `${root}bin/run.js`, ...args], {
-      cwd: root,
-      encoding: 'utf8',
-      env: {...process.env, ...env, NODE_OPTIONS: '', WD_TEST_MODULES: list},
-    })
-    const loaded = JSON.parse(readFileSync(list, 'utf8')) as string[]
-    const builtins = loaded.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length))
-    return {status: r.status, stdout: r.stdout, builtins}
-  } finally {
-    rmSync(dir, {recursive: true, force: true})
-  }
-}
-
 // a loader hook that lists each file the process loads, as it loads it
 const listFiles =
   'import {appendFileSync} from "node:fs";' +
@@ -44,24 +18,41 @@ const listFiles =
   '  return next(url, context)' +
   '}'
 
-/** Runs the built wd with `args`; its status and the files of the bundle (dist/cli/) it loaded. */
-function bundleFilesOf(args: string[]): {status: number | null; files: string[]} {
+/**
+ * Runs the built wd with `args`; its status, stdout, the names of Node's own modules it loaded (process.moduleLoadList,
+ * written at exit) and the files of the bundle (dist/cli/) it loaded (the hook, written to a file: a data: URL inside
+ * the data: URL that registers it would be decoded with it).
+ */
+function startOf(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): {status: number | null; stdout: string; builtins: string[]; files: string[]} {
   const dir = mkdtempSync(join(tmpdir(), 'wd-startup-'))
   try {
     const hooks = join(dir, 'hooks.mjs')
     writeFileSync(hooks, listFiles)
-    const list = join(dir, 'files')
-    const register = `data:text/javascript,import {register} from "node:module";register(${JSON.stringify(pathToFileURL(hooks).href)})`
-    const r = spawnSync(process.execPath, ['--import', register, `${root}bin/run.js`, ...args], {
+    const modules = join(dir, 'modules.json')
+    const files = join(dir, 'files')
+    const preload =
+      'data:text/javascript,import {register} from "node:module";import {writeFileSync} from "node:fs";' +
+      `register(${JSON.stringify(pathToFileURL(hooks).href)});` +
+      'process.on("exit", () => writeFileSync(process.env.WD_TEST_MODULES, JSON.stringify(process.moduleLoadList)))'
+    const r = spawnSync(process.execPath, ['--import', preload, `${root}bin/run.js`, ...args], {
       cwd: root,
       encoding: 'utf8',
-      env: {...process.env, NODE_OPTIONS: '', WD_TEST_FILES: list},
+      env: {...process.env, ...env, NODE_OPTIONS: '', WD_TEST_MODULES: modules, WD_TEST_FILES: files},
     })
+    const loaded = JSON.parse(readFileSync(modules, 'utf8')) as string[]
     const bundle = pathToFileURL(`${root}dist/cli/`).href
-    const files = readFileSync(list, 'utf8')
-      .split('\n')
-      .filter((url) => url.startsWith(bundle))
-    return {status: r.status, files: files.map((url) => url.slice(bundle.length))}
+    return {
+      status: r.status,
+      stdout: r.stdout,
+      builtins: loaded.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length)),
+      files: readFileSync(files, 'utf8')
+        .split('\n')
+        .filter((url) => url.startsWith(bundle))
+        .map((url) => url.slice(bundle.length)),
+    }
   } finally {
     rmSync(dir, {recursive: true, force: true})
   }
@@ -73,7 +64,7 @@ const HTTP = ['http', 'https', 'tls', 'http2', 'zlib', 'internal/deps/undici/und
 describe('start-up', () => {
   it('wd resolve of inline values loads no HTTP client, and prints what it always printed', () => {
     const args = ['resolve', '--flavor-spec', 'hw:watchdog_action=reset', '-f', 'cloud-init']
-    const r = builtinsOf(args)
+    const r = startOf(args)
     expect(r.status).toBe(0)
     expect(r.stdout).toBe(wd(args).stdout)
     expect(r.builtins.filter((m) => HTTP.includes(m))).toEqual([])
@@ -82,7 +73,7 @@ describe('start-up', () => {
   // axios reads Request and FormData as it loads, which makes Node load its fetch, undici (~5 ms): the bundle edits
   // those reads out (scripts/bundle.mjs), and wd's requests go through axios's http adapter
   it("a command that talks to a cloud loads no undici, Node's fetch", () => {
-    const r = builtinsOf(['flavor', 'set', 'm1.small', '--action', 'reset'], {
+    const r = startOf(['flavor', 'set', 'm1.small', '--action', 'reset'], {
       // a closed port: the command loads all it needs for the request, then stops at the refused connection
       OS_AUTH_URL: 'http://127.0.0.1:9/v3',
       OS_USERNAME: 'u',
@@ -108,7 +99,7 @@ describe('start-up', () => {
     ['wd --help', ['--help'], [...start, 'commands/_shared/help.js']],
     ['wd resolve --help', ['resolve', '--help'], [...start, 'commands/_shared/help.js']],
   ])('%s reads its start and its command from a few files of the bundle', (_, args, files) => {
-    const r = bundleFilesOf(args)
+    const r = startOf(args)
     expect(r.status).toBe(0)
     expect([...r.files].sort()).toEqual(files)
   })
