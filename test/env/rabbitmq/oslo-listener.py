@@ -48,14 +48,16 @@ conf([], project='wd-test')
 transport = oslo_messaging.get_notification_transport(conf, url=url)
 targets = [oslo_messaging.Target(topic=topic, exchange=exchange)]
 listener = oslo_messaging.get_notification_listener(transport, targets, [Endpoint()], executor='threading', pool=pool)
-done = threading.Event()
-signal.signal(signal.SIGTERM, lambda *_: done.set())
-signal.signal(signal.SIGINT, lambda *_: done.set())
 # `ready` comes first: a shared queue may hold notifications from before (other tests' barks), and the listener's
 # thread would print them as soon as start() consumes, before this line if the machine is busy
 with lock:
     listener.start()
     print('ready', flush=True)
+# from here a signal stops the listener cleanly; before, it ends the process (start() retries a broker it cannot
+# reach forever, and would outlive whoever gave up on it)
+done = threading.Event()
+signal.signal(signal.SIGTERM, lambda *_: done.set())
+signal.signal(signal.SIGINT, lambda *_: done.set())
 done.wait()
 listener.stop()
 listener.wait()
