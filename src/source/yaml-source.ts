@@ -17,7 +17,7 @@ import {
 import type {Path} from '../data-path.js'
 import type {SourcePosition} from '../errors.js'
 import {MAX_ALIAS_EXPANSION} from '../limits.js'
-import {lineStarts} from '../text/line-starts.js'
+import {lineAt, lineStarts} from '../text/line-starts.js'
 
 interface SyntaxProblem {
   /** `duplicate-key`, `syntax` or `alias-expansion` (the rule is `yaml/<code>`) */
@@ -177,14 +177,8 @@ function context(text: string, name: string): Context {
   let starts: Uint32Array | undefined
   const lineCol = (offset: number) => {
     starts ??= lineStarts(text)
-    let lo = 0
-    let hi = starts.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1
-      if (starts[mid]! <= offset) lo = mid
-      else hi = mid - 1
-    }
-    return {line: lo + 1, col: offset - starts[lo]! + 1}
+    const line = lineAt(starts, offset)
+    return {line, col: offset - starts[line - 1]! + 1}
   }
   return {
     text,

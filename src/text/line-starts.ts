@@ -23,3 +23,15 @@ export function lineText(text: string, starts: Uint32Array, n: number): string |
   const next = starts[n]
   return text.slice(start, next === undefined ? text.length : next - 1)
 }
+
+/** The line (from 1) that offset `offset` of the text lies on, given the text's line starts: a binary search. */
+export function lineAt(starts: Uint32Array, offset: number): number {
+  let lo = 0
+  let hi = starts.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if (starts[mid]! <= offset) lo = mid
+    else hi = mid - 1
+  }
+  return lo + 1
+}

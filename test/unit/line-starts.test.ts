@@ -4,7 +4,7 @@
  */
 import {describe, expect, it} from '@jest/globals'
 import fc from 'fast-check'
-import {lineStarts, lineText} from '../../src/text/line-starts.js'
+import {lineAt, lineStarts, lineText} from '../../src/text/line-starts.js'
 
 // texts made of few characters, line ends among them, so that empty lines, a leading or a trailing \n, and CRLF occur
 const text = fc.string({unit: fc.constantFrom('a', ' ', '\n', '\r', 'é', '😀'), maxLength: 60})
@@ -22,12 +22,13 @@ describe('line starts', () => {
     )
   })
 
-  it('each offset lies on the line that counting line ends before it gives', () => {
+  it('each offset lies on the line that counting line ends before it gives, and lineAt finds it', () => {
     fc.assert(
       fc.property(text, (t) => {
         const starts = lineStarts(t)
         for (let offset = 0; offset <= t.length; offset++) {
           const line = t.slice(0, offset).split('\n').length
+          expect(lineAt(starts, offset)).toBe(line)
           expect(starts[line - 1]).toBeLessThanOrEqual(offset)
           if (line < starts.length) expect(starts[line]).toBeGreaterThan(offset)
         }
