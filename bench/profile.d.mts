@@ -5,5 +5,10 @@ export interface Breakdown {
   owners: {owner: string; ms: number}[]
 }
 export function breakdown(dir: string): Breakdown
-export function profileCommand(argv: string[], runs: number, options?: object, ok?: number[]): Breakdown
+export function profileCommand(
+  argv: string[] | ((run: number) => string[]),
+  runs: number,
+  options?: object,
+  ok?: number[],
+): Breakdown
 export function printBreakdown(title: string, breakdown: Breakdown, min?: number, unit?: string): void

@@ -93,18 +93,20 @@ export function breakdown(dir) {
 }
 
 /**
- * Profiles `argv` (a node script and its arguments) `runs` times and returns the mean breakdown; `ok` lists the exit
+ * Profiles `argv` (a node script and its arguments, or a function of the run's index that gives them: a command that
+ * changes something must change it at every run) `runs` times and returns the mean breakdown; `ok` lists the exit
  * statuses it may end with.
  */
 export function profileCommand(argv, runs, options = {}, ok = [0]) {
   const dir = mkdtempSync(join(tmpdir(), 'wd-bench-prof-'))
   try {
     for (let i = 0; i < runs; i++) {
-      const r = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, ...argv], {
+      const args = typeof argv === 'function' ? argv(i) : argv
+      const r = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, ...args], {
         encoding: 'utf8',
         ...options,
       })
-      if (!ok.includes(r.status)) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`)
+      if (!ok.includes(r.status)) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`)
     }
     return breakdown(dir)
   } finally {

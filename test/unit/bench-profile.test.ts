@@ -44,4 +44,16 @@ describe('bench/profile.mjs: own time by owner from a real V8 profile', () => {
     })
     expect(ms['heavy']!).toBeGreaterThan(ms['@scope/light']! * 1.5)
   })
+
+  it('a command given as a function of the run is asked anew at each run (a write must change at every run)', () => {
+    const dir = tempDir('wd-prof-')
+    const script = join(dir, 'exit.mjs')
+    writeFileSync(script, 'process.exit(Number(process.argv[2]))')
+    const seen: number[] = []
+    const argv = (run: number) => (seen.push(run), [script, String(run)])
+    // run 0 exits 0 and run 1 exits 1: only a command built per run fails at the second
+    expect(() => profileCommand(argv, 2)).toThrow(`${script} 1 exited 1`)
+    expect(seen).toEqual([0, 1])
+    expect(profileCommand(argv, 2, {}, [0, 1]).profiles).toBe(2)
+  })
 })
