@@ -51,6 +51,11 @@ const imageId = osc(
   'id',
 ).out
 const actions = ['reset', 'poweroff', 'pause']
+// wd sends no write when the value is already there, the openstack CLI always writes: each wd run sets the action
+// after the one set last on that flavor or image, so that every wd run measured or profiled writes too
+const turn = {flavor: 0, image: 0}
+const current = (kind) => actions[turn[kind]]
+const next = (kind) => actions[(turn[kind] = (turn[kind] + 1) % actions.length)]
 const times = {wdFlavor: [], oscFlavor: [], wdImage: [], oscImage: []}
 const commands = {
   flavor: {osc: ['flavor', 'set', name, '--property'], key: 'hw:watchdog_action'},
@@ -61,11 +66,10 @@ const oscArgs = (kind, a) => [...commands[kind].osc, `${commands[kind].key}=${a}
 let met
 try {
   for (let i = 0; i < runs; i++) {
-    const a = actions[i % actions.length]
-    times.oscFlavor.push(osc(...oscArgs('flavor', a)).ms)
-    times.wdFlavor.push(wd(...wdArgs('flavor', a)).ms)
-    times.oscImage.push(osc(...oscArgs('image', a)).ms)
-    times.wdImage.push(wd(...wdArgs('image', a)).ms)
+    times.oscFlavor.push(osc(...oscArgs('flavor', current('flavor'))).ms)
+    times.wdFlavor.push(wd(...wdArgs('flavor', next('flavor'))).ms)
+    times.oscImage.push(osc(...oscArgs('image', current('image'))).ms)
+    times.wdImage.push(wd(...wdArgs('image', next('image'))).ms)
   }
   const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]))
   console.log(`wd vs openstack CLI on the test cloud (median of ${runs} runs, whole processes)`)
@@ -95,24 +99,22 @@ function requestsOf(log, pattern) {
  * What is left of a missed goal (`medians`: each kind's [openstack CLI, wd] median wall): where wd's time goes (V8's
  * profile: its own CPU by owner, and the time it waits on the cloud, which the profile counts as idle), the requests
  * each CLI sends (their debug logs), and so what the goal leaves wd's own start once Node's bare start and the wait
- * on the cloud are paid. Every run sets another action
- * than the one before it, so each one writes (wd sends nothing when the value is already there).
+ * on the cloud are paid.
  */
 function whatIsLeft(medians) {
   const bare = wallMedian([process.execPath, '-e', '0'], runs)
   for (const kind of ['flavor', 'image']) {
-    const profile = profileCommand((i) => ['bin/run.js', ...wdArgs(kind, actions[i % actions.length])], 3, {
-      cwd: root,
-      env,
-    })
+    const profile = profileCommand(() => ['bin/run.js', ...wdArgs(kind, next(kind))], 3, {cwd: root, env})
     printBreakdown(`wd ${kind} set`, profile)
     // wd --debug: `http: METHOD URL {headers} … -> STATUS in N ms, …`
     const ours = requestsOf(
-      wd(...wdArgs(kind, actions[1]), '--debug').err,
+      wd(...wdArgs(kind, next(kind)), '--debug').err,
       /^http: (\S+) https?:\/\/[^/\s]+(\S*) .*-> (\d+) in (\d+ ms)/gm,
     )
     // keystoneauth's urllib3 log names every request, the token's too: `http://host:port "METHOD path HTTP/1.1" status`
-    const theirs = requestsOf(osc('--debug', ...oscArgs(kind, actions[2])).err, /"(\S+) (\S+) HTTP\/1\.1" (\d+)/g)
+    const theirs = requestsOf(osc('--debug', ...oscArgs(kind, current(kind))).err, /"(\S+) (\S+) HTTP\/1\.1" (\d+)/g)
+    // the last request is the write; without it the rounds above measured a wd that had nothing to do
+    if (!/^(POST|PATCH) /.test(ours.at(-1) ?? '')) throw new Error(`wd ${kind} set did not write: ${ours.join('; ')}`)
     console.log(`    wd's ${ours.length} requests: ${ours.join('; ')}`)
     console.log(`    the openstack CLI's ${theirs.length}, one after another: ${theirs.join('; ')}`)
     const waited = profile.owners.find((o) => o.owner.startsWith('idle'))?.ms ?? 0
