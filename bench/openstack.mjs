@@ -4,7 +4,7 @@
 import {spawnSync} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
 import {adminEnv, median, wallMedian} from './lib.mjs'
-import {printBreakdown, profileCommand} from './profile.mjs'
+import {IDLE, printBreakdown, profileCommand} from './profile.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const runs = Number(process.env.BENCH_RUNS ?? 7)
@@ -56,34 +56,31 @@ const actions = ['reset', 'poweroff', 'pause']
 const turn = {flavor: 0, image: 0}
 const current = (kind) => actions[turn[kind]]
 const next = (kind) => actions[(turn[kind] = (turn[kind] + 1) % actions.length)]
-const times = {wdFlavor: [], oscFlavor: [], wdImage: [], oscImage: []}
-const commands = {
-  flavor: {osc: ['flavor', 'set', name, '--property'], key: 'hw:watchdog_action'},
-  image: {osc: ['image', 'set', name, '--property'], key: 'hw_watchdog_action'},
-}
+const keys = {flavor: 'hw:watchdog_action', image: 'hw_watchdog_action'}
 const wdArgs = (kind, a) => [kind, 'set', name, '--action', a, '-f', 'value', '-c', 'id']
-const oscArgs = (kind, a) => [...commands[kind].osc, `${commands[kind].key}=${a}`]
+const oscArgs = (kind, a) => [kind, 'set', name, '--property', `${keys[kind]}=${a}`]
+const times = {flavor: {osc: [], wd: []}, image: {osc: [], wd: []}}
 let met
 try {
-  for (let i = 0; i < runs; i++) {
-    times.oscFlavor.push(osc(...oscArgs('flavor', current('flavor'))).ms)
-    times.wdFlavor.push(wd(...wdArgs('flavor', next('flavor'))).ms)
-    times.oscImage.push(osc(...oscArgs('image', current('image'))).ms)
-    times.wdImage.push(wd(...wdArgs('image', next('image'))).ms)
-  }
-  const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]))
+  for (let i = 0; i < runs; i++)
+    for (const kind of Object.keys(times)) {
+      times[kind].osc.push(osc(...oscArgs(kind, current(kind))).ms)
+      times[kind].wd.push(wd(...wdArgs(kind, next(kind))).ms)
+    }
+  // each kind's median wall, the openstack CLI's and wd's
+  const medians = Object.fromEntries(
+    Object.entries(times).map(([kind, t]) => [kind, {osc: median(t.osc), wd: median(t.wd)}]),
+  )
   console.log(`wd vs openstack CLI on the test cloud (median of ${runs} runs, whole processes)`)
-  console.log(`  openstack flavor set --property:  ${m.oscFlavor.toFixed(0)} ms`)
-  console.log(
-    `  wd flavor set --action:           ${m.wdFlavor.toFixed(0)} ms  (${(m.oscFlavor / m.wdFlavor).toFixed(2)}× faster; goal ≥ 5×)`,
-  )
-  console.log(`  openstack image set --property:   ${m.oscImage.toFixed(0)} ms`)
-  console.log(
-    `  wd image set --action:            ${m.wdImage.toFixed(0)} ms  (${(m.oscImage / m.wdImage).toFixed(2)}× faster; goal ≥ 5×)`,
-  )
-  met = m.oscFlavor / m.wdFlavor >= 5 && m.oscImage / m.wdImage >= 5
+  for (const [kind, m] of Object.entries(medians)) {
+    console.log(`  ${`openstack ${kind} set --property:`.padEnd(33)} ${m.osc.toFixed(0)} ms`)
+    console.log(
+      `  ${`wd ${kind} set --action:`.padEnd(33)} ${m.wd.toFixed(0)} ms  (${(m.osc / m.wd).toFixed(2)}× faster; goal ≥ 5×)`,
+    )
+  }
+  met = Object.values(medians).every((m) => m.osc / m.wd >= 5)
   console.log(`  ${met ? 'MET' : 'MISSED'}`)
-  if (!met) whatIsLeft({flavor: [m.oscFlavor, m.wdFlavor], image: [m.oscImage, m.wdImage]})
+  if (!met) whatIsLeft(medians)
 } finally {
   osc('flavor', 'delete', flavorId)
   osc('image', 'delete', imageId)
@@ -96,14 +93,14 @@ function requestsOf(log, pattern) {
 }
 
 /**
- * What is left of a missed goal (`medians`: each kind's [openstack CLI, wd] median wall): where wd's time goes (V8's
- * profile: its own CPU by owner, and the time it waits on the cloud, which the profile counts as idle), the requests
- * each CLI sends (their debug logs), and so what the goal leaves wd's own start once Node's bare start and the wait
- * on the cloud are paid.
+ * What is left of a missed goal (`medians`: each kind's median wall, the openstack CLI's and wd's): where wd's time
+ * goes (V8's profile: its own CPU by owner, and the time it waits on the cloud, which the profile counts as idle), the
+ * requests each CLI sends (their debug logs), and so what the goal leaves wd's own start once Node's bare start and
+ * the wait on the cloud are paid.
  */
 function whatIsLeft(medians) {
   const bare = wallMedian([process.execPath, '-e', '0'], runs)
-  for (const kind of ['flavor', 'image']) {
+  for (const [kind, {osc: oscMs, wd: wdMs}] of Object.entries(medians)) {
     const profile = profileCommand(() => ['bin/run.js', ...wdArgs(kind, next(kind))], 3, {cwd: root, env})
     printBreakdown(`wd ${kind} set`, profile)
     // wd --debug: `http: METHOD URL {headers} … -> STATUS in N ms, …`
@@ -117,8 +114,7 @@ function whatIsLeft(medians) {
     if (!/^(POST|PATCH) /.test(ours.at(-1) ?? '')) throw new Error(`wd ${kind} set did not write: ${ours.join('; ')}`)
     console.log(`    wd's ${ours.length} requests: ${ours.join('; ')}`)
     console.log(`    the openstack CLI's ${theirs.length}, one after another: ${theirs.join('; ')}`)
-    const waited = profile.owners.find((o) => o.owner.startsWith('idle'))?.ms ?? 0
-    const [oscMs, wdMs] = medians[kind]
+    const waited = profile.owners.find((o) => o.owner === IDLE)?.ms ?? 0
     const budget = oscMs / 5
     console.log(
       `    the goal gives wd ${budget.toFixed(0)} ms (the openstack CLI's / 5); node -e 0 takes ${bare.toFixed(0)} and ` +

@@ -4,6 +4,7 @@ export interface Breakdown {
   wallMs: number
   owners: {owner: string; ms: number}[]
 }
+export const IDLE: string
 export function breakdown(dir: string): Breakdown
 export function profileCommand(
   argv: string[] | ((run: number) => string[]),

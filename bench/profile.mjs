@@ -11,6 +11,8 @@ import {fileURLToPath} from 'node:url'
 // Above a bundle's first marker: esbuild's own helpers, chiefly the __commonJS wrapper that runs a CommonJS module at
 // its first require. V8 counts compiling that module's code (lazily, as it first runs) as the wrapper's own time.
 const GLUE = "esbuild's module wrappers (compiling each bundled CommonJS module at its first require)"
+/** The owner of the time a process waits, on I/O, a child or a timer (V8's `(idle)`). */
+export const IDLE = 'idle (waiting: I/O, child, timers)'
 
 /** For each line of a bundled file, whose code it is: the package or wd layer of the esbuild marker above it. */
 function ownersOf(file, cache) {
@@ -51,7 +53,7 @@ function ownerOf(frame, cache) {
   const {url, functionName, lineNumber} = frame
   if (!url) {
     if (functionName === '(garbage collector)') return 'garbage collector'
-    if (functionName === '(idle)') return 'idle (waiting: I/O, child, timers)'
+    if (functionName === '(idle)') return IDLE
     if (functionName === '(program)') return 'V8 and Node native (compiling, bootstrap)'
     if (FILE_CALLS.has(functionName)) return 'file system calls'
     return `native: ${functionName || '(anonymous)'}`
