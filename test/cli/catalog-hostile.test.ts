@@ -98,6 +98,27 @@ describe('no unbounded value reaches a message', () => {
   })
 })
 
+describe('nothing from the file drives the terminal', () => {
+  it('a control character in a file name, a flavor name or a source line is shown escaped, the caret under it', () => {
+    // the name holds ESC [31m through YAML's \e; the other file's line holds a raw ESC, which YAML refuses
+    const named = file(
+      'esc\u001b[1m.yaml',
+      'flavors:\n  - name: "a\\e[31mred"\n    extra_specs: {hw:watchdog_action: bogus}\n',
+    )
+    const r = wd(['catalog', 'validate', named, file('raw.yaml', 'x: a\u001b[2J\n')])
+    expect(r.status).toBe(1)
+    // eslint-disable-next-line no-control-regex -- the absence of control characters is what is tested
+    expect(r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/)
+    expect(r.stdout).toContain('esc\\u001b[1m.yaml')
+    expect(r.stdout).toContain("a\\u001b[31mred: flavor extra spec hw:watchdog_action='bogus'")
+    const lines = r.stdout.split('\n')
+    const at = lines.findIndex((l) => l.startsWith('    1 | '))
+    expect(lines[at]).toBe('    1 | x: a\\u001b[2J')
+    // the caret sits under the escape that stands for the ESC
+    expect(lines[at + 1]!.indexOf('^')).toBe(lines[at]!.indexOf('\\u001b'))
+  })
+})
+
 describe("Nova's own bounds and values YAML cannot put in JSON", () => {
   it('vcpus and ram past int32 are refused; .nan is named as such', () => {
     const text =
