@@ -60,4 +60,5 @@ export function oneLine(text: string): string {
 
 // eslint-disable-next-line no-control-regex -- control characters are what is escaped
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
-const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+/** One UTF-16 unit as the `\uXXXX` escape that JSON and JavaScript write for it. */
+export const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`

@@ -1,5 +1,6 @@
 /** `wd catalog validate`, `resolve --catalog` and the config readers under hostile and careless input. */
 import {describe, expect, it} from '@jest/globals'
+import {spawnSync} from 'node:child_process'
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fixture, wd} from '../helpers/cli.js'
@@ -116,6 +117,16 @@ describe('nothing from the file drives the terminal', () => {
     expect(lines[at]).toBe('    1 | x: a\\u001b[2J')
     // the caret sits under the escape that stands for the ESC
     expect(lines[at + 1]!.indexOf('^')).toBe(lines[at]!.indexOf('\\u001b'))
+  })
+
+  it('JUnit XML stays well-formed for xmllint with a control character in a flavor name', () => {
+    const named = 'flavors:\n  - name: "a\\e[31mred"\n    extra_specs: {hw:watchdog_action: bogus}\n'
+    const r = wd(['catalog', 'validate', '-', '-f', 'junit'], named)
+    expect(r.status).toBe(1)
+    const lint = spawnSync('xmllint', ['--noout', '-'], {input: r.stdout, encoding: 'utf8'})
+    expect(lint.stderr).toBe('')
+    expect(lint.status).toBe(0)
+    expect(r.stdout).toContain('<failure message="a\\u001b[31mred: flavor extra spec')
   })
 })
 

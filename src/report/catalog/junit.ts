@@ -3,9 +3,16 @@
  * passing testcase). Errors are failures; warnings are failures only with --strict, else passing cases that say so.
  */
 import type {FileResult} from '../../catalog/result.js'
+import {unicodeEscape} from '../../text/clip.js'
 
+// What XML 1.0 allows in no form, not even as a character reference: C0 controls but tab, line feed and carriage
+// return, and U+FFFE/U+FFFF. A flavor name may hold them (YAML's "\e"); they are written as a visible \uXXXX.
+// eslint-disable-next-line no-control-regex -- control characters are what is replaced
+const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g
 const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;'})[c]!)
+  s
+    .replace(/[&<>"']/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;'})[c]!)
+    .replace(NOT_XML, unicodeEscape)
 
 export function junitReport(results: readonly FileResult[], strict: boolean): string {
   let tests = 0
