@@ -3,7 +3,7 @@
  * real rsyslog (test/env/syslog/rsyslog.sh, on a socket of its own). rsyslog stopped while barks arrive: the barks
  * are in the journal and a warning says so; started again, the next bark reaches it. WD_SKIP_SYSLOG=1 opts out.
  */
-import {afterAll, describe, expect} from '@jest/globals'
+import {describe, expect} from '@jest/globals'
 import {spawnSync} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
@@ -18,10 +18,6 @@ const rsyslog = (cmd: 'start' | 'stop', dir: string) => {
   if (r.status !== 0) throw new Error(`rsyslog.sh ${cmd}: ${r.stderr}`)
   return r.stdout.trim()
 }
-let dir: string | undefined
-afterAll(() => {
-  if (dir) rsyslog('stop', dir)
-})
 
 const T0 = 1795320000
 const iso = (s: number) => new Date((T0 + s) * 1000).toISOString()
@@ -30,9 +26,10 @@ describe('events watch --syslog, read back from a real rsyslog', () => {
   withSyslog(
     'one structured record per bark; hostile names escaped; a loop is an error; rsyslog away and back',
     async () => {
-      dir = tempDir('wd-syslog-')
-      const socket = rsyslog('start', join(dir, 'rsyslog'))
-      const messages = join(dir, 'rsyslog', 'messages')
+      const dir = tempDir('wd-syslog-')
+      const daemonDir = join(dir, 'rsyslog')
+      const socket = rsyslog('start', daemonDir)
+      const messages = join(daemonDir, 'messages')
       // a VM name with what RFC 5424 escapes in a value
       const qmpSocket = join(dir, 'web"]\\1.qmp')
       const journal = join(dir, 'barks.jsonl')
@@ -56,19 +53,21 @@ describe('events watch --syslog, read back from a real rsyslog', () => {
         await stopWatcher(w)
 
         // rsyslog goes away: the bark is journaled and the failure said; back again, the next bark reaches it
-        rsyslog('stop', join(dir, 'rsyslog'))
+        rsyslog('stop', daemonDir)
         send = [7200]
         w = owned(startWatcher(args, journal))
         await until(() => w.said().includes('warning: syslog'), 20, 'a syslog warning')
         expect(w.said()).toMatch(/^warning: syslog .*: logger exited 1: .*\(the bark is in the journal\)$/m)
         expect((await journalOf(journal)).map((b) => b.time)).toEqual([iso(0), iso(60), iso(7200)])
         await stopWatcher(w)
-        rsyslog('start', join(dir, 'rsyslog'))
+        rsyslog('start', daemonDir)
         send = [9000]
         w = owned(startWatcher(args, journal))
         await until(() => lines().some((l) => l.includes(`time="${iso(9000)}"`)), 20, 'the bark after rsyslog is back')
         await stopWatcher(w)
       } finally {
+        // here, not in an afterAll: the temp dirs (and the pid file in them) may be gone by then
+        rsyslog('stop', daemonDir)
         await qmp.close()
       }
     },
